@@ -1,0 +1,46 @@
+# Thin wrapper around CMake/ctest. The README's two commands: `make run` and `make test`.
+# `deps` installs the Debian packages that are missing (apt-get; through sudo when not root).
+
+BUILD ?= build
+JOBS  ?= $(shell nproc)
+PKGS  := cmake g++ ninja-build ccache pkg-config zlib1g-dev \
+         libtorch-dev libopenblas0-openmp \
+         libimgui-dev libglfw3-dev libepoxy-dev libstb-dev libgif-dev \
+         nlohmann-json3-dev libcli11-dev doctest-dev \
+         xvfb xauth libgl1-mesa-dri fonts-dejavu-core \
+         dataset-fashion-mnist python3-torch python3-numpy
+SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps configure build run test bench clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./scripts/run.sh $(BUILD)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	$(BUILD)/latentlab bench
+
+clean:
+	rm -rf $(BUILD)

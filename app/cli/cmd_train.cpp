@@ -1,0 +1,58 @@
+// `latentlab train vae ...`: trains the built-in VAE with progress and checkpoints.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/cli/commands.h"
+#include "engine/train/vae_trainer.h"
+#include "engine/util/device.h"
+
+namespace latentlab::cli {
+
+namespace {
+std::string formatEta(double s) {
+  char buf[32];
+  int m = int(s) / 60, sec = int(s) % 60;
+  std::snprintf(buf, sizeof buf, "%d:%02d", m, sec);
+  return buf;
+}
+}  // namespace
+
+void addTrainVae(CLI::App& train, Action& action) {
+  auto* vae = train.add_subcommand("vae", "Train the convolutional VAE");
+  auto o = std::make_shared<VaeTrainOptions>();
+  auto threads = std::make_shared<int>(defaultEngineThreads());
+  vae->add_option("--data", o->dataSpec, "Training data SPEC")->capture_default_str();
+  vae->add_option("--latent-dim", o->latentDim, "Latent dimensions")->capture_default_str()->check(CLI::Range(1, 4096));
+  vae->add_option("--epochs", o->epochs, "Epochs")->capture_default_str()->check(CLI::Range(1, 100000));
+  vae->add_option("--batch", o->batchSize, "Batch size")->capture_default_str()->check(CLI::Range(1, 65536));
+  vae->add_option("--lr", o->learningRate, "Peak learning rate (cosine decay)")->capture_default_str();
+  vae->add_option("--hidden", o->hidden, "Hidden units of the fully connected layers")->capture_default_str();
+  vae->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  vae->add_option("--limit", o->limit, "Use only the first N images (0 = all)")->capture_default_str();
+  vae->add_option("--name", o->name, "Model name written to model.json");
+  vae->add_option("--threads", *threads, "Intra-op threads")->capture_default_str();
+  vae->add_flag("--resume", o->resume, "Continue from DIR/checkpoint");
+  vae->add_option("-o,--out", o->outDir, "Output bundle folder")->required();
+  vae->callback([&action, o, threads] {
+    action = [o, threads] {
+      setEngineThreads(*threads);
+      o->commandLine = "latentlab train vae --data " + o->dataSpec + " --latent-dim " + std::to_string(o->latentDim) +
+                       " --epochs " + std::to_string(o->epochs) + " --seed " + std::to_string(o->seed) + " -o " +
+                       o->outDir;
+      bool tty = isatty(2);
+      auto res = trainVae(*o, [tty](const Progress& p) {
+        std::fprintf(stderr, "%sepoch %d/%d  batch %lld/%lld  loss %.2f  mse %.5f  kl %.2f  ETA %s%s",
+                     tty ? "\r" : "", p.epoch, p.epochs, (long long)p.step, (long long)p.steps, p.loss, p.mse, p.kl,
+                     formatEta(p.etaSeconds).c_str(), tty ? "   " : "\n");
+        if (tty && p.step == p.steps) std::fprintf(stderr, "\n");
+      });
+      std::printf("trained %d epochs: loss %.3f, mse %.5f, kl %.3f; bundle written to %s\n", res.epochsDone,
+                  res.finalLoss, res.finalMse, res.finalKl, o->outDir.c_str());
+      return 0;
+    };
+  });
+}
+
+}  // namespace latentlab::cli

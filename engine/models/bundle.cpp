@@ -1,0 +1,88 @@
+#include "engine/models/bundle.h"
+
+#include <filesystem>
+
+#include "engine/data/safetensors.h"
+#include "engine/util/errors.h"
+#include "engine/util/file_io.h"
+
+namespace fs = std::filesystem;
+
+namespace latentlab {
+
+void loadModuleWeights(torch::nn::Module& module, const std::string& path) {
+  TensorMap stored = readSafetensors(path);
+  torch::NoGradGuard noGrad;
+  size_t used = 0;
+  auto assign = [&](const std::string& name, torch::Tensor& target) {
+    auto it = stored.find(name);
+    if (it == stored.end()) throw BadInput(path + ": missing tensor '" + name + "'");
+    if (it->second.sizes() != target.sizes()) {
+      std::ostringstream os;
+      os << path << ": tensor '" << name << "' has shape " << it->second.sizes() << ", the model expects "
+         << target.sizes();
+      throw BadInput(os.str());
+    }
+    target.copy_(it->second.to(target.dtype()));
+    ++used;
+  };
+  for (auto& p : module.named_parameters()) assign(p.key(), p.value());
+  for (auto& b : module.named_buffers()) assign(b.key(), b.value());
+  if (used != stored.size()) {
+    for (auto& [name, t] : stored) {
+      bool known = module.named_parameters().contains(name) || module.named_buffers().contains(name);
+      if (!known) throw BadInput(path + ": unexpected tensor '" + name + "' (wrong architecture or config?)");
+    }
+  }
+}
+
+void saveModuleWeights(const torch::nn::Module& module, const std::string& path) {
+  TensorMap out;
+  for (auto& p : module.named_parameters()) out[p.key()] = p.value();
+  for (auto& b : module.named_buffers()) out[b.key()] = b.value();
+  writeSafetensors(path, out);
+}
+
+int64_t ConvVaeAutoencoder::parameterCount() const {
+  int64_t n = 0;
+  for (auto& p : m_model->parameters()) n += p.numel();
+  return n;
+}
+
+std::shared_ptr<ModelBundle> loadBundle(const std::string& dir, torch::Device device) {
+  if (!fs::is_directory(dir)) throw BadInput(dir + ": model folder not found");
+  if (!fs::exists(dir + "/model.json")) throw BadInput(dir + ": no model.json in this folder (not a model bundle)");
+  auto bundle = std::make_shared<ModelBundle>();
+  bundle->dir = dir;
+  bundle->manifest = readManifest(dir);
+  bundle->device = device;
+  const Manifest& m = bundle->manifest;
+  std::string where = dir + "/model.json";
+  if (m.autoencoder) {
+    const NetworkSpec& n = *m.autoencoder;
+    if (!n.torchscript.empty())
+      throw BadInput(where + ": TorchScript autoencoders are not supported yet");
+    if (n.builtin != "conv-vae")
+      throw BadInput(where + ": autoencoder.builtin is \"" + n.builtin + "\", expected \"conv-vae\"");
+    ConvVaeConfig cfg = ConvVaeConfig::fromJson(n.config, m.image.channels, m.image.height, m.image.width,
+                                                where + ": autoencoder");
+    if (m.latentShape.size() != 1 || m.latentShape[0] != cfg.latentDim)
+      throw BadInput(where + ": latent.shape must be [" + std::to_string(cfg.latentDim) +
+                     "] to match autoencoder.config.latent_dim");
+    ConvVae model(cfg);
+    loadModuleWeights(*model, dir + "/" + n.weights);
+    model->to(device);
+    bundle->autoencoder = std::make_shared<ConvVaeAutoencoder>(model);
+  }
+  return bundle;
+}
+
+void saveConvVaeBundle(const std::string& dir, Manifest manifest, ConvVae& model) {
+  fs::create_directories(dir);
+  manifest.autoencoder->builtin = "conv-vae";
+  manifest.autoencoder->config = model->config().toJson();
+  saveModuleWeights(*model, dir + "/" + manifest.autoencoder->weights);
+  writeFileAtomic(dir + "/model.json", manifestToJson(manifest).dump(2) + "\n");
+}
+
+}  // namespace latentlab

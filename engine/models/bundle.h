@@ -1,0 +1,47 @@
+// Loading and saving model bundles: a folder with model.json and weight files.
+// Every failure is a BadInput naming the file and the problem; weights are checked for
+// missing/unexpected names, shapes and NaN/Inf before the model is used.
+#pragma once
+#include <torch/types.h>
+
+#include <memory>
+#include <string>
+
+#include "engine/models/autoencoder.h"
+#include "engine/models/conv_vae.h"
+#include "engine/models/manifest.h"
+
+namespace latentlab {
+
+struct ModelBundle {
+  std::string dir;
+  Manifest manifest;
+  std::shared_ptr<Autoencoder> autoencoder;  // set for autoencoder and latent-diffusion kinds
+  torch::Device device = torch::kCPU;
+};
+
+std::shared_ptr<ModelBundle> loadBundle(const std::string& dir, torch::Device device = torch::kCPU);
+
+// Loads a module's parameters and buffers from a safetensors file, strictly.
+void loadModuleWeights(torch::nn::Module& module, const std::string& path);
+// Saves a module's parameters and buffers (atomic).
+void saveModuleWeights(const torch::nn::Module& module, const std::string& path);
+
+// Writes model.json (atomic) for a trained conv-vae plus its weights.
+void saveConvVaeBundle(const std::string& dir, Manifest manifest, ConvVae& model);
+
+// The built-in VAE behind the Autoencoder interface.
+class ConvVaeAutoencoder : public Autoencoder {
+ public:
+  explicit ConvVaeAutoencoder(ConvVae model) : m_model(std::move(model)) { m_model->eval(); }
+  std::pair<torch::Tensor, torch::Tensor> encode(const torch::Tensor& x) override { return m_model->encode(x); }
+  torch::Tensor decode(const torch::Tensor& z) override { return m_model->decode(z); }
+  int64_t parameterCount() const override;
+  void to(torch::Device device) override { m_model->to(device); }
+  ConvVae& module() { return m_model; }
+
+ private:
+  ConvVae m_model;
+};
+
+}  // namespace latentlab

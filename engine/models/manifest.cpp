@@ -1,0 +1,151 @@
+#include "engine/models/manifest.h"
+
+#include <set>
+
+#include "engine/util/errors.h"
+#include "engine/util/json_strict.h"
+
+namespace latentlab {
+
+namespace {
+
+using nlohmann::json;
+
+const json& need(const json& j, const char* key, const std::string& where) {
+  if (!j.is_object() || !j.contains(key)) throw BadInput(where + ": missing field \"" + key + "\"");
+  return j.at(key);
+}
+
+std::string needString(const json& j, const char* key, const std::string& where) {
+  const json& v = need(j, key, where);
+  if (!v.is_string()) throw BadInput(where + ": field \"" + key + "\" must be a string");
+  return v.get<std::string>();
+}
+
+int needPositiveInt(const json& j, const char* key, const std::string& where, int maxValue) {
+  const json& v = need(j, key, where);
+  if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > maxValue)
+    throw BadInput(where + ": field \"" + key + "\" must be an integer in 1.." + std::to_string(maxValue));
+  return v.get<int>();
+}
+
+NetworkSpec parseNetwork(const json& j, const std::string& where) {
+  if (!j.is_object()) throw BadInput(where + ": must be an object");
+  NetworkSpec n;
+  if (j.contains("torchscript")) {
+    n.torchscript = needString(j, "torchscript", where);
+  } else {
+    n.builtin = needString(j, "builtin", where);
+    n.weights = needString(j, "weights", where);
+    n.config = j.value("config", json::object());
+    if (!n.config.is_object()) throw BadInput(where + ".config: must be an object");
+  }
+  for (const std::string* f : {&n.torchscript, &n.weights})
+    if (f->find("..") != std::string::npos || (!f->empty() && (*f)[0] == '/'))
+      throw BadInput(where + ": file \"" + *f + "\" must be a plain name inside the bundle folder");
+  return n;
+}
+
+}  // namespace
+
+Manifest parseManifest(const json& j, const std::string& where) {
+  if (!j.is_object()) throw BadInput(where + ": the manifest must be a JSON object");
+  static const std::set<std::string> known = {"format", "name", "kind", "image", "latent", "classes",
+                                              "autoencoder", "denoiser", "conditioning", "scheduler",
+                                              "training", "description"};
+  for (auto& [k, v] : j.items())
+    if (!known.count(k)) throw BadInput(where + ": unknown field \"" + k + "\"");
+  Manifest m;
+  m.format = needString(j, "format", where);
+  if (m.format != "latentlab-model/1")
+    throw BadInput(where + ": field \"format\" is \"" + m.format + "\", expected \"latentlab-model/1\"");
+  m.name = needString(j, "name", where);
+  m.kind = needString(j, "kind", where);
+  if (m.kind != "autoencoder" && m.kind != "diffusion" && m.kind != "latent-diffusion")
+    throw BadInput(where + ": field \"kind\" is \"" + m.kind +
+                   "\", expected \"autoencoder\", \"diffusion\" or \"latent-diffusion\"");
+  const json& im = need(j, "image", where);
+  std::string wi = where + ": image";
+  m.image.channels = needPositiveInt(im, "channels", wi, 4);
+  if (m.image.channels != 1 && m.image.channels != 3)
+    throw BadInput(wi + ".channels must be 1 or 3");
+  m.image.height = needPositiveInt(im, "height", wi, 4096);
+  m.image.width = needPositiveInt(im, "width", wi, 4096);
+  if (im.contains("range")) {
+    const json& r = im["range"];
+    if (!r.is_array() || r.size() != 2 || !r[0].is_number() || !r[1].is_number() ||
+        !(r[0].get<float>() < r[1].get<float>()))
+      throw BadInput(wi + ".range must be [lo, hi] with lo < hi, e.g. [0, 1] or [-1, 1]");
+    m.image.rangeLo = r[0].get<float>();
+    m.image.rangeHi = r[1].get<float>();
+  }
+  if (j.contains("latent")) {
+    const json& s = need(j["latent"], "shape", where + ": latent");
+    if (!s.is_array() || s.empty()) throw BadInput(where + ": latent.shape must be a non-empty array");
+    for (auto& d : s) {
+      if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > 65536)
+        throw BadInput(where + ": latent.shape entries must be integers in 1..65536");
+      m.latentShape.push_back(d.get<int64_t>());
+    }
+  }
+  if (j.contains("classes")) {
+    if (!j["classes"].is_array()) throw BadInput(where + ": classes must be an array of names");
+    for (auto& c : j["classes"]) {
+      if (!c.is_string()) throw BadInput(where + ": classes must be an array of names");
+      m.classes.push_back(c.get<std::string>());
+    }
+  }
+  if (j.contains("autoencoder")) {
+    if (j["autoencoder"].is_string()) m.autoencoderBundle = j["autoencoder"].get<std::string>();
+    else m.autoencoder = parseNetwork(j["autoencoder"], where + ": autoencoder");
+  }
+  if (j.contains("denoiser")) m.denoiser = parseNetwork(j["denoiser"], where + ": denoiser");
+  if (j.contains("conditioning") && !j["conditioning"].is_null())
+    m.numClasses = needPositiveInt(j["conditioning"], "num_classes", where + ": conditioning", 100000);
+  m.scheduler = j.value("scheduler", json());
+  m.training = j.value("training", json());
+  m.description = j.value("description", std::string());
+
+  if (m.kind == "autoencoder") {
+    if (!m.autoencoder) throw BadInput(where + ": an autoencoder model needs an \"autoencoder\" object");
+    if (m.latentShape.empty()) throw BadInput(where + ": an autoencoder model needs latent.shape");
+  } else {
+    if (!m.denoiser) throw BadInput(where + ": a diffusion model needs a \"denoiser\" object");
+  }
+  if (m.kind == "latent-diffusion" && m.autoencoderBundle.empty() && !m.autoencoder)
+    throw BadInput(where + ": a latent-diffusion model needs \"autoencoder\" (path of the VAE bundle)");
+  return m;
+}
+
+Manifest readManifest(const std::string& bundleDir) {
+  std::string path = bundleDir + "/model.json";
+  return parseManifest(readJsonFile(path), path);
+}
+
+static json networkToJson(const NetworkSpec& n) {
+  if (!n.torchscript.empty()) return {{"torchscript", n.torchscript}};
+  return {{"builtin", n.builtin}, {"config", n.config}, {"weights", n.weights}};
+}
+
+json manifestToJson(const Manifest& m) {
+  json j;
+  j["format"] = m.format;
+  j["name"] = m.name;
+  j["kind"] = m.kind;
+  if (!m.description.empty()) j["description"] = m.description;
+  j["image"] = {{"channels", m.image.channels},
+                {"height", m.image.height},
+                {"width", m.image.width},
+                {"range", {m.image.rangeLo, m.image.rangeHi}}};
+  if (!m.latentShape.empty()) j["latent"] = {{"shape", m.latentShape}};
+  if (!m.classes.empty()) j["classes"] = m.classes;
+  if (m.autoencoder) j["autoencoder"] = networkToJson(*m.autoencoder);
+  else if (!m.autoencoderBundle.empty()) j["autoencoder"] = m.autoencoderBundle;
+  if (m.denoiser) j["denoiser"] = networkToJson(*m.denoiser);
+  if (m.numClasses) j["conditioning"] = {{"num_classes", m.numClasses}};
+  if (!m.scheduler.is_null()) j["scheduler"] = m.scheduler;
+  if (!m.training.is_null()) j["training"] = m.training;
+  return j;
+}
+
+}  // namespace latentlab

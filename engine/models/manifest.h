@@ -1,0 +1,49 @@
+// The model manifest (model.json, format "latentlab-model/1"): parsed and validated with
+// messages that name the field and the expected value. Torch-free.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace latentlab {
+
+struct ImageSpec {
+  int channels = 1, height = 28, width = 28;
+  float rangeLo = 0.f, rangeHi = 1.f;
+};
+
+struct NetworkSpec {
+  std::string builtin;       // e.g. "conv-vae"; empty when torchscript is used
+  nlohmann::json config;     // builtin architecture's sizes
+  std::string weights;       // safetensors file, relative to the bundle folder
+  std::string torchscript;   // TorchScript file, relative to the bundle folder
+};
+
+struct Manifest {
+  std::string format = "latentlab-model/1";
+  std::string name;
+  std::string kind;  // autoencoder | diffusion | latent-diffusion
+  ImageSpec image;
+  std::vector<int64_t> latentShape;
+  std::vector<std::string> classes;
+  std::optional<NetworkSpec> autoencoder;
+  std::optional<NetworkSpec> denoiser;
+  std::string autoencoderBundle;  // latent-diffusion: relative path to the VAE bundle
+  int numClasses = 0;             // conditioning; 0 = unconditional
+  nlohmann::json scheduler;       // diffusers scheduler_config keys
+  nlohmann::json training;        // provenance: command, epochs, losses (free form)
+  std::string description;
+
+  int64_t latentSize() const {
+    int64_t n = 1;
+    for (auto d : latentShape) n *= d;
+    return n;
+  }
+};
+
+Manifest parseManifest(const nlohmann::json& j, const std::string& where);
+Manifest readManifest(const std::string& bundleDir);  // reads bundleDir/model.json
+nlohmann::json manifestToJson(const Manifest& m);
+
+}  // namespace latentlab

@@ -1,0 +1,3 @@
+// Precompiled header for the engine: LibTorch is heavy, compile it once.
+#pragma once
+#include <torch/torch.h>

@@ -1,0 +1,11 @@
+#include "engine/train/progress.h"
+
+#include "engine/util/errors.h"
+
+namespace latentlab {
+
+void CancelToken::throwIfCancelled() const {
+  if (cancelled()) throw Cancelled();
+}
+
+}  // namespace latentlab
