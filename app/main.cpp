@@ -2,10 +2,13 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/gui_options.h"
 
 int main(int argc, char** argv) {
   int rc = latentlab::runCli(argc, argv);
   if (rc >= 0) return rc;
-  std::fprintf(stderr, "latentlab: the GUI is not built yet; use a subcommand (--help)\n");
-  return 2;
+  latentlab::GuiOptions opts;
+  rc = latentlab::parseGuiOptions(argc, argv, opts);
+  if (rc >= 0) return rc;
+  return latentlab::runGui(opts);
 }

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "engine/data/safetensors.h"
+#include "engine/models/builtin_denoiser.h"
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
 
@@ -74,6 +75,19 @@ std::shared_ptr<ModelBundle> loadBundle(const std::string& dir, torch::Device de
     model->to(device);
     bundle->autoencoder = std::make_shared<ConvVaeAutoencoder>(model);
   }
+  if (!m.autoencoderBundle.empty()) {
+    // Latent diffusion: the VAE is its own bundle, named relative to this one.
+    std::string vaeDir = (fs::path(dir) / m.autoencoderBundle).lexically_normal().string();
+    // Checked before loading it, so a bundle naming itself cannot recurse.
+    if (!fs::exists(vaeDir + "/model.json") || readManifest(vaeDir).kind != "autoencoder")
+      throw BadInput(where + ": \"autoencoder\" must name an autoencoder bundle folder; \"" + vaeDir + "\" is not one");
+    auto vae = loadBundle(vaeDir, device);
+    if (vae->manifest.latentShape != m.latentShape)
+      throw BadInput(where + ": latent.shape differs from the latent shape of the autoencoder bundle \"" +
+                     m.autoencoderBundle + "\"");
+    bundle->autoencoder = vae->autoencoder;
+  }
+  if (m.denoiser) bundle->denoiser = loadDenoiser(dir, m, device);
   return bundle;
 }
 

@@ -9,6 +9,7 @@
 
 #include "engine/models/autoencoder.h"
 #include "engine/models/conv_vae.h"
+#include "engine/models/denoiser.h"
 #include "engine/models/manifest.h"
 
 namespace latentlab {
@@ -17,6 +18,7 @@ struct ModelBundle {
   std::string dir;
   Manifest manifest;
   std::shared_ptr<Autoencoder> autoencoder;  // set for autoencoder and latent-diffusion kinds
+  std::shared_ptr<Denoiser> denoiser;        // set for diffusion and latent-diffusion kinds
   torch::Device device = torch::kCPU;
 };
 

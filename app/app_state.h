@@ -1,0 +1,49 @@
+// The GUI's single source of truth: what a session saves and restores. Panels read it and
+// write to it; the app turns changes into engine requests. Plain data: no GL, no engine calls.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "app/map_view.h"
+#include "engine/explore/latent_plane.h"
+
+namespace latentlab {
+
+struct AppState {
+  std::string modelDir;
+  std::string dataSpec = "fashion-mnist:test";
+  std::string device = "auto";
+
+  // Map plane. mode: "pca" (computed from the encoded data), "axes" (latent dims axisI/axisJ),
+  // "points" (through data items planePoints), "custom" (the vectors in `plane`, as saved).
+  std::string planeMode = "pca";
+  std::array<int64_t, 3> planePoints{{-1, -1, -1}};
+  int axisI = 0, axisJ = 1;
+  LatentPlane plane;  // the plane in use; empty until computed or restored
+
+  MapView view;
+  bool viewSet = false;  // false: fit the view to the data once it is encoded
+  std::vector<bool> hiddenClasses;
+  float pointSize = 3.f;
+
+  bool hasCursor = false;
+  double cursorU = 0, cursorV = 0;
+  int64_t selected = -1;
+
+  bool nearestFilter = true;
+  int gridK = 10;
+  bool gridOverlay = false;
+  bool gridRequested = false;  // a grid was asked for (restored sessions redraw it)
+
+  float uiScale = 1.f;
+  std::map<std::string, bool> showNotes;  // per panel id
+
+  bool classHidden(int label) const {
+    return label >= 0 && size_t(label) < hiddenClasses.size() && hiddenClasses[size_t(label)];
+  }
+};
+
+}  // namespace latentlab

@@ -1,0 +1,30 @@
+#include "app/cli/cli_common.h"
+
+#include <torch/torch.h>
+
+#include "engine/data/image_io.h"
+#include "engine/util/device.h"
+#include "engine/util/errors.h"
+
+namespace latentlab::cli {
+
+void addEngineOptions(CLI::App* cmd, EngineOptions& o) {
+  cmd->add_option("--device", o.device, "auto, cpu or cuda")->capture_default_str();
+  cmd->add_option("--threads", o.threads, "Intra-op threads (0 = cores - 1)")->check(CLI::Range(0, 256));
+}
+
+std::shared_ptr<ModelBundle> loadModelForCli(const std::string& dir, const EngineOptions& o) {
+  setEngineThreads(o.threads > 0 ? o.threads : defaultEngineThreads());
+  return loadBundle(dir, pickDevice(o.device));
+}
+
+Autoencoder& requireAutoencoder(ModelBundle& b) {
+  if (!b.autoencoder) throw BadInput(b.dir + ": this model has no autoencoder (kind " + b.manifest.kind + ")");
+  return *b.autoencoder;
+}
+
+void writeGridPng(const std::vector<Image>& images, const GridOptions& grid, const std::string& png) {
+  writePng(png, makeGrid(images, grid));
+}
+
+}  // namespace latentlab::cli

@@ -1,0 +1,28 @@
+// Shared pieces of the CLI subcommands: loading a model for a command, writing the
+// rendered images as a PNG grid and an optional .npy, and the --device/--threads options.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/data/grid.h"
+#include "engine/data/image.h"
+#include "engine/models/bundle.h"
+
+namespace latentlab::cli {
+
+struct EngineOptions {
+  std::string device = "auto";
+  int threads = 0;  // 0 = default (cores - 1)
+};
+void addEngineOptions(CLI::App* cmd, EngineOptions& o);
+// Applies threads, opens InferenceMode-free CPU/GPU device, loads the bundle.
+std::shared_ptr<ModelBundle> loadModelForCli(const std::string& dir, const EngineOptions& o);
+// The bundle must hold an autoencoder (throws BadInput naming the bundle otherwise).
+Autoencoder& requireAutoencoder(ModelBundle& b);
+
+// Writes the images as a PNG grid.
+void writeGridPng(const std::vector<Image>& images, const GridOptions& grid, const std::string& png);
+
+}  // namespace latentlab::cli

@@ -1,0 +1,212 @@
+#include "app/engine_client.h"
+
+#include <chrono>
+
+#include "engine/util/errors.h"
+
+namespace latentlab {
+
+struct EngineClient::Encoded {
+  std::shared_ptr<const Dataset> data;
+  std::shared_ptr<const LatentSet> latents;
+  LatentPlane pca;
+};
+
+namespace {
+double nowMs() {
+  using namespace std::chrono;
+  return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+EngineClient::EngineClient(int threads)
+    : m_threads(threads), m_interactive("interactive", threads), m_background("background", threads) {}
+
+EngineClient::~EngineClient() = default;
+
+void EngineClient::setWake(std::function<void()> wake) {
+  m_interactive.setWakeCallback(wake);
+  m_background.setWakeCallback(wake);
+}
+
+void EngineClient::loadModel(const std::string& dir, const std::string& device) {
+  m_loading = true;
+  modelError.clear();
+  m_background.submit("load", [dir, device](JobContext& ctx) -> std::any {
+    ctx.setProgress(0, "loading " + dir);
+    return ExploreModel::load(dir, device);
+  });
+}
+
+void EngineClient::encodeData(const std::string& spec) {
+  dataError.clear();
+  if (m_loading) {
+    m_pendingEncode = spec;
+    return;
+  }
+  if (!m_model) {
+    dataError = "no model is loaded; open one in the Model panel";
+    return;
+  }
+  m_encoding = true;
+  auto model = m_model;
+  m_background.submit("encode", [model, spec](JobContext& ctx) -> std::any {
+    ctx.setProgress(0, "reading " + spec);
+    auto data = std::make_shared<Dataset>(openDataset(spec));
+    auto set = std::make_shared<LatentSet>(model->encode(
+        *data, [&](double f, const std::string& msg) { ctx.setProgress(f, msg); }, ctx.cancelToken()));
+    Encoded e;
+    e.pca = pcaPlane(*set);
+    e.data = data;
+    e.latents = set;
+    return e;
+  });
+}
+
+void EngineClient::decodeCursor(std::vector<float> latent) {
+  if (!m_model) return;
+  auto model = m_model;
+  double t0 = nowMs();
+  m_interactive.submit("decode", [model, latent, t0](JobContext&) -> std::any {
+    Image img = model->decode(latent);
+    return std::make_tuple(img, latent, t0);
+  });
+}
+
+void EngineClient::reconstruct(int64_t index) {
+  if (!m_model || !m_data || index < 0 || index >= m_data->count) return;
+  auto model = m_model;
+  auto data = m_data;
+  m_interactive.submit("recon", [model, data, index](JobContext&) -> std::any {
+    Image original = data->image(index);
+    return std::make_tuple(index, original, model->reconstruct(original));
+  });
+}
+
+void EngineClient::decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1, int k) {
+  if (!m_model) return;
+  auto model = m_model;
+  m_background.submit("grid", [=](JobContext& ctx) -> std::any {
+    GridImages g;
+    g.images = model->decodeGrid(plane, u0, u1, v0, v1, k, ctx.cancelToken());
+    g.k = k;
+    g.u0 = u0;
+    g.u1 = u1;
+    g.v0 = v0;
+    g.v1 = v1;
+    return g;
+  });
+}
+
+bool EngineClient::applyPlane(AppState& s) {
+  if (!m_latents) return false;
+  int dim = m_latents->dim;
+  try {
+    if (s.planeMode == "pca") {
+      s.plane = m_pcaPlane;
+    } else if (s.planeMode == "axes") {
+      s.plane = axesPlane(dim, s.axisI, s.axisJ);
+    } else if (s.planeMode == "points") {
+      for (auto i : s.planePoints)
+        if (i < 0 || i >= m_latents->count)
+          throw BadInput("plane through points: data index " + std::to_string(i) + " is not in the data set");
+      s.plane = planeThroughPoints(m_latents->latent(s.planePoints[0]), m_latents->latent(s.planePoints[1]),
+                                   m_latents->latent(s.planePoints[2]));
+    } else if (s.planeMode == "custom") {
+      if (s.plane.dim() != dim || !s.plane.valid())
+        throw BadInput("the session's custom plane does not fit a " + std::to_string(dim) + "-d latent");
+    }
+  } catch (const BadInput& e) {
+    lastError = std::string(e.what()) + "; showing the PCA plane";
+    s.planeMode = "pca";
+    s.plane = m_pcaPlane;
+  }
+  m_points.uv = projectAll(s.plane, *m_latents);
+  m_points.labels = m_latents->labels;
+  m_points.classNames = m_latents->classNames;
+  ++m_points.version;
+  if (s.hiddenClasses.size() < m_points.classNames.size()) s.hiddenClasses.resize(m_points.classNames.size(), false);
+  return true;
+}
+
+bool EngineClient::poll(AppState& state) {
+  bool changed = false;
+  for (auto& r : m_background.takeResults()) {
+    changed = true;
+    if (r.slot == "load") {
+      m_loading = false;
+      if (!r.error.empty() || !r.value.has_value()) {
+        modelError = r.error.empty() ? "loading was cancelled" : r.error;
+        lastError = modelError;
+        m_pendingEncode.clear();
+        continue;
+      }
+      m_model = std::any_cast<std::shared_ptr<ExploreModel>>(r.value);
+      m_latents.reset();
+      m_points = MapPoints{};
+      cursorImage = Image{};
+      grid = GridImages{};
+      if (!m_pendingEncode.empty()) {
+        std::string spec = m_pendingEncode;
+        m_pendingEncode.clear();
+        encodeData(spec);
+      }
+    } else if (r.slot == "encode") {
+      m_encoding = false;
+      if (r.cancelled) continue;
+      if (!r.error.empty()) {
+        dataError = r.error;
+        lastError = r.error;
+        continue;
+      }
+      auto e = std::any_cast<Encoded>(r.value);
+      m_data = e.data;
+      m_latents = e.latents;
+      m_pcaPlane = e.pca;
+      applyPlane(state);
+      if (!state.viewSet) {
+        state.view.fit(m_points.uv);
+        state.viewSet = true;
+      }
+    } else if (r.slot == "grid") {
+      if (r.cancelled) continue;
+      if (!r.error.empty()) {
+        lastError = r.error;
+        continue;
+      }
+      auto g = std::any_cast<GridImages>(r.value);
+      g.version = grid.version + 1;
+      grid = std::move(g);
+    }
+  }
+  for (auto& r : m_interactive.takeResults()) {
+    changed = true;
+    if (!r.error.empty()) {
+      lastError = r.error;
+      continue;
+    }
+    if (r.cancelled || !r.value.has_value()) continue;
+    if (r.slot == "decode") {
+      auto [img, latent, t0] = std::any_cast<std::tuple<Image, std::vector<float>, double>>(r.value);
+      cursorImage = std::move(img);
+      cursorLatent = std::move(latent);
+      ++cursorVersion;
+      lastDecodeMs = nowMs() - t0;
+      decodeMsHistory.push_back(lastDecodeMs);
+      if (decodeMsHistory.size() > 600) decodeMsHistory.erase(decodeMsHistory.begin());
+    } else if (r.slot == "recon") {
+      auto [index, original, recon] = std::any_cast<std::tuple<int64_t, Image, Image>>(r.value);
+      selectedIndex = index;
+      selectedOriginal = std::move(original);
+      selectedRecon = std::move(recon);
+      ++selectedVersion;
+    }
+  }
+  return changed;
+}
+
+bool EngineClient::idle() const {
+  return m_interactive.idle() && m_background.idle() && m_pendingEncode.empty() && !m_loading && !m_encoding;
+}
+
+}  // namespace latentlab

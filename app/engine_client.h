@@ -1,0 +1,81 @@
+// The app's side of the engine: two JobRunners (interactive: decode under the cursor and
+// reconstructions; background: model load, data-set encoding, manifold grids), the loaded
+// model, the encoded data and the latest results. Requests never block; poll() applies fresh
+// results on the main thread. Never touches GL or ImGui.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/app_state.h"
+#include "app/map_points.h"
+#include "engine/explore/explorer.h"
+#include "engine/jobs/job_runner.h"
+
+namespace latentlab {
+
+struct GridImages {
+  std::vector<Image> images;  // k*k, row-major, row 0 at the top of the map
+  int k = 0;
+  double u0 = 0, u1 = 0, v0 = 0, v1 = 0;
+  uint64_t version = 0;
+};
+
+class EngineClient {
+ public:
+  explicit EngineClient(int threads);
+  ~EngineClient();
+
+  void loadModel(const std::string& dir, const std::string& device);
+  void encodeData(const std::string& spec);  // needs a model; starts after a pending load
+  void decodeCursor(std::vector<float> latent);
+  void reconstruct(int64_t index);
+  void decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1, int k);
+  void cancelEncode() { m_background.cancel("encode"); m_encoding = false; }
+  void cancelGrid() { m_background.cancel("grid"); }
+
+  // Applies fresh results to the client and `state` (plane, view fit). True if anything changed.
+  bool poll(AppState& state);
+  // Recomputes state.plane from state.planeMode and re-projects the points; false + message on error.
+  bool applyPlane(AppState& state);
+  // Nothing queued or running, nothing waiting to be applied.
+  bool idle() const;
+  void setWake(std::function<void()> wake);
+
+  const ModelInfo* model() const { return m_model ? &m_model->info() : nullptr; }
+  const Dataset* data() const { return m_data.get(); }
+  const LatentSet* latents() const { return m_latents.get(); }
+  const MapPoints& points() const { return m_points; }
+  bool encoding() const { return m_encoding; }
+  bool loading() const { return m_loading; }
+
+  Image cursorImage;
+  uint64_t cursorVersion = 0;
+  std::vector<float> cursorLatent;  // the latent cursorImage was decoded from
+  double lastDecodeMs = 0;          // submit -> result for the cursor decode
+  std::vector<double> decodeMsHistory;
+  Image selectedOriginal, selectedRecon;
+  int64_t selectedIndex = -1;
+  uint64_t selectedVersion = 0;
+  GridImages grid;
+
+  std::string modelError, dataError, lastError;  // shown by panels; lastError also in the status bar
+  const JobRunner& interactive() const { return m_interactive; }
+  const JobRunner& background() const { return m_background; }
+  int threads() const { return m_threads; }
+
+ private:
+  struct Encoded;
+  int m_threads;
+  JobRunner m_interactive, m_background;
+  std::shared_ptr<ExploreModel> m_model;
+  std::shared_ptr<const Dataset> m_data;
+  std::shared_ptr<const LatentSet> m_latents;
+  LatentPlane m_pcaPlane;
+  MapPoints m_points;
+  bool m_loading = false, m_encoding = false;
+  std::string m_pendingEncode;  // data spec to encode once the model has loaded
+  uint64_t m_cursorSubmit = 0;
+};
+
+}  // namespace latentlab

@@ -1,0 +1,74 @@
+#include "app/gl/scatter_renderer.h"
+
+#include "app/gl/shader_program.h"
+
+namespace latentlab::gl {
+
+void ScatterRenderer::init() {
+  m_program = buildProgram("scatter.vert", "scatter.frag");
+  m_uCenter = glGetUniformLocation(m_program.id(), "uCenter");
+  m_uScale = glGetUniformLocation(m_program.id(), "uScale");
+  m_uPointSize = glGetUniformLocation(m_program.id(), "uPointSize");
+  m_vao = VertexArray::create();
+  m_pos = Buffer::create();
+  m_color = Buffer::create();
+}
+
+bool ScatterRenderer::draw(ImDrawList* list, const MapPoints& points, const std::vector<bool>& hidden, const View& view) {
+  if (!m_program) return false;
+  if (points.version != m_version || hidden != m_hidden) {
+    std::vector<ImU32> colors(points.count());
+    for (size_t i = 0; i < colors.size(); ++i) {
+      int label = points.labels.empty() ? -1 : points.labels[i];
+      bool off = label >= 0 && size_t(label) < hidden.size() && hidden[size_t(label)];
+      colors[i] = off ? 0 : classColor(label);
+    }
+    glBindVertexArray(m_vao.id());
+    glBindBuffer(GL_ARRAY_BUFFER, m_pos.id());
+    glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(points.uv.size() * sizeof(float)), points.uv.data(), GL_STATIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
+    glBindBuffer(GL_ARRAY_BUFFER, m_color.id());
+    glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(colors.size() * sizeof(ImU32)), colors.data(), GL_STATIC_DRAW);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, 0, nullptr);
+    glBindVertexArray(0);
+    m_version = points.version;
+    m_hidden = hidden;
+    m_count = points.count();
+  }
+  m_view = view;
+  list->AddCallback(&ScatterRenderer::callback, this);
+  list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+  return true;
+}
+
+void ScatterRenderer::callback(const ImDrawList*, const ImDrawCmd* cmd) {
+  static_cast<ScatterRenderer*>(cmd->UserCallbackData)->render(cmd);
+}
+
+void ScatterRenderer::render(const ImDrawCmd* cmd) {
+  ImGuiIO& io = ImGui::GetIO();
+  float sx = io.DisplayFramebufferScale.x, sy = io.DisplayFramebufferScale.y;
+  float fbH = io.DisplaySize.y * sy;
+  const View& v = m_view;
+  float w = v.rectMax.x - v.rectMin.x, h = v.rectMax.y - v.rectMin.y;
+  // The viewport is the map rectangle, so NDC maps straight onto it; the scissor is the
+  // draw command's clip rectangle (the map, intersected with its window).
+  glViewport(GLint(v.rectMin.x * sx), GLint(fbH - v.rectMax.y * sy), GLsizei(w * sx), GLsizei(h * sy));
+  ImVec4 c = cmd->ClipRect;
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(GLint(c.x * sx), GLint(fbH - c.w * sy), GLsizei((c.z - c.x) * sx), GLsizei((c.w - c.y) * sy));
+  glEnable(GL_PROGRAM_POINT_SIZE);
+  glEnable(GL_BLEND);
+  glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+  glUseProgram(m_program.id());
+  glUniform2f(m_uCenter, float(v.centerU), float(v.centerV));
+  glUniform2f(m_uScale, float(2.0 * v.pixelsPerUnit / w), float(2.0 * v.pixelsPerUnit / h));
+  glUniform1f(m_uPointSize, v.pointSize * sx + 1.f);
+  glBindVertexArray(m_vao.id());
+  glDrawArrays(GL_POINTS, 0, GLsizei(m_count));
+  glBindVertexArray(0);
+}
+
+}  // namespace latentlab::gl

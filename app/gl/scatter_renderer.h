@@ -1,0 +1,31 @@
+// Draws the latent map's points with the scatter shader (one VBO of all points, uploaded
+// only when the points or hidden classes change) from an ImDrawList callback, so 10,000
+// points cost one draw call. GL thread only.
+#pragma once
+#include <vector>
+
+#include "app/gl/gl_handles.h"
+#include "app/map_points.h"
+
+namespace latentlab::gl {
+
+class ScatterRenderer : public PointsDrawer {
+ public:
+  void init();  // builds the program; throws BadInput naming the shader on failure
+  bool draw(ImDrawList* list, const MapPoints& points, const std::vector<bool>& hidden, const View& view) override;
+
+ private:
+  static void callback(const ImDrawList* list, const ImDrawCmd* cmd);
+  void render(const ImDrawCmd* cmd);
+
+  Program m_program;
+  VertexArray m_vao;
+  Buffer m_pos, m_color;
+  uint64_t m_version = 0;
+  std::vector<bool> m_hidden;
+  size_t m_count = 0;
+  View m_view;
+  GLint m_uCenter = -1, m_uScale = -1, m_uPointSize = -1;
+};
+
+}  // namespace latentlab::gl

@@ -1,0 +1,20 @@
+// The desktop window: GLFW + OpenGL 3.3 + Dear ImGui. Owns the AppState, the engine client,
+// the panels and the frame loop (idle-waits when nothing changes), the main menu, sessions,
+// UI scale, and --screenshot. The only place that touches GLFW; GL only through app/gl.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace latentlab {
+
+struct GuiOptions {
+  std::vector<std::string> models;
+  std::string data, session, screenshot, device = "auto";
+  float scale = 0;  // 0 = from the session or 1.0
+  int width = 1600, height = 1000;
+};
+
+// Returns the process exit code: 0, 1 (no window could be opened), 3 (bad session/model).
+int runGui(const GuiOptions& opts);
+
+}  // namespace latentlab

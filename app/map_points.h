@@ -1,0 +1,40 @@
+// The latent map's points as the UI sees them: plane coordinates, labels, colours, and a
+// version that changes whenever any of them does (so GPU buffers re-upload only then).
+// Plain data shared by the engine client, the map panel and the GL scatter renderer.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+namespace latentlab {
+
+struct MapPoints {
+  std::vector<float> uv;      // 2 floats per point: map-plane coordinates
+  std::vector<int> labels;    // class per point, -1 unknown
+  std::vector<std::string> classNames;
+  uint64_t version = 0;       // bump on any change of uv/labels
+  size_t count() const { return uv.size() / 2; }
+};
+
+// A fixed qualitative palette (10 well-separated colours, then repeats); -1 is grey.
+ImU32 classColor(int label);
+
+// Draws the points of the map inside the current draw list's clip rectangle. The GL
+// implementation renders them with the scatter shader; the base draws nothing and
+// returns false, so the panel falls back to ImDrawList (headless tests).
+class PointsDrawer {
+ public:
+  virtual ~PointsDrawer() = default;
+  struct View {
+    ImVec2 rectMin, rectMax;  // screen rectangle of the map
+    double centerU = 0, centerV = 0, pixelsPerUnit = 1;
+    float pointSize = 3;
+  };
+  virtual bool draw(ImDrawList* list, const MapPoints& points, const std::vector<bool>& hidden, const View& view) {
+    return false;
+  }
+};
+
+}  // namespace latentlab

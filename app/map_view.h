@@ -1,0 +1,37 @@
+// The latent map's view: where the map plane sits on screen (centre + zoom), the exact
+// screen <-> plane mapping, and nearest-point picking. Pure math, no ImGui state, no GL, so
+// the round trip and picking are unit-tested headless.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace latentlab {
+
+struct MapRect {
+  float x = 0, y = 0, w = 1, h = 1;
+};
+
+class MapView {
+ public:
+  double centerU = 0, centerV = 0;
+  double halfExtent = 3;  // plane units from the centre to the edge of the shorter side
+
+  double pixelsPerUnit(const MapRect& r) const;
+  void toScreen(const MapRect& r, double u, double v, float& x, float& y) const;
+  void toPlane(const MapRect& r, float x, float y, double& u, double& v) const;
+  // Zooms by `factor` (>1 = in) keeping the plane point under (x, y) fixed.
+  void zoomAt(const MapRect& r, float x, float y, double factor);
+  void panPixels(const MapRect& r, float dx, float dy);
+  // Fits the view to the points (2 floats each), with a margin.
+  void fit(const std::vector<float>& uv);
+  // Visible plane bounds.
+  void bounds(const MapRect& r, double& u0, double& u1, double& v0, double& v1) const;
+};
+
+// Index of the visible point nearest to screen position (x, y) within maxPixels, or -1.
+// `hidden[label]` true skips that class.
+int64_t pickNearest(const MapView& view, const MapRect& r, const std::vector<float>& uv,
+                    const std::vector<int>& labels, const std::vector<bool>& hidden, float x, float y,
+                    float maxPixels);
+
+}  // namespace latentlab

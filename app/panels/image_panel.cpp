@@ -1,0 +1,73 @@
+#include "app/panels/image_panel.h"
+
+#include <cmath>
+
+#include "app/engine_client.h"
+
+namespace latentlab {
+
+const char* ImagePanel::notes() const {
+  return "This is what the decoder draws for the point under the cursor on the map. Nothing here "
+         "is copied from the data: the model invents the picture from a handful of numbers (the "
+         "latent). Move the cursor and watch which features change. Below, a clicked data image "
+         "sits next to its reconstruction (encode, then decode): the difference shows what the "
+         "model forgets.";
+}
+
+namespace {
+// Largest whole multiple of the image size that fits: integer zoom keeps nearest-filtered
+// pixels square and equal.
+float fitSize(float avail, int imageSize) {
+  if (imageSize <= 0) return avail;
+  float k = std::floor(avail / float(imageSize));
+  return k >= 1 ? k * float(imageSize) : avail;
+}
+}  // namespace
+
+void ImagePanel::drawContent(PanelContext& ctx) {
+  AppState& s = ctx.state;
+  int filter = s.nearestFilter ? 0 : 1;
+  ImGui::RadioButton("Nearest", &filter, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("Bilinear", &filter, 1);
+  s.nearestFilter = filter == 0;
+
+  const EngineClient* e = ctx.engine;
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float fs = ImGui::GetFontSize();
+  bool hasSel = e && !e->selectedOriginal.empty();
+  float bottom = hasSel ? fs * 2.2f + std::min(avail.x * 0.3f, avail.y * 0.35f) : fs * 1.5f;
+  float side = std::max(fs * 4, std::min(avail.x, avail.y - bottom));
+  if (e && !e->cursorImage.empty()) {
+    side = fitSize(side, e->cursorImage.width);
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    p.x += std::max(0.f, (avail.x - side) * 0.5f);  // centred
+    ImGui::SetCursorScreenPos(p);
+    ImTextureID tex = ctx.textures.texture("cursor", e->cursorImage, e->cursorVersion, s.nearestFilter);
+    if (tex) ImGui::Image(tex, ImVec2(side, side));
+    else ImGui::Dummy(ImVec2(side, side));
+    ctx.rects["decoded"] = ImVec4(p.x, p.y, side, side);
+    ImGui::Text("u %.3f  v %.3f   decode %.1f ms", s.cursorU, s.cursorV, e->lastDecodeMs);
+  } else {
+    ImGui::Dummy(ImVec2(side, side * 0.2f));
+    ImGui::TextWrapped("Press on the map to place the cursor; its decoded image appears here.");
+  }
+  if (hasSel) {
+    ImGui::Separator();
+    float w = fitSize(std::min((ImGui::GetContentRegionAvail().x - fs) * 0.5f, ImGui::GetContentRegionAvail().y - fs * 1.5f),
+                      e->selectedOriginal.width);
+    ImGui::BeginGroup();
+    ImTextureID a = ctx.textures.texture("sel-orig", e->selectedOriginal, e->selectedVersion, s.nearestFilter);
+    if (a) ImGui::Image(a, ImVec2(w, w));
+    ImGui::Text("data #%lld", (long long)e->selectedIndex);
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImTextureID b = ctx.textures.texture("sel-recon", e->selectedRecon, e->selectedVersion, s.nearestFilter);
+    if (b) ImGui::Image(b, ImVec2(w, w));
+    ImGui::TextUnformatted("reconstruction");
+    ImGui::EndGroup();
+  }
+}
+
+}  // namespace latentlab

@@ -1,0 +1,52 @@
+#include "app/panels/manifold_panel.h"
+
+#include <cmath>
+
+#include "app/engine_client.h"
+
+namespace latentlab {
+
+const char* ManifoldPanel::notes() const {
+  return "A grid of pictures decoded at evenly spaced points over the part of the map you can "
+         "see: left to right and bottom to top follow the map's two directions. Smooth changes "
+         "between neighbours mean the model has learned a continuous space of images.";
+}
+
+void ManifoldPanel::drawContent(PanelContext& ctx) {
+  AppState& s = ctx.state;
+  const EngineClient* e = ctx.engine;
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+  ImGui::SliderInt("K", &s.gridK, 2, 32);
+  ImGui::SameLine();
+  bool busy = e && e->background().status().busy && e->background().status().runningSlot == "grid";
+  if (busy) {
+    if (ImGui::Button("Cancel")) ctx.requests.cancelGrid = true;
+  } else if (ImGui::Button("Decode grid")) {
+    ctx.requests.decodeGrid = true;
+    s.gridRequested = true;
+  }
+  ImGui::SameLine();
+  ImGui::Checkbox("Over the map", &s.gridOverlay);
+  if (!e || e->grid.images.empty()) {
+    ImGui::TextWrapped("Decode a grid over the visible map area.");
+    return;
+  }
+  const GridImages& g = e->grid;
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float side = std::max(8.f, std::min(avail.x, avail.y));
+  float tile = side / float(g.k);
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  p.x += std::max(0.f, (avail.x - side) * 0.5f);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (int r = 0; r < g.k; ++r)
+    for (int c = 0; c < g.k; ++c) {
+      size_t i = size_t(r) * g.k + c;
+      ImTextureID tex = ctx.textures.texture("grid" + std::to_string(i), g.images[i], g.version, s.nearestFilter);
+      if (!tex) continue;
+      ImVec2 a(p.x + c * tile, p.y + r * tile);
+      dl->AddImage(tex, a, ImVec2(a.x + tile, a.y + tile));
+    }
+  ImGui::Dummy(ImVec2(avail.x, side));
+}
+
+}  // namespace latentlab

@@ -1,0 +1,29 @@
+// Model and data: the bundled models, a folder browser drawn with ImGui, the loaded model's
+// description and errors, the data set to encode with its progress bar and Cancel button.
+// Asks for loads and encodes through UiRequests only.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "app/panels/panel.h"
+
+namespace latentlab {
+
+class ModelPanel : public Panel {
+ public:
+  ModelPanel() : Panel("model", "Model and data") {}
+
+ protected:
+  void drawContent(PanelContext& ctx) override;
+  const char* notes() const override;
+
+ private:
+  void drawBrowser(PanelContext& ctx);
+  std::string m_browseDir;
+  std::vector<std::string> m_bundled;
+  bool m_listed = false, m_browsing = false;
+  char m_dataSpec[512] = {0};
+  bool m_specInit = false;
+};
+
+}  // namespace latentlab

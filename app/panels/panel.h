@@ -1,0 +1,66 @@
+// Base of every panel: owns ImGui::Begin/End, the default placement and the "what am I
+// looking at?" notes toggle; a subclass draws only its content. Panels read AppState and
+// write to it or to UiRequests; they never call the engine or GL directly.
+#pragma once
+#include <imgui.h>
+
+#include <map>
+#include <string>
+
+#include "app/app_state.h"
+#include "app/map_points.h"
+#include "app/texture_source.h"
+
+namespace latentlab {
+
+class EngineClient;
+struct Dataset;
+
+// What panels ask the app to do this frame (processed after all panels have drawn).
+struct UiRequests {
+  std::string loadModel;   // folder to open
+  bool encode = false;     // (re)encode state.dataSpec
+  bool cancelEncode = false;
+  bool decodeGrid = false;
+  bool cancelGrid = false;
+  bool planeChanged = false;  // state.planeMode/points/axes changed: recompute the plane
+};
+
+struct PerfStats;
+
+struct PanelContext {
+  AppState& state;
+  UiRequests& requests;
+  TextureSource& textures;
+  PointsDrawer& pointsDrawer;
+  const EngineClient* engine = nullptr;  // null in headless tests
+  const MapPoints* points = nullptr;
+  const Dataset* data = nullptr;
+  const PerfStats* perf = nullptr;
+  std::map<std::string, ImVec4> rects;  // screen rectangles panels report (x, y, w, h)
+};
+
+class Panel {
+ public:
+  Panel(std::string id, std::string title) : m_id(std::move(id)), m_title(std::move(title)) {}
+  virtual ~Panel() = default;
+  // Draws the window; placement is applied when `relayout` is true (first frame, resize, scale).
+  void draw(PanelContext& ctx, bool relayout);
+  void setPlacement(ImVec2 pos, ImVec2 size) {
+    m_pos = pos;
+    m_size = size;
+  }
+  const std::string& id() const { return m_id; }
+  bool open = true;
+
+ protected:
+  virtual void drawContent(PanelContext& ctx) = 0;
+  virtual const char* notes() const = 0;
+  virtual ImGuiWindowFlags flags() const { return 0; }
+
+ private:
+  std::string m_id, m_title;
+  ImVec2 m_pos{0, 0}, m_size{400, 300};
+};
+
+}  // namespace latentlab

@@ -1,0 +1,65 @@
+#include "app/panels/performance_panel.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "app/engine_client.h"
+#include "app/perf_stats.h"
+
+namespace latentlab {
+
+const char* PerformancePanel::notes() const {
+  return "How hard the computer is working. The plot shows how long each screen frame took: "
+         "below the dashed line (16.7 ms) the picture updates 60 times a second. Decode is the "
+         "time from moving the cursor to having the new image. The model runs on two worker "
+         "threads so the window never freezes while it thinks.";
+}
+
+namespace {
+void plot(const std::vector<float>& ms, ImVec2 size) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(size);
+  dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), IM_COL32(20, 22, 28, 255));
+  float top = 40.f;  // ms at the top of the plot
+  for (float v : ms) top = std::max(top, std::min(v * 1.1f, 200.f));
+  auto y = [&](float v) { return p.y + size.y - std::min(v, top) / top * size.y; };
+  float y60 = y(16.7f);
+  for (float x = p.x; x < p.x + size.x; x += 8)
+    dl->AddLine(ImVec2(x, y60), ImVec2(std::min(x + 4, p.x + size.x), y60), IM_COL32(120, 200, 120, 200));
+  if (ms.size() >= 2) {
+    std::vector<ImVec2> pts;
+    size_t n = ms.size();
+    for (size_t i = 0; i < n; ++i) pts.push_back(ImVec2(p.x + size.x * float(i) / float(n - 1), y(ms[i])));
+    dl->AddPolyline(pts.data(), int(pts.size()), IM_COL32(240, 180, 60, 255), 0, 1.5f);
+  }
+  char label[32];
+  std::snprintf(label, sizeof(label), "%.0f ms", top);
+  dl->AddText(ImVec2(p.x + 3, p.y + 1), IM_COL32(180, 180, 180, 255), label);
+}
+
+void runnerLine(const char* name, const RunnerStatus& r) {
+  ImGui::Text("%s: %s%s  queued %zu  done %llu  dropped %llu", name, r.busy ? "busy " : "idle",
+              r.busy ? r.runningSlot.c_str() : "", r.queued, (unsigned long long)r.completed,
+              (unsigned long long)r.dropped);
+}
+}  // namespace
+
+void PerformancePanel::drawContent(PanelContext& ctx) {
+  if (ctx.perf) {
+    const auto& ms = ctx.perf->frameMs;
+    ImGui::Text("frame p50 %.1f ms  p99 %.1f ms", PerfStats::percentile(ms, 0.5), PerfStats::percentile(ms, 0.99));
+    float h = std::max(ImGui::GetFontSize() * 3, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 4);
+    plot(ms, ImVec2(ImGui::GetContentRegionAvail().x, h));
+  }
+  if (const EngineClient* e = ctx.engine) {
+    std::vector<float> d(e->decodeMsHistory.begin(), e->decodeMsHistory.end());
+    ImGui::Text("decode last %.1f ms  p50 %.1f  p99 %.1f", e->lastDecodeMs, PerfStats::percentile(d, 0.5),
+                PerfStats::percentile(d, 0.99));
+    runnerLine("interactive", e->interactive().status());
+    runnerLine("background", e->background().status());
+    ImGui::Text("device %s  intra-op threads %d", e->model() ? e->model()->device.c_str() : "-", e->threads());
+  }
+}
+
+}  // namespace latentlab

@@ -1,0 +1,148 @@
+#include "engine/models/unet.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "engine/models/timestep_embedding.h"
+#include "engine/util/errors.h"
+
+namespace latentlab {
+
+namespace nn = torch::nn;
+
+int groupsFor(int channels) {
+  for (int g : {8, 4, 2})
+    if (channels % g == 0) return g;
+  return 1;
+}
+
+UNetConfig UNetConfig::fromJson(const nlohmann::json& j, int c, int h, int w, int numClasses,
+                                const std::string& where) {
+  UNetConfig cfg;
+  cfg.imageChannels = c, cfg.imageHeight = h, cfg.imageWidth = w, cfg.numClasses = numClasses;
+  if (j.contains("channels")) {
+    const auto& ch = j["channels"];
+    if (!ch.is_array() || ch.empty() || ch.size() > 5)
+      throw BadInput(where + ": config.channels must be an array of 1 to 5 channel counts, e.g. [32, 64, 64]");
+    cfg.channels.clear();
+    for (auto& v : ch) {
+      if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > 1024)
+        throw BadInput(where + ": config.channels entries must be integers in 1..1024");
+      cfg.channels.push_back(v.get<int>());
+    }
+  }
+  if (j.contains("emb_dim")) {
+    if (!j["emb_dim"].is_number_integer() || j["emb_dim"].get<int>() < 2 || j["emb_dim"].get<int>() > 4096)
+      throw BadInput(where + ": config.emb_dim must be an integer in 2..4096");
+    cfg.embDim = j["emb_dim"].get<int>();
+  }
+  if (j.contains("attention")) {
+    if (!j["attention"].is_boolean()) throw BadInput(where + ": config.attention must be true or false");
+    cfg.attention = j["attention"].get<bool>();
+  }
+  int div = 1 << (cfg.channels.size() - 1);
+  if (h % div || w % div)
+    throw BadInput(where + ": a unet with " + std::to_string(cfg.channels.size()) +
+                   " levels needs image height and width divisible by " + std::to_string(div));
+  return cfg;
+}
+
+nlohmann::json UNetConfig::toJson() const {
+  return {{"channels", channels}, {"emb_dim", embDim}, {"attention", attention}};
+}
+
+ResBlockImpl::ResBlockImpl(int in, int out, int embDim) {
+  m_norm1 = register_module("norm1", nn::GroupNorm(groupsFor(in), in));
+  m_conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1)));
+  m_emb = register_module("emb", nn::Linear(embDim, out));
+  m_norm2 = register_module("norm2", nn::GroupNorm(groupsFor(out), out));
+  m_conv2 = register_module("conv2", nn::Conv2d(nn::Conv2dOptions(out, out, 3).padding(1)));
+  if (in != out) m_skip = register_module("skip", nn::Conv2d(nn::Conv2dOptions(in, out, 1)));
+  // A residual block starts as the identity: training is stabler and faster that way.
+  torch::NoGradGuard g;
+  m_conv2->weight.zero_();
+  m_conv2->bias.zero_();
+}
+
+torch::Tensor ResBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& emb) {
+  auto h = m_conv1(torch::silu(m_norm1(x)));
+  h = h + m_emb(emb).unsqueeze(-1).unsqueeze(-1);
+  h = m_conv2(torch::silu(m_norm2(h)));
+  return h + (m_skip ? m_skip(x) : x);
+}
+
+SelfAttentionImpl::SelfAttentionImpl(int channels) {
+  m_norm = register_module("norm", nn::GroupNorm(groupsFor(channels), channels));
+  m_qkv = register_module("qkv", nn::Conv2d(nn::Conv2dOptions(channels, 3 * channels, 1)));
+  m_out = register_module("out", nn::Conv2d(nn::Conv2dOptions(channels, channels, 1)));
+  torch::NoGradGuard g;
+  m_out->weight.zero_();
+  m_out->bias.zero_();
+}
+
+torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
+  const int64_t n = x.size(0), c = x.size(1), hw = x.size(2) * x.size(3);
+  auto qkv = m_qkv(m_norm(x)).reshape({n, 3, c, hw});
+  auto q = qkv.select(1, 0), k = qkv.select(1, 1), v = qkv.select(1, 2);  // n x c x hw
+  auto attn = torch::softmax(torch::bmm(q.transpose(1, 2), k) / std::sqrt(double(c)), -1);  // n x hw x hw
+  auto out = torch::bmm(v, attn.transpose(1, 2)).reshape(x.sizes());
+  return x + m_out(out);
+}
+
+UNetImpl::UNetImpl(const UNetConfig& cfg) : m_cfg(cfg) {
+  const auto& ch = cfg.channels;
+  const int levels = int(ch.size()), e = cfg.embDim;
+  m_timeMlp = register_module("time_mlp", nn::Sequential(nn::Linear(ch[0], e), nn::SiLU(), nn::Linear(e, e)));
+  if (cfg.numClasses > 0) m_classEmb = register_module("class_emb", nn::Embedding(cfg.numClasses + 1, e));
+  m_convIn = register_module("conv_in", nn::Conv2d(nn::Conv2dOptions(cfg.imageChannels, ch[0], 3).padding(1)));
+  m_down = register_module("down", nn::ModuleList());
+  m_downsample = register_module("downsample", nn::ModuleList());
+  m_up = register_module("up", nn::ModuleList());
+  m_upsample = register_module("upsample", nn::ModuleList());
+  for (int l = 0; l < levels; ++l) {
+    m_down->push_back(ResBlock(l ? ch[l - 1] : ch[0], ch[l], e));
+    if (l + 1 < levels) m_downsample->push_back(nn::Conv2d(nn::Conv2dOptions(ch[l], ch[l], 3).stride(2).padding(1)));
+  }
+  m_mid1 = register_module("mid1", ResBlock(ch.back(), ch.back(), e));
+  if (cfg.attention) m_attn = register_module("attn", SelfAttention(ch.back()));
+  m_mid2 = register_module("mid2", ResBlock(ch.back(), ch.back(), e));
+  for (int l = 0; l < levels; ++l) {
+    m_up->push_back(ResBlock(2 * ch[l], ch[l], e));
+    // Channels change at the low resolution, before upsampling: 4x cheaper than after.
+    if (l > 0) m_upsample->push_back(nn::Conv2d(nn::Conv2dOptions(ch[l], ch[l - 1], 3).padding(1)));
+  }
+  m_normOut = register_module("norm_out", nn::GroupNorm(groupsFor(ch[0]), ch[0]));
+  m_convOut = register_module("conv_out", nn::Conv2d(nn::Conv2dOptions(ch[0], cfg.imageChannels, 3).padding(1)));
+}
+
+torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& classes) {
+  const int levels = int(m_cfg.channels.size());
+  auto emb = m_timeMlp->forward(timestepEmbedding(t, m_cfg.channels[0]).to(x.dtype()));
+  if (m_classEmb) {
+    auto c = classes.defined() ? classes.to(torch::kLong)
+                               : torch::full({x.size(0)}, m_cfg.numClasses, torch::TensorOptions(torch::kLong).device(x.device()));
+    emb = emb + m_classEmb(c);
+  }
+  emb = torch::silu(emb);
+  auto h = m_convIn(x);
+  std::vector<torch::Tensor> skips;
+  for (int l = 0; l < levels; ++l) {
+    h = m_down[size_t(l)]->as<ResBlock>()->forward(h, emb);
+    skips.push_back(h);
+    if (l + 1 < levels) h = m_downsample[size_t(l)]->as<nn::Conv2d>()->forward(h);
+  }
+  h = m_mid1(h, emb);
+  if (m_attn) h = m_attn(h);
+  h = m_mid2(h, emb);
+  for (int l = levels - 1; l >= 0; --l) {
+    h = m_up[size_t(l)]->as<ResBlock>()->forward(torch::cat({h, skips[size_t(l)]}, 1), emb);
+    if (l > 0) {
+      h = m_upsample[size_t(l - 1)]->as<nn::Conv2d>()->forward(h);
+      h = torch::upsample_nearest2d(h, {h.size(2) * 2, h.size(3) * 2});
+    }
+  }
+  return m_convOut(torch::silu(m_normOut(h)));
+}
+
+}  // namespace latentlab

@@ -1,0 +1,73 @@
+// The built-in class-conditional UNet ("unet") for small images, e.g. 28 x 28 Fashion-MNIST.
+// Config (manifest denoiser.config): {"channels": [32, 64, 64], "emb_dim": 128,
+// "attention": true}. One residual block per resolution on the way down and up, halving
+// the resolution between levels (so height and width must be divisible by 2^(levels-1)),
+// a middle of two residual blocks around an optional self-attention at the lowest
+// resolution. Timestep (sinusoidal) and class embeddings are summed and added inside every
+// residual block; class index num_classes is the learned null class of classifier-free
+// guidance. Sized for CPU training: every extra channel at full resolution costs most.
+#pragma once
+#include <torch/nn.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace latentlab {
+
+struct UNetConfig {
+  int imageChannels = 1, imageHeight = 28, imageWidth = 28;
+  int numClasses = 10;  // 0 = unconditional
+  std::vector<int> channels = {32, 64, 64};
+  int embDim = 128;
+  bool attention = true;
+
+  static UNetConfig fromJson(const nlohmann::json& j, int c, int h, int w, int numClasses, const std::string& where);
+  nlohmann::json toJson() const;
+};
+
+class ResBlockImpl : public torch::nn::Module {
+ public:
+  ResBlockImpl(int in, int out, int embDim);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& emb);
+
+ private:
+  torch::nn::GroupNorm m_norm1{nullptr}, m_norm2{nullptr};
+  torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr}, m_skip{nullptr};
+  torch::nn::Linear m_emb{nullptr};
+};
+TORCH_MODULE(ResBlock);
+
+class SelfAttentionImpl : public torch::nn::Module {
+ public:
+  explicit SelfAttentionImpl(int channels);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::GroupNorm m_norm{nullptr};
+  torch::nn::Conv2d m_qkv{nullptr}, m_out{nullptr};
+};
+TORCH_MODULE(SelfAttention);
+
+class UNetImpl : public torch::nn::Module {
+ public:
+  explicit UNetImpl(const UNetConfig& cfg);
+  // x: N x C x H x W, t: N float timesteps, classes: N int64 (undefined = null class).
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& classes);
+  const UNetConfig& config() const { return m_cfg; }
+
+ private:
+  UNetConfig m_cfg;
+  torch::nn::Sequential m_timeMlp{nullptr};
+  torch::nn::Embedding m_classEmb{nullptr};
+  torch::nn::Conv2d m_convIn{nullptr}, m_convOut{nullptr};
+  torch::nn::GroupNorm m_normOut{nullptr};
+  torch::nn::ModuleList m_down{nullptr}, m_downsample{nullptr}, m_up{nullptr}, m_upsample{nullptr};
+  ResBlock m_mid1{nullptr}, m_mid2{nullptr};
+  SelfAttention m_attn{nullptr};
+};
+TORCH_MODULE(UNet);
+
+int groupsFor(int channels);  // GroupNorm groups: 8 when they divide the channels
+
+}  // namespace latentlab

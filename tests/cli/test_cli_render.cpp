@@ -1,0 +1,124 @@
+// The CLI end to end: every render command writes a PNG of the predictable size, --npy
+// writes the expected array, encode writes latents and labels, and bad calls exit 2 or 3
+// with one line on stderr.
+#include <doctest/doctest.h>
+#include <stb_image.h>
+
+#include "engine/data/npy.h"
+#include "test_support.h"
+
+using namespace latentlab;
+namespace t = latentlab::test;
+
+namespace {
+const std::string kModel = t::sourcePath("assets/models/fashion-vae-16");
+
+std::pair<int, int> pngSize(const std::string& path) {
+  int w = 0, h = 0, c = 0;
+  if (!stbi_info(path.c_str(), &w, &h, &c)) return {0, 0};
+  return {w, h};
+}
+// Grid geometry without labels (engine/data/grid.h): pad 2, cells 28*scale.
+int gridSide(int cells, int scale = 2) { return 2 + cells * (28 * scale + 2); }
+int lineCount(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
+}  // namespace
+
+TEST_CASE("render recon writes inputs and reconstructions; --npy holds the reconstructions in order") {
+  std::string dir = t::tempDir("recon");
+  auto r = t::runLatentlab("render recon --model " + kModel + " --data fashion-mnist:test --count 6 --no-labels -o " +
+                           dir + "/r.png --npy " + dir + "/r.npy");
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  CHECK(pngSize(dir + "/r.png") == std::make_pair(gridSide(6), gridSide(2)));
+  auto a = readNpy(dir + "/r.npy");
+  CHECK(a.shape == std::vector<int64_t>{6, 1, 28, 28});
+  float lo = 1, hi = 0;
+  for (int64_t i = 0; i < a.count(); ++i) lo = std::min(lo, a.f32()[i]), hi = std::max(hi, a.f32()[i]);
+  CHECK(lo >= 0.f);
+  CHECK(hi <= 1.f);
+  CHECK(hi > 0.5f);
+}
+
+TEST_CASE("render sample, interp and traverse write grids of the expected size") {
+  std::string dir = t::tempDir("render");
+  auto s = t::runLatentlab("render sample --model " + kModel + " --count 12 --cols 6 --seed 3 --no-labels -o " + dir +
+                           "/s.png --npy " + dir + "/s.npy");
+  REQUIRE_MESSAGE(s.exitCode == 0, s.err);
+  CHECK(pngSize(dir + "/s.png") == std::make_pair(gridSide(6), gridSide(2)));
+  CHECK(readNpy(dir + "/s.npy").shape == std::vector<int64_t>{12, 1, 28, 28});
+
+  // Same seed, same samples.
+  auto s2 = t::runLatentlab("render sample --model " + kModel + " --count 12 --cols 6 --seed 3 -o " + dir +
+                            "/s2.png --npy " + dir + "/s2.npy");
+  REQUIRE(s2.exitCode == 0);
+  CHECK(readNpy(dir + "/s.npy").data == readNpy(dir + "/s2.npy").data);
+
+  auto i = t::runLatentlab("render interp --model " + kModel + " --from 0 --to 1 --steps 8 --mode slerp --no-labels -o " +
+                           dir + "/i.png --npy " + dir + "/i.npy --scale 1");
+  REQUIRE_MESSAGE(i.exitCode == 0, i.err);
+  CHECK(pngSize(dir + "/i.png") == std::make_pair(gridSide(8, 1), gridSide(1, 1)));
+  CHECK(readNpy(dir + "/i.npy").shape == std::vector<int64_t>{8, 1, 28, 28});
+
+  auto tr = t::runLatentlab("render traverse --model " + kModel + " --dim 0 3 --range -2 2 --steps 5 --no-labels -o " +
+                            dir + "/t.png");
+  REQUIRE_MESSAGE(tr.exitCode == 0, tr.err);
+  CHECK(pngSize(dir + "/t.png") == std::make_pair(gridSide(5), gridSide(2)));
+
+  // Labels add margins, never remove cells.
+  auto lab = t::runLatentlab("render traverse --model " + kModel + " --dim 1 --steps 5 -o " + dir + "/tl.png");
+  REQUIRE(lab.exitCode == 0);
+  CHECK(pngSize(dir + "/tl.png").first > gridSide(5));
+  CHECK(pngSize(dir + "/tl.png").second > gridSide(1));
+}
+
+TEST_CASE("encode writes N x latent float32 and int64 labels") {
+  std::string dir = t::tempDir("encode");
+  auto r = t::runLatentlab("encode --model " + kModel + " --data fashion-mnist:test --limit 300 -o " + dir +
+                           "/z.npy --labels " + dir + "/y.npy");
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  auto z = readNpy(dir + "/z.npy");
+  CHECK(z.shape == std::vector<int64_t>{300, 16});
+  auto y = readNpy(dir + "/y.npy");
+  CHECK(y.dtype == NpyDtype::Int64);
+  CHECK(y.shape == std::vector<int64_t>{300});
+  CHECK(y.i64()[0] == 9);  // the first test image is an ankle boot (checked against Python in test_idx)
+}
+
+TEST_CASE("info and eval report the model") {
+  auto r = t::runLatentlab("info --model " + kModel + " --json");
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  CHECK(r.out.find("\"latent_shape\": [\n    16\n  ]") != std::string::npos);
+  auto e = t::runLatentlab("eval --model " + kModel + " --limit 200 --json");
+  REQUIRE_MESSAGE(e.exitCode == 0, e.err);
+  CHECK(e.out.find("\"mse_per_pixel\"") != std::string::npos);
+  CHECK(e.out.find("\"kl_per_dim\"") != std::string::npos);
+}
+
+TEST_CASE("usage errors exit 2, bad input exits 3, each with one line on stderr") {
+  std::string dir = t::tempDir("bad");
+  struct Case {
+    std::string args;
+    int code;
+    std::string expect;
+  };
+  t::writeText(dir + "/model.json", "{ not json");
+  std::vector<Case> cases = {
+      {"render recon --count 3 -o " + dir + "/x.png", 2, "--model"},
+      {"render sample --model " + kModel + " --count -4 -o " + dir + "/x.png", 2, "count"},
+      {"render bogus --model " + kModel, 2, ""},
+      {"render recon --model /nonexistent -o " + dir + "/x.png", 3, "/nonexistent"},
+      {"render recon --model " + dir + " -o " + dir + "/x.png", 3, "model.json"},
+      {"render recon --model " + kModel + " --data idx:/nope.gz -o " + dir + "/x.png", 3, "/nope.gz"},
+      {"render interp --model " + kModel + " --from 0 --to 99999 -o " + dir + "/x.png", 3, "out of range"},
+      {"render traverse --model " + kModel + " --dim 16 -o " + dir + "/x.png", 2, "out of range"},
+      {"encode --model " + kModel + " --data npy:" + dir + "/model.json -o " + dir + "/z.npy", 3, "magic"},
+      {"info --model " + kModel + " --device tpu", 2, "--device"},
+  };
+  for (auto& c : cases) {
+    CAPTURE(c.args);
+    auto r = t::runLatentlab(c.args);
+    CHECK(r.exitCode == c.code);
+    CHECK(lineCount(r.err) == 1);
+    CHECK(r.err.find(c.expect) != std::string::npos);
+    CHECK(r.err.find("terminate") == std::string::npos);
+  }
+}
