@@ -126,7 +126,9 @@ void GuiApp::applyScale() {
 
 void GuiApp::layout(float w, float h) {
   float top = ImGui::GetFrameHeight();
-  float H = h - top, left = std::round(w * 0.62f), right = w - left;
+  // Bigger UI scales give the right-hand panels more room; the map stays the largest.
+  float frac = std::clamp(0.62f - 0.08f * (m_appliedScale - 1.f), 0.5f, 0.62f);
+  float H = h - top, left = std::round(w * frac), right = w - left;
   m_map.setPlacement(ImVec2(0, top), ImVec2(left, H));
   m_image.setPlacement(ImVec2(left, top), ImVec2(right, std::round(H * 0.42f)));
   m_manifold.setPlacement(ImVec2(left, top + std::round(H * 0.42f)), ImVec2(right, std::round(H * 0.30f)));
@@ -276,7 +278,7 @@ bool GuiApp::screenshotReady() {
   }
   if (!m_engine.modelError.empty() || !m_engine.dataError.empty()) return true;  // reported by the caller
   if (!m_engine.latents()) return false;
-  if (m_state.hasCursor && m_engine.cursorVersion == 0) return false;
+  if (m_state.hasCursor && m_engine.cursorVersion == 0 && m_engine.lastError.empty()) return false;
   // Two settled frames: the first draws the last results, the second is what is captured.
   return ++m_idleFrames >= 3;
 }
@@ -405,6 +407,9 @@ int GuiApp::run() {
     m_perf.push(float((now - last) * 1000.0));
     last = now;
   }
+  // GL objects must go while their context is still current.
+  m_textures.clear();
+  m_scatter.release();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

@@ -35,6 +35,7 @@ int runCli(int argc, char** argv) {
   train->require_subcommand(1);
   cli::addTrainVae(*train, action);
   cli::addTrainDiffusion(*train, action);
+  cli::addTrainClassifier(*train, action);
   auto* render = app.add_subcommand("render", "Render images with a model to a PNG grid");
   render->require_subcommand(1);
   cli::addRenderAutoencoder(*render, action);

@@ -14,6 +14,7 @@ void addEncode(CLI::App& app, Action& action);
 void addBench(CLI::App& app, Action& action);
 void addTrainVae(CLI::App& train, Action& action);             // train vae
 void addTrainDiffusion(CLI::App& train, Action& action);       // train diffusion
+void addTrainClassifier(CLI::App& train, Action& action);      // train classifier
 void addRenderAutoencoder(CLI::App& render, Action& action);   // render recon|sample|interp|traverse
 void addRenderDenoise(CLI::App& render, Action& action);       // render denoise
 

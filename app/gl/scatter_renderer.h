@@ -11,7 +11,8 @@ namespace latentlab::gl {
 
 class ScatterRenderer : public PointsDrawer {
  public:
-  void init();  // builds the program; throws BadInput naming the shader on failure
+  void init();
+  void release() { m_program = {}; m_vao = {}; m_pos = {}; m_color = {}; }  // before the context goes  // builds the program; throws BadInput naming the shader on failure
   bool draw(ImDrawList* list, const MapPoints& points, const std::vector<bool>& hidden, const View& view) override;
 
  private:

@@ -31,6 +31,7 @@ void ImagePanel::drawContent(PanelContext& ctx) {
   ImGui::SameLine();
   ImGui::RadioButton("Bilinear", &filter, 1);
   s.nearestFilter = filter == 0;
+  notesToggle(ctx);
 
   const EngineClient* e = ctx.engine;
   ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -57,6 +57,7 @@ void LatentMapPanel::drawToolbar(PanelContext& ctx) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
   ImGui::SliderFloat("Dot size", &s.pointSize, 1.f, 10.f, "%.0f");
+  notesToggle(ctx);
 }
 
 void LatentMapPanel::drawLegend(PanelContext& ctx, float width, float height) {
@@ -95,6 +96,22 @@ void LatentMapPanel::drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRe
     dl->AddCircle(ImVec2(x, y), radius, col, 16, 2.f);
     if (text) dl->AddText(ImVec2(x + radius, y - radius - fs), col, text);
   };
+  if (s.gridOverlay && ctx.engine && ctx.engine->grid.k >= 2) {
+    // The manifold grid over the map: each decode centred on the plane point it came from.
+    const GridImages& g = ctx.engine->grid;
+    double ppu = s.view.pixelsPerUnit(r);
+    float tw = float((g.u1 - g.u0) / (g.k - 1) * ppu), th = float((g.v1 - g.v0) / (g.k - 1) * ppu);
+    for (int row = 0; row < g.k; ++row)
+      for (int col = 0; col < g.k; ++col) {
+        size_t i = size_t(row) * g.k + col;
+        ImTextureID tex = ctx.textures.texture("grid" + std::to_string(i), g.images[i], g.version, s.nearestFilter);
+        if (!tex) continue;
+        float x, y;
+        s.view.toScreen(r, g.u0 + (g.u1 - g.u0) * col / (g.k - 1), g.v1 - (g.v1 - g.v0) * row / (g.k - 1), x, y);
+        dl->AddImage(tex, ImVec2(x - tw * 0.5f, y - th * 0.5f), ImVec2(x + tw * 0.5f, y + th * 0.5f), ImVec2(0, 0),
+                     ImVec2(1, 1), IM_COL32(255, 255, 255, 190));
+      }
+  }
   mark(s.selected, IM_COL32(255, 255, 255, 255), fs * 0.45f, nullptr);
   if (m_hovered >= 0) mark(m_hovered, IM_COL32(255, 255, 255, 160), fs * 0.35f, nullptr);
   for (int k = 0; k < 3; ++k) {

@@ -65,14 +65,15 @@ void ModelPanel::drawContent(PanelContext& ctx) {
   }
   ImGui::SameLine();
   if (ImGui::SmallButton("Browse...")) m_browsing = !m_browsing;
+  notesToggle(ctx);
   if (m_browsing) drawBrowser(ctx);
 
   if (e && e->loading()) ImGui::TextUnformatted("Loading the model...");
   if (e && !e->modelError.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e->modelError.c_str());
   if (const ModelInfo* m = e ? e->model() : nullptr) {
     ImGui::Text("%s", m->name.c_str());
-    ImGui::Text("%s  image %dx%dx%d  latent %d  params %.2fM  %s", m->kind.c_str(), m->channels, m->height, m->width,
-                m->latentDim, double(m->parameterCount) / 1e6, m->device.c_str());
+    ImGui::Text("%s, image %dx%dx%d, latent %d", m->kind.c_str(), m->channels, m->height, m->width, m->latentDim);
+    ImGui::Text("%.2fM parameters on %s", double(m->parameterCount) / 1e6, m->device.c_str());
     if (!m->classes.empty() && ImGui::IsItemHovered()) {
       std::string cls;
       for (auto& c : m->classes) cls += (cls.empty() ? "" : ", ") + c;

@@ -10,12 +10,7 @@ void Panel::draw(PanelContext& ctx, bool relayout) {
   ImGui::SetNextWindowSize(m_size, relayout ? ImGuiCond_Always : ImGuiCond_FirstUseEver);
   std::string label = m_title + "###" + m_id;
   if (ImGui::Begin(label.c_str(), &open, flags() | ImGuiWindowFlags_NoCollapse)) {
-    bool& show = ctx.state.showNotes[m_id];
-    // The notes toggle sits at the right end of the first line of every panel.
-    float w = ImGui::CalcTextSize("Notes").x + ImGui::GetStyle().FramePadding.x * 4;
-    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - w));
-    if (ImGui::SmallButton(show ? "Hide notes" : "Notes")) show = !show;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("What am I looking at?");
+    bool show = ctx.state.showNotes[m_id];
     if (show) {
       ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.16f, 0.2f, 0.28f, 1.f));
       ImGui::PushTextWrapPos(0);
@@ -27,6 +22,19 @@ void Panel::draw(PanelContext& ctx, bool relayout) {
     drawContent(ctx);
   }
   ImGui::End();
+}
+
+void Panel::notesToggle(PanelContext& ctx) {
+  bool& show = ctx.state.showNotes[m_id];
+  const char* label = show ? "Hide notes" : "Notes";
+  float w = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
+  float target = ImGui::GetWindowContentRegionMax().x - w;
+  float lastEnd = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x;
+  // On the same row when it fits; otherwise on its own row, still right-aligned.
+  if (lastEnd <= target) ImGui::SameLine(target);
+  else ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), target));
+  if (ImGui::SmallButton(label)) show = !show;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("What am I looking at?");
 }
 
 }  // namespace latentlab

@@ -57,6 +57,8 @@ class Panel {
   virtual void drawContent(PanelContext& ctx) = 0;
   virtual const char* notes() const = 0;
   virtual ImGuiWindowFlags flags() const { return 0; }
+  // Subclasses call this at the end of their first row: a right-aligned "Notes" toggle.
+  void notesToggle(PanelContext& ctx);
 
  private:
   std::string m_id, m_title;

@@ -39,26 +39,31 @@ void plot(const std::vector<float>& ms, ImVec2 size) {
 }
 
 void runnerLine(const char* name, const RunnerStatus& r) {
-  ImGui::Text("%s: %s%s  queued %zu  done %llu  dropped %llu", name, r.busy ? "busy " : "idle",
-              r.busy ? r.runningSlot.c_str() : "", r.queued, (unsigned long long)r.completed,
-              (unsigned long long)r.dropped);
+  ImGui::Text("%s: %s%s", name, r.busy ? "busy " : "idle", r.busy ? r.runningSlot.c_str() : "");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("queued %zu, done %llu, stale results dropped %llu", r.queued,
+                                                (unsigned long long)r.completed, (unsigned long long)r.dropped);
+  ImGui::SameLine();
+  ImGui::TextDisabled("q %zu  done %llu  drop %llu", r.queued, (unsigned long long)r.completed,
+                      (unsigned long long)r.dropped);
 }
 }  // namespace
 
 void PerformancePanel::drawContent(PanelContext& ctx) {
   if (ctx.perf) {
     const auto& ms = ctx.perf->frameMs;
-    ImGui::Text("frame p50 %.1f ms  p99 %.1f ms", PerfStats::percentile(ms, 0.5), PerfStats::percentile(ms, 0.99));
+    ImGui::Text("frame p50 %.1f  p99 %.1f ms", PerfStats::percentile(ms, 0.5), PerfStats::percentile(ms, 0.99));
+    notesToggle(ctx);
     float h = std::max(ImGui::GetFontSize() * 3, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 4);
     plot(ms, ImVec2(ImGui::GetContentRegionAvail().x, h));
   }
+  if (!ctx.perf) notesToggle(ctx);
   if (const EngineClient* e = ctx.engine) {
     std::vector<float> d(e->decodeMsHistory.begin(), e->decodeMsHistory.end());
-    ImGui::Text("decode last %.1f ms  p50 %.1f  p99 %.1f", e->lastDecodeMs, PerfStats::percentile(d, 0.5),
+    ImGui::Text("decode %.1f ms  p50 %.1f  p99 %.1f", e->lastDecodeMs, PerfStats::percentile(d, 0.5),
                 PerfStats::percentile(d, 0.99));
     runnerLine("interactive", e->interactive().status());
     runnerLine("background", e->background().status());
-    ImGui::Text("device %s  intra-op threads %d", e->model() ? e->model()->device.c_str() : "-", e->threads());
+    ImGui::Text("%s, %d intra-op thread(s)", e->model() ? e->model()->device.c_str() : "-", e->threads());
   }
 }
 

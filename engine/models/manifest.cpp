@@ -51,7 +51,7 @@ NetworkSpec parseNetwork(const json& j, const std::string& where) {
 Manifest parseManifest(const json& j, const std::string& where) {
   if (!j.is_object()) throw BadInput(where + ": the manifest must be a JSON object");
   static const std::set<std::string> known = {"format", "name", "kind", "image", "latent", "classes",
-                                              "autoencoder", "denoiser", "conditioning", "scheduler",
+                                              "autoencoder", "denoiser", "classifier", "conditioning", "scheduler",
                                               "training", "description"};
   for (auto& [k, v] : j.items())
     if (!known.count(k)) throw BadInput(where + ": unknown field \"" + k + "\"");
@@ -61,9 +61,9 @@ Manifest parseManifest(const json& j, const std::string& where) {
     throw BadInput(where + ": field \"format\" is \"" + m.format + "\", expected \"latentlab-model/1\"");
   m.name = needString(j, "name", where);
   m.kind = needString(j, "kind", where);
-  if (m.kind != "autoencoder" && m.kind != "diffusion" && m.kind != "latent-diffusion")
+  if (m.kind != "autoencoder" && m.kind != "diffusion" && m.kind != "latent-diffusion" && m.kind != "classifier")
     throw BadInput(where + ": field \"kind\" is \"" + m.kind +
-                   "\", expected \"autoencoder\", \"diffusion\" or \"latent-diffusion\"");
+                   "\", expected \"autoencoder\", \"diffusion\", \"latent-diffusion\" or \"classifier\"");
   const json& im = need(j, "image", where);
   std::string wi = where + ": image";
   m.image.channels = needPositiveInt(im, "channels", wi, 4);
@@ -100,6 +100,7 @@ Manifest parseManifest(const json& j, const std::string& where) {
     else m.autoencoder = parseNetwork(j["autoencoder"], where + ": autoencoder");
   }
   if (j.contains("denoiser")) m.denoiser = parseNetwork(j["denoiser"], where + ": denoiser");
+  if (j.contains("classifier")) m.classifier = parseNetwork(j["classifier"], where + ": classifier");
   if (j.contains("conditioning") && !j["conditioning"].is_null())
     m.numClasses = needPositiveInt(j["conditioning"], "num_classes", where + ": conditioning", 100000);
   m.scheduler = j.value("scheduler", json());
@@ -109,6 +110,8 @@ Manifest parseManifest(const json& j, const std::string& where) {
   if (m.kind == "autoencoder") {
     if (!m.autoencoder) throw BadInput(where + ": an autoencoder model needs an \"autoencoder\" object");
     if (m.latentShape.empty()) throw BadInput(where + ": an autoencoder model needs latent.shape");
+  } else if (m.kind == "classifier") {
+    if (!m.classifier) throw BadInput(where + ": a classifier model needs a \"classifier\" object");
   } else {
     if (!m.denoiser) throw BadInput(where + ": a diffusion model needs a \"denoiser\" object");
   }
@@ -142,6 +145,7 @@ json manifestToJson(const Manifest& m) {
   if (m.autoencoder) j["autoencoder"] = networkToJson(*m.autoencoder);
   else if (!m.autoencoderBundle.empty()) j["autoencoder"] = m.autoencoderBundle;
   if (m.denoiser) j["denoiser"] = networkToJson(*m.denoiser);
+  if (m.classifier) j["classifier"] = networkToJson(*m.classifier);
   if (m.numClasses) j["conditioning"] = {{"num_classes", m.numClasses}};
   if (!m.scheduler.is_null()) j["scheduler"] = m.scheduler;
   if (!m.training.is_null()) j["training"] = m.training;

@@ -23,12 +23,13 @@ struct NetworkSpec {
 struct Manifest {
   std::string format = "latentlab-model/1";
   std::string name;
-  std::string kind;  // autoencoder | diffusion | latent-diffusion
+  std::string kind;  // autoencoder | diffusion | latent-diffusion | classifier
   ImageSpec image;
   std::vector<int64_t> latentShape;
   std::vector<std::string> classes;
   std::optional<NetworkSpec> autoencoder;
   std::optional<NetworkSpec> denoiser;
+  std::optional<NetworkSpec> classifier;  // kind classifier: the evaluation tool (engine/eval)
   std::string autoencoderBundle;  // latent-diffusion: relative path to the VAE bundle
   int numClasses = 0;             // conditioning; 0 = unconditional
   nlohmann::json scheduler;       // diffusers scheduler_config keys

@@ -1,0 +1,65 @@
+// `latentlab train classifier ...`: trains the built-in conv classifier that `latentlab
+// eval` uses to judge generative models, with progress, checkpoints and --resume.
+// Only parses options and formats output: the loop is engine/train/classifier_trainer.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "app/cli/commands.h"
+#include "engine/train/classifier_trainer.h"
+#include "engine/util/device.h"
+
+namespace latentlab::cli {
+
+void addTrainClassifier(CLI::App& train, Action& action) {
+  auto* c = train.add_subcommand("classifier", "Train the convolutional classifier used by eval");
+  auto o = std::make_shared<ClassifierTrainOptions>();
+  auto threads = std::make_shared<int>(0);
+  c->add_option("--data", o->dataSpec, "Training data SPEC (labelled)")->capture_default_str();
+  c->add_option("--test-data", o->testSpec, "Data SPEC whose accuracy is measured and recorded")
+      ->capture_default_str();
+  c->add_option("--epochs", o->epochs, "Epochs")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  c->add_option("--batch", o->batchSize, "Batch size")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65536));
+  c->add_option("--lr", o->learningRate, "Peak learning rate (cosine decay)")
+      ->capture_default_str();
+  c->add_option("--features", o->features, "Size of the feature layer (Frechet distance space)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 65536));
+  c->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  c->add_option("--limit", o->limit, "Use only the first N training images (0 = all)")
+      ->capture_default_str();
+  c->add_option("--test-limit", o->testLimit, "Measure on only the first N test images (0 = all)")
+      ->capture_default_str();
+  c->add_option("--name", o->name, "Model name written to model.json");
+  c->add_option("--threads", *threads, "Intra-op threads (0 = cores - 1)")
+      ->check(CLI::Range(0, 256));
+  c->add_flag("--resume", o->resume, "Continue from DIR/checkpoint");
+  c->add_option("-o,--out", o->outDir, "Output bundle folder")->required();
+  c->callback([&action, o, threads] {
+    action = [o, threads] {
+      setEngineThreads(*threads > 0 ? *threads : defaultEngineThreads());
+      o->commandLine = "latentlab train classifier --data " + o->dataSpec + " --epochs " +
+                       std::to_string(o->epochs) + " --seed " + std::to_string(o->seed) + " -o " +
+                       o->outDir;
+      bool tty = isatty(2);
+      auto res = trainClassifier(*o, [tty](const Progress& p) {
+        std::fprintf(stderr, "%sepoch %d/%d  batch %lld/%lld  loss %.4f  %s  ETA %d:%02d%s",
+                     tty ? "\r" : "", p.epoch, p.epochs, (long long)p.step, (long long)p.steps,
+                     p.loss, p.message.c_str(), int(p.etaSeconds) / 60, int(p.etaSeconds) % 60,
+                     tty ? "   " : "\n");
+        if (tty && p.step == p.steps) std::fprintf(stderr, "\n");
+      });
+      std::printf(
+          "trained %d epochs: loss %.4f, train accuracy %.4f, test accuracy %.4f; bundle written "
+          "to %s\n",
+          res.epochsDone, res.finalLoss, res.trainAccuracy, res.testAccuracy, o->outDir.c_str());
+      return 0;
+    };
+  });
+}
+
+}  // namespace latentlab::cli
