@@ -36,7 +36,9 @@ struct AppState {
   bool nearestFilter = true;
   int gridK = 10;
   bool gridOverlay = false;
-  bool gridRequested = false;  // a grid was asked for (restored sessions redraw it)
+  // A grid was asked for (restored sessions redraw it). On by default: the manifold picture
+  // is one of the first things a class wants to see.
+  bool gridRequested = true;
 
   float uiScale = 1.f;
   std::map<std::string, bool> showNotes;  // per panel id

@@ -125,6 +125,13 @@ bool EngineClient::applyPlane(AppState& s) {
   m_points.labels = m_latents->labels;
   m_points.classNames = m_latents->classNames;
   ++m_points.version;
+  // A first-time user should see a decoded image at once, not an empty panel: start the
+  // cursor on the first data item (for Fashion-MNIST's test split, an ankle boot).
+  if (!s.hasCursor && m_points.count() > 0) {
+    s.hasCursor = true;
+    s.cursorU = m_points.uv[0];
+    s.cursorV = m_points.uv[1];
+  }
   if (s.hiddenClasses.size() < m_points.classNames.size()) s.hiddenClasses.resize(m_points.classNames.size(), false);
   return true;
 }
@@ -163,6 +170,13 @@ bool EngineClient::poll(AppState& state) {
       m_data = e.data;
       m_latents = e.latents;
       m_pcaPlane = e.pca;
+      // A 2-d latent needs no projection: on first view the map is the latent plane itself
+      // (z1 across, z2 up), the classic manifold picture.
+      if (!state.viewSet && m_latents->dim == 2 && state.planeMode == "pca") {
+        state.planeMode = "axes";
+        state.axisI = 0;
+        state.axisJ = 1;
+      }
       applyPlane(state);
       if (!state.viewSet) {
         state.view.fit(m_points.uv);
