@@ -1,0 +1,35 @@
+// The bundled latent diffusion model: its class-conditional samples are recognised by the
+// bundled classifier (a loose bound on 200 samples; the full measurement is in
+// assets/README.md), and render denoise draws a grid of the predictable size.
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+#include <stb_image.h>
+
+#include "engine/data/npy.h"
+#include "test_support.h"
+
+namespace t = latentlab::test;
+
+TEST_CASE("fashion-ldm samples are the class they were asked for") {
+  auto r = t::runLatentlab("eval --model " + t::sourcePath("assets/models/fashion-ldm") +
+                           " --count 200 --steps 25 --json --threads 1");
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["class_accuracy"].get<double>() >= 0.8);
+  // Samples are further from the data than real images are, but not unboundedly so.
+  CHECK(j["fd_samples"].get<double>() > j["fd_reference"].get<double>());
+  CHECK(j["fd_samples"].get<double>() < 200.0);
+}
+
+TEST_CASE("render denoise on fashion-ldm writes one row per class and the final samples") {
+  std::string dir = t::tempDir("ldm");
+  auto r = t::runLatentlab("render denoise --model " + t::sourcePath("assets/models/fashion-ldm") +
+                           " --seed 2 --steps 20 --sampler dpmpp-2m --class all --count 10 -o " + dir + "/g.png --npy " +
+                           dir + "/f.npy");
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  int w = 0, h = 0, c = 0;
+  REQUIRE(stbi_info((dir + "/g.png").c_str(), &w, &h, &c));
+  CHECK(h >= 10 * 28);
+  auto a = latentlab::readNpy(dir + "/f.npy");
+  CHECK(a.shape == std::vector<int64_t>{10, 1, 28, 28});
+}
