@@ -2,9 +2,17 @@
 
 #include <chrono>
 
+#include "engine/models/manifest.h"
 #include "engine/util/errors.h"
 
 namespace latentlab {
+
+// A bundle as the GUI uses it: autoencoders (and latent diffusion's VAE) drive the map,
+// diffusion bundles the Diffusion panel; a pixel diffusion model has no map model.
+struct EngineClient::Loaded {
+  std::shared_ptr<ExploreModel> model;
+  std::shared_ptr<DiffusionSampler> diffusion;
+};
 
 struct EngineClient::Encoded {
   std::shared_ptr<const Dataset> data;
@@ -25,6 +33,7 @@ EngineClient::EngineClient(int threads)
 EngineClient::~EngineClient() = default;
 
 void EngineClient::setWake(std::function<void()> wake) {
+  m_wake = wake;
   m_interactive.setWakeCallback(wake);
   m_background.setWakeCallback(wake);
 }
@@ -34,7 +43,12 @@ void EngineClient::loadModel(const std::string& dir, const std::string& device) 
   modelError.clear();
   m_background.submit("load", [dir, device](JobContext& ctx) -> std::any {
     ctx.setProgress(0, "loading " + dir);
-    return ExploreModel::load(dir, device);
+    Loaded l;
+    std::string kind = readManifest(dir).kind;
+    bool diffusion = kind == "diffusion" || kind == "latent-diffusion";
+    if (diffusion) l.diffusion = DiffusionSampler::load(dir, device);
+    if (kind != "diffusion") l.model = ExploreModel::load(dir, device);
+    return l;
   });
 }
 
@@ -45,6 +59,7 @@ void EngineClient::encodeData(const std::string& spec) {
     return;
   }
   if (!m_model) {
+    if (m_diffusion) return;  // a pixel diffusion model has no latent map to fill
     dataError = "no model is loaded; open one in the Model panel";
     return;
   }
@@ -61,6 +76,57 @@ void EngineClient::encodeData(const std::string& spec) {
     e.latents = set;
     return e;
   });
+}
+
+void EngineClient::sample(const SampleRequest& req) {
+  if (!m_diffusion) return;
+  auto model = m_diffusion;
+  auto queue = m_frameQueue;
+  auto wake = m_wake;
+  uint64_t run = ++sampleRun;
+  {
+    std::lock_guard<std::mutex> lock(queue->mutex);
+    queue->run = run;
+    queue->pending.clear();
+  }
+  frames.clear();
+  sampleFinal = Image{};
+  sampleSteps = req.steps;
+  sampleError.clear();
+  sampleCancelled = false;
+  m_sampling = true;
+  m_background.submit("sample", [model, queue, wake, run, req](JobContext& ctx) -> std::any {
+    ctx.setProgress(0, "sampling");
+    Image final = model->sample(
+        req,
+        [&](const SampleFrame& f) {
+          {
+            std::lock_guard<std::mutex> lock(queue->mutex);
+            if (queue->run != run) return;  // a newer run owns the queue
+            queue->pending.push_back(f);
+          }
+          ctx.setProgress(double(f.index + 1) / f.steps, "step " + std::to_string(f.index + 1) + "/" +
+                                                            std::to_string(f.steps));
+          if (wake) wake();
+        },
+        ctx.cancelToken());
+    return final;
+  });
+}
+
+void EngineClient::cancelSample() {
+  if (!m_sampling) return;
+  m_background.cancel("sample");
+  {
+    // Steps the job still reports before it notices the flag are not part of the record.
+    std::lock_guard<std::mutex> lock(m_frameQueue->mutex);
+    for (auto& f : m_frameQueue->pending) frames.push_back(std::move(f));
+    m_frameQueue->pending.clear();
+    m_frameQueue->run = 0;
+  }
+  m_sampling = false;
+  sampleCancelled = true;
+  ++samplesFinished;
 }
 
 void EngineClient::decodeCursor(std::vector<float> latent) {
@@ -138,6 +204,14 @@ bool EngineClient::applyPlane(AppState& s) {
 
 bool EngineClient::poll(AppState& state) {
   bool changed = false;
+  {
+    std::lock_guard<std::mutex> lock(m_frameQueue->mutex);
+    if (m_frameQueue->run == sampleRun && !m_frameQueue->pending.empty()) {
+      for (auto& f : m_frameQueue->pending) frames.push_back(std::move(f));
+      changed = true;
+    }
+    m_frameQueue->pending.clear();
+  }
   for (auto& r : m_background.takeResults()) {
     changed = true;
     if (r.slot == "load") {
@@ -148,7 +222,12 @@ bool EngineClient::poll(AppState& state) {
         m_pendingEncode.clear();
         continue;
       }
-      m_model = std::any_cast<std::shared_ptr<ExploreModel>>(r.value);
+      auto loaded = std::any_cast<Loaded>(r.value);
+      m_model = loaded.model;
+      m_diffusion = loaded.diffusion;
+      frames.clear();
+      sampleError.clear();
+      if (!m_model) m_pendingEncode.clear();
       m_latents.reset();
       m_points = MapPoints{};
       cursorImage = Image{};
@@ -181,6 +260,15 @@ bool EngineClient::poll(AppState& state) {
       if (!state.viewSet) {
         state.view.fit(m_points.uv);
         state.viewSet = true;
+      }
+    } else if (r.slot == "sample") {
+      m_sampling = false;
+      ++samplesFinished;
+      sampleCancelled = r.cancelled;
+      if (r.value.has_value()) sampleFinal = std::any_cast<Image>(r.value);
+      if (!r.error.empty()) {
+        sampleError = r.error;
+        lastError = r.error;
       }
     } else if (r.slot == "grid") {
       if (r.cancelled) continue;
@@ -220,7 +308,13 @@ bool EngineClient::poll(AppState& state) {
 }
 
 bool EngineClient::idle() const {
-  return m_interactive.idle() && m_background.idle() && m_pendingEncode.empty() && !m_loading && !m_encoding;
+  bool framesWaiting;
+  {
+    std::lock_guard<std::mutex> lock(m_frameQueue->mutex);
+    framesWaiting = !m_frameQueue->pending.empty();
+  }
+  return m_interactive.idle() && m_background.idle() && m_pendingEncode.empty() && !m_loading && !m_encoding &&
+         !m_sampling && !framesWaiting;
 }
 
 }  // namespace latentlab

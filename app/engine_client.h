@@ -3,12 +3,15 @@
 // model, the encoded data and the latest results. Requests never block; poll() applies fresh
 // results on the main thread. Never touches GL or ImGui.
 #pragma once
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "app/app_state.h"
 #include "app/map_points.h"
+#include "engine/explore/diffusion_sampling.h"
 #include "engine/explore/explorer.h"
 #include "engine/jobs/job_runner.h"
 
@@ -33,6 +36,11 @@ class EngineClient {
   void decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1, int k);
   void cancelEncode() { m_background.cancel("encode"); m_encoding = false; }
   void cancelGrid() { m_background.cancel("grid"); }
+  // Diffusion bundles: one sampling run on the background worker; every step arrives in
+  // `frames` (poll()) while it runs. A new run replaces the recorded one.
+  void sample(const SampleRequest& req);
+  // Keeps the steps recorded so far (they stay scrubbable); the runner drops the job's result.
+  void cancelSample();
 
   // Applies fresh results to the client and `state` (plane, view fit). True if anything changed.
   bool poll(AppState& state);
@@ -48,6 +56,17 @@ class EngineClient {
   const MapPoints& points() const { return m_points; }
   bool encoding() const { return m_encoding; }
   bool loading() const { return m_loading; }
+  const DiffusionInfo* diffusion() const { return m_diffusion ? &m_diffusion->info() : nullptr; }
+  bool sampling() const { return m_sampling; }
+
+  // The current (or last) sampling run, for the Diffusion panel.
+  std::vector<SampleFrame> frames;
+  int sampleSteps = 0;         // steps requested for the current run
+  uint64_t sampleRun = 0;      // increments per submitted run (texture versions)
+  uint64_t samplesFinished = 0;
+  Image sampleFinal;           // the finished run's final sample
+  bool sampleCancelled = false;
+  std::string sampleError;
 
   Image cursorImage;
   uint64_t cursorVersion = 0;
@@ -66,9 +85,20 @@ class EngineClient {
 
  private:
   struct Encoded;
+  struct Loaded;
+  // Steps cross from the worker to the UI thread here: the job pushes, poll() drains.
+  struct FrameQueue {
+    std::mutex mutex;
+    uint64_t run = 0;
+    std::vector<SampleFrame> pending;
+  };
   int m_threads;
   JobRunner m_interactive, m_background;
   std::shared_ptr<ExploreModel> m_model;
+  std::shared_ptr<DiffusionSampler> m_diffusion;
+  std::shared_ptr<FrameQueue> m_frameQueue = std::make_shared<FrameQueue>();
+  std::function<void()> m_wake;
+  bool m_sampling = false;
   std::shared_ptr<const Dataset> m_data;
   std::shared_ptr<const LatentSet> m_latents;
   LatentPlane m_pcaPlane;

@@ -18,9 +18,11 @@
 
 #include "app/bundled_models.h"
 #include "app/cursor_decoder.h"
+#include "app/drag_bench.h"
 #include "app/engine_client.h"
 #include "app/gl/scatter_renderer.h"
 #include "app/gl/texture_cache.h"
+#include "app/panels/diffusion_panel.h"
 #include "app/panels/image_panel.h"
 #include "app/panels/latent_map_panel.h"
 #include "app/panels/manifold_panel.h"
@@ -83,9 +85,11 @@ class GuiApp {
   ImagePanel m_image;
   ModelPanel m_model;
   ManifoldPanel m_manifold;
+  DiffusionPanel m_diffusion;
   PerformancePanel m_perfPanel;
   PerfStats m_perf;
   CursorDecoder m_decoder;
+  DragBench m_bench{m_opts.benchDrag, m_opts.benchMoves};
   std::vector<std::string> m_messages;
   std::map<std::string, ImVec4> m_rects;
   float m_appliedScale = 0;
@@ -132,6 +136,8 @@ void GuiApp::layout(float w, float h) {
   m_map.setPlacement(ImVec2(0, top), ImVec2(left, H));
   m_image.setPlacement(ImVec2(left, top), ImVec2(right, std::round(H * 0.42f)));
   m_manifold.setPlacement(ImVec2(left, top + std::round(H * 0.42f)), ImVec2(right, std::round(H * 0.30f)));
+  // A diffusion model's panel takes the place of the decoded image and the manifold grid.
+  m_diffusion.setPlacement(ImVec2(left, top), ImVec2(right, std::round(H * 0.72f)));
   float y = top + std::round(H * 0.72f), hh = h - y;
   m_model.setPlacement(ImVec2(left, y), ImVec2(std::round(right * 0.55f), hh));
   m_perfPanel.setPlacement(ImVec2(left + std::round(right * 0.55f), y), ImVec2(right - std::round(right * 0.55f), hh));
@@ -153,6 +159,7 @@ void GuiApp::drawMenu() {
     ImGui::MenuItem("Latent map", nullptr, &m_map.open);
     ImGui::MenuItem("Decoded image", nullptr, &m_image.open);
     ImGui::MenuItem("Manifold grid", nullptr, &m_manifold.open);
+    if (m_engine.diffusion()) ImGui::MenuItem("Diffusion", nullptr, &m_diffusion.open);
     ImGui::MenuItem("Model and data", nullptr, &m_model.open);
     ImGui::MenuItem("Performance", nullptr, &m_perfPanel.open);
     if (ImGui::MenuItem("Reset layout")) m_relayout = true;
@@ -248,6 +255,8 @@ void GuiApp::processRequests(UiRequests& req) {
   }
   if (req.cancelEncode) m_engine.cancelEncode();
   if (req.cancelGrid) m_engine.cancelGrid();
+  if (req.cancelSample) m_engine.cancelSample();
+  if (req.runSample) m_engine.sample(req.sample);
   if (req.planeChanged) {
     m_engine.applyPlane(m_state);
     m_state.view.fit(m_engine.points().uv);
@@ -272,12 +281,15 @@ void GuiApp::processRequests(UiRequests& req) {
 }
 
 bool GuiApp::screenshotReady() {
-  if (!m_engine.idle() || m_gridPending) {
+  // A pixel diffusion model never gets latents, so a requested grid can never start.
+  bool mapless = m_engine.diffusion() && !m_engine.model();
+  if (!m_engine.idle() || (m_gridPending && !mapless)) {
     m_idleFrames = 0;
     return false;
   }
   if (!m_engine.modelError.empty() || !m_engine.dataError.empty()) return true;  // reported by the caller
-  if (!m_engine.latents()) return false;
+  if (m_engine.diffusion() && m_engine.samplesFinished == 0) return false;  // the first run is the picture
+  if (!m_engine.latents() && !mapless) return false;
   if (m_state.hasCursor && m_engine.cursorVersion == 0 && m_engine.lastError.empty()) return false;
   // Two settled frames: the first draws the last results, the second is what is captured.
   return ++m_idleFrames >= 3;
@@ -345,10 +357,11 @@ int GuiApp::run() {
   double last = nowSeconds(), started = last;
   while (!glfwWindowShouldClose(m_window) && rc < 0) {
     // Redraw on demand: wait for input or a worker result unless something is moving.
-    bool busy = !m_engine.idle() || ImGui::IsAnyMouseDown() || !m_opts.screenshot.empty();
+    bool busy = !m_engine.idle() || ImGui::IsAnyMouseDown() || !m_opts.screenshot.empty() || m_bench.enabled();
     if (busy) glfwPollEvents();
     else glfwWaitEventsTimeout(0.25);
     bool changed = m_engine.poll(m_state);
+    m_bench.beforeFrame(m_state, m_engine, nowSeconds());
     (void)changed;
     applyScale();
     int fbw, fbh, ww, wh;
@@ -371,8 +384,12 @@ int GuiApp::run() {
     ctx.data = m_engine.data();
     ctx.perf = &m_perf;
     m_map.draw(ctx, m_relayout);
-    m_image.draw(ctx, m_relayout);
-    m_manifold.draw(ctx, m_relayout);
+    if (m_engine.diffusion()) {
+      m_diffusion.draw(ctx, m_relayout);
+    } else {
+      m_image.draw(ctx, m_relayout);
+      m_manifold.draw(ctx, m_relayout);
+    }
     m_model.draw(ctx, m_relayout);
     m_perfPanel.draw(ctx, m_relayout);
     m_relayout = false;
@@ -405,6 +422,8 @@ int GuiApp::run() {
     glfwSwapBuffers(m_window);
     double now = nowSeconds();
     m_perf.push(float((now - last) * 1000.0));
+    m_bench.afterSwap(now, (now - last) * 1000.0);
+    if (m_bench.finished() && rc < 0) rc = m_bench.writeResult();
     last = now;
   }
   // GL objects must go while their context is still current.

@@ -12,6 +12,8 @@ struct GuiOptions {
   std::string data, session, screenshot, device = "auto";
   float scale = 0;  // 0 = from the session or 1.0
   int width = 1600, height = 1000;
+  std::string benchDrag;  // --bench-drag OUT.json (see app/drag_bench.h)
+  int benchMoves = 300;
 };
 
 // Returns the process exit code: 0, 1 (no window could be opened), 3 (bad session/model).

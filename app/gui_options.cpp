@@ -10,6 +10,8 @@ int parseGuiOptions(int argc, char** argv, GuiOptions& opts) {
   cli.add_option("--data", opts.data, "data set for the latent map (default fashion-mnist:test)");
   cli.add_option("--session", opts.session, "restore a saved session (JSON)");
   cli.add_option("--screenshot", opts.screenshot, "render, wait until every job is idle, write PNG and exit");
+  cli.add_option("--bench-drag", opts.benchDrag, "scripted drag benchmark: write timings to this JSON and exit");
+  cli.add_option("--bench-moves", opts.benchMoves, "cursor moves in --bench-drag")->check(CLI::Range(10, 100000));
   cli.add_option("--device", opts.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   cli.add_option("--scale", opts.scale, "UI scale 1.0 to 3.0")->check(CLI::Range(1.0, 3.0));
   cli.add_option("--size", [&opts](const CLI::results_t& r) {

@@ -234,6 +234,12 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
 }
 
 void LatentMapPanel::drawContent(PanelContext& ctx) {
+  if (ctx.engine && ctx.engine->diffusion() && !ctx.engine->model()) {
+    // A pixel diffusion model has no encoder, so there is no latent space to map.
+    ImGui::TextWrapped("%s is a diffusion model: it has no latent map. Use the Diffusion panel to sample from it.",
+                       ctx.engine->diffusion()->name.c_str());
+    return;
+  }
   drawToolbar(ctx);
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float legendW = ImGui::GetFontSize() * 8.5f;

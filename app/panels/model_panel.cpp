@@ -70,6 +70,8 @@ void ModelPanel::drawContent(PanelContext& ctx) {
 
   if (e && e->loading()) ImGui::TextUnformatted("Loading the model...");
   if (e && !e->modelError.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e->modelError.c_str());
+  if (e && e->diffusion() && !e->model())
+    ImGui::Text("%s\n%s on %s", e->diffusion()->name.c_str(), e->diffusion()->kind.c_str(), e->diffusion()->device.c_str());
   if (const ModelInfo* m = e ? e->model() : nullptr) {
     ImGui::Text("%s", m->name.c_str());
     ImGui::Text("%s, image %dx%dx%d, latent %d", m->kind.c_str(), m->channels, m->height, m->width, m->latentDim);

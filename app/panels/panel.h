@@ -10,6 +10,7 @@
 #include "app/app_state.h"
 #include "app/map_points.h"
 #include "app/texture_source.h"
+#include "engine/explore/diffusion_sampling.h"
 
 namespace latentlab {
 
@@ -24,6 +25,9 @@ struct UiRequests {
   bool decodeGrid = false;
   bool cancelGrid = false;
   bool planeChanged = false;  // state.planeMode/points/axes changed: recompute the plane
+  bool runSample = false;     // start a diffusion sampling run with `sample`
+  bool cancelSample = false;
+  SampleRequest sample;
 };
 
 struct PerfStats;

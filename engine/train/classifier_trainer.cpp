@@ -10,6 +10,7 @@
 #include "engine/data/image_tensor.h"
 #include "engine/eval/conv_classifier.h"
 #include "engine/models/bundle.h"
+#include "engine/train/epoch_checkpoint.h"
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
 #include "engine/util/json_strict.h"
@@ -19,31 +20,6 @@ namespace fs = std::filesystem;
 namespace latentlab {
 
 namespace {
-
-struct Checkpoint {
-  std::string dir;
-  std::string modelPath() const { return dir + "/model.safetensors"; }
-  std::string optimPath() const { return dir + "/optimizer.pt"; }
-  std::string statePath() const { return dir + "/state.json"; }
-};
-
-void saveCheckpoint(const Checkpoint& ck, ConvClassifier& model, torch::optim::Adam& optim,
-                    int epochsDone, const nlohmann::json& history) {
-  fs::create_directories(ck.dir);
-  saveModuleWeights(*model, ck.modelPath());
-  std::string tmp = ck.optimPath() + ".tmp";
-  torch::save(optim, tmp);
-  fs::rename(tmp, ck.optimPath());
-  // state.json is written last: it is what marks the checkpoint complete.
-  writeFileAtomic(ck.statePath(),
-                  nlohmann::json({{"epochs_done", epochsDone}, {"history", history}}).dump(2));
-}
-
-double cosineLr(double base, int epoch, int epochs) {
-  const double kPi = 3.14159265358979323846;
-  double t = epochs > 1 ? double(epoch) / (epochs - 1) : 0.0;
-  return base * (0.05 + 0.95 * 0.5 * (1 + std::cos(kPi * t)));
-}
 
 // Random shifts by up to one pixel (zero fill), one offset per batch: cheap, and enough to
 // stop the small net from memorising exact pixel positions.
@@ -99,16 +75,10 @@ ClassifierTrainResult trainClassifier(const ClassifierTrainOptions& o, const Pro
   ConvClassifier model(cfg);
   torch::optim::Adam optim(model->parameters(), torch::optim::AdamOptions(o.learningRate));
 
-  Checkpoint ck{o.outDir + "/checkpoint"};
+  EpochCheckpoint ck{o.outDir + "/checkpoint"};
   int startEpoch = 0;
   nlohmann::json history = nlohmann::json::array();
-  if (o.resume && fs::exists(ck.statePath())) {
-    auto st = readJsonFile(ck.statePath());
-    startEpoch = st.at("epochs_done").get<int>();
-    history = st.value("history", nlohmann::json::array());
-    loadModuleWeights(*model, ck.modelPath());
-    torch::load(optim, ck.optimPath());
-  }
+  if (o.resume) startEpoch = ck.resume(*model, optim, history);
   fs::create_directories(o.outDir);
   std::ofstream log(o.outDir + "/train_log.csv", startEpoch ? std::ios::app : std::ios::trunc);
   if (!startEpoch) log << "epoch,loss,train_accuracy,test_accuracy,seconds\n";
@@ -161,7 +131,7 @@ ClassifierTrainResult trainClassifier(const ClassifierTrainOptions& o, const Pro
   for (int epoch = startEpoch; epoch < o.epochs; ++epoch) {
     // Per-epoch seeding makes a resumed run identical to an uninterrupted one.
     torch::manual_seed(o.seed * 1000003 + uint64_t(epoch));
-    double lr = cosineLr(o.learningRate, epoch, o.epochs);
+    double lr = cosineLearningRate(o.learningRate, epoch, o.epochs);
     for (auto& g : optim.param_groups())
       static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
     torch::Tensor perm = torch::randperm(n, torch::kInt64);
@@ -218,7 +188,7 @@ ClassifierTrainResult trainClassifier(const ClassifierTrainOptions& o, const Pro
       p.message = msg;
       progress(p);
     }
-    saveCheckpoint(ck, model, optim, epoch + 1, history);
+    ck.save(*model, optim, epoch + 1, history);
     res.epochsDone = epoch + 1;
     writeBundle();
   }

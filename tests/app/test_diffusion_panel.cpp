@@ -1,0 +1,184 @@
+// The diffusion sampling job and the Diffusion panel, headless: a run through EngineClient
+// reports exactly the requested steps, its last predicted x0 is the final sample, cancel
+// stops it early, and the panel starts the first run itself and follows the newest step.
+#include <doctest/doctest.h>
+#include <imgui.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "app/engine_client.h"
+#include "app/panels/diffusion_panel.h"
+#include "engine/util/errors.h"
+#include "test_support.h"
+
+using namespace latentlab;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Polls the client until `done` holds (or ~120 s pass); false on timeout.
+bool pollUntil(EngineClient& e, AppState& s, const std::function<bool()>& done) {
+  for (int i = 0; i < 24000; ++i) {
+    e.poll(s);
+    if (done()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
+}
+
+void loadLdm(EngineClient& e, AppState& s) {
+  e.loadModel(test::sourcePath("assets/models/fashion-ldm"), "cpu");
+  REQUIRE(pollUntil(e, s, [&] { return !e.loading(); }));
+  REQUIRE(e.modelError == "");
+  REQUIRE(e.diffusion() != nullptr);
+}
+
+}  // namespace
+
+TEST_CASE("a sampling job reports every step and ends on its last predicted x0") {
+  EngineClient e(1);
+  AppState s;
+  loadLdm(e, s);
+  CHECK(e.diffusion()->latent);
+  CHECK(e.diffusion()->numClasses == 10);
+  CHECK(e.diffusion()->samplers.size() >= 4);
+
+  SampleRequest r;
+  r.seed = 7;
+  r.classIndex = 9;
+  r.sampler = "ddim";
+  r.steps = 12;
+  e.sample(r);
+  CHECK(e.sampling());
+  REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
+  CHECK(e.sampleError == "");
+  CHECK_FALSE(e.sampleCancelled);
+  REQUIRE(e.frames.size() == 12);
+  for (size_t i = 0; i < e.frames.size(); ++i) {
+    CHECK(e.frames[i].index == int(i));
+    CHECK(e.frames[i].steps == 12);
+    CHECK(e.frames[i].xt.width == 28);
+    CHECK(e.frames[i].x0.width == 28);
+  }
+  // Timesteps run downwards.
+  CHECK(e.frames.front().timestep > e.frames.back().timestep);
+  REQUIRE(!e.sampleFinal.empty());
+  CHECK(e.frames.back().x0.pixels == e.sampleFinal.pixels);
+  // Early steps are noisy: x_t at the first step differs from the final picture.
+  CHECK(e.frames.front().xt.pixels != e.sampleFinal.pixels);
+  CHECK(e.idle());
+
+  // The same seed gives the same picture; another seed another one.
+  Image first = e.sampleFinal;
+  e.sample(r);
+  REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
+  CHECK(e.sampleFinal.pixels == first.pixels);
+  r.seed = 8;
+  e.sample(r);
+  REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
+  CHECK(e.sampleFinal.pixels != first.pixels);
+}
+
+TEST_CASE("cancelling a sampling job stops it early") {
+  // The engine run itself: the token is checked between steps, so no step follows the cancel.
+  auto model = DiffusionSampler::load(test::sourcePath("assets/models/fashion-ldm"), "cpu");
+  std::atomic<bool> flag{false};
+  int seen = 0;
+  SampleRequest r;
+  r.sampler = "ddpm";
+  r.steps = 200;
+  CHECK_THROWS_AS(model->sample(
+                      r,
+                      [&](const SampleFrame& f) {
+                        ++seen;
+                        if (f.index == 2) flag = true;
+                      },
+                      CancelToken{&flag}),
+                  Cancelled);
+  CHECK(seen == 3);
+
+  // Through the client: the run ends at once, keeps its steps so far, and the worker frees up.
+  EngineClient e(1);
+  AppState s;
+  loadLdm(e, s);
+  r.steps = 1000;
+  e.sample(r);
+  REQUIRE(pollUntil(e, s, [&] { return e.frames.size() >= 3; }));
+  e.cancelSample();
+  CHECK_FALSE(e.sampling());
+  CHECK(e.sampleCancelled);
+  REQUIRE(pollUntil(e, s, [&] { return e.idle(); }));
+  size_t kept = e.frames.size();
+  CHECK(kept >= 3);
+  CHECK(kept < 1000);
+  CHECK(e.sampleFinal.empty());
+  CHECK(e.background().status().dropped >= 1);  // the cancelled job ended and its result was dropped
+}
+
+TEST_CASE("a bad request becomes an error, not a crash") {
+  EngineClient e(1);
+  AppState s;
+  loadLdm(e, s);
+  SampleRequest r;
+  r.sampler = "no-such-sampler";
+  e.sample(r);
+  REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
+  CHECK(e.sampleError.find("ddim") != std::string::npos);
+  CHECK(e.frames.empty());
+}
+
+TEST_CASE("the panel starts the first run itself and follows the newest step") {
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.DisplaySize = ImVec2(1000, 800);
+  io.DeltaTime = 1.f / 60.f;
+  unsigned char* px;
+  int w, h;
+  io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+
+  EngineClient e(1);
+  AppState s;
+  TextureSource textures;
+  PointsDrawer drawer;
+  DiffusionPanel panel;
+  panel.setPlacement(ImVec2(0, 0), ImVec2(1000, 800));
+  int runs = 0;
+  SampleRequest asked;
+  auto frame = [&] {
+    e.poll(s);
+    ImGui::NewFrame();
+    UiRequests req;
+    PanelContext ctx{s, req, textures, drawer};
+    ctx.engine = &e;
+    panel.draw(ctx, true);
+    ImGui::Render();
+    if (req.runSample) {
+      ++runs;
+      asked = req.sample;
+      e.sample(req.sample);
+    }
+  };
+  frame();
+  CHECK(runs == 0);  // no model yet: nothing to run
+  CHECK(panel.shownStep() == -1);
+  loadLdm(e, s);
+  frame();
+  CHECK(runs == 1);
+  CHECK(asked.steps == 50);
+  CHECK(asked.classIndex == -1);
+  for (int i = 0; i < 24000 && e.sampling(); ++i) {
+    frame();
+    std::this_thread::sleep_for(5ms);
+  }
+  frame();
+  frame();
+  CHECK(runs == 1);  // the automatic run happens once
+  REQUIRE(e.frames.size() == 50);
+  CHECK(panel.shownStep() == 49);
+  CHECK(panel.following());
+  ImGui::DestroyContext();
+}
