@@ -67,6 +67,7 @@ class GuiApp {
   void applyScale();
   void layout(float w, float h);
   void drawMenu();
+  void handleShortcuts();
   void drawSessionPopup();
   void processRequests(UiRequests& req);
   void openModel(const std::string& dir);
@@ -143,19 +144,48 @@ void GuiApp::layout(float w, float h) {
   m_perfPanel.setPlacement(ImVec2(left + std::round(right * 0.55f), y), ImVec2(right - std::round(right * 0.55f), hh));
 }
 
+void GuiApp::handleShortcuts() {
+  // Keyboard shortcuts, shown next to their menu items. Ignored while typing in a field.
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) m_sessionPopup = "open";
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) m_sessionPopup = "save";
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) glfwSetWindowShouldClose(m_window, 1);
+  if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)))
+    m_state.uiScale = std::min(3.f, m_state.uiScale + 0.25f);
+  if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)))
+    m_state.uiScale = std::max(1.f, m_state.uiScale - 0.25f);
+  if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) {
+    bool all = true;
+    for (const char* id : {"map", "image", "manifold", "model", "perf"}) all = all && m_state.showNotes[id];
+    for (const char* id : {"map", "image", "manifold", "model", "perf"}) m_state.showNotes[id] = !all;
+  }
+  if (ImGui::IsKeyPressed(GLFW_KEY_F, false) && !io.KeyCtrl && m_engine.points().count()) {
+    m_state.view.fit(m_engine.points().uv);
+  }
+  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) {  // Esc cancels long work
+    if (m_engine.encoding()) m_engine.cancelEncode();
+    m_engine.cancelGrid();
+    if (m_engine.sampling()) m_engine.cancelSample();
+  }
+}
+
 void GuiApp::drawMenu() {
+  handleShortcuts();
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Open session...")) m_sessionPopup = "open";
-    if (ImGui::MenuItem("Save session...")) m_sessionPopup = "save";
+    if (ImGui::MenuItem("Open session...", "Ctrl+O")) m_sessionPopup = "open";
+    if (ImGui::MenuItem("Save session...", "Ctrl+S")) m_sessionPopup = "save";
     ImGui::Separator();
-    if (ImGui::MenuItem("Quit")) glfwSetWindowShouldClose(m_window, 1);
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) glfwSetWindowShouldClose(m_window, 1);
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     float s = m_state.uiScale;
     if (ImGui::SliderFloat("UI scale", &s, 1.f, 3.f, "%.2fx")) m_state.uiScale = s;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+= / Ctrl+- to change; larger for projectors");
+    ImGui::TextDisabled("F: fit the map   Esc: cancel long work");
     ImGui::MenuItem("Latent map", nullptr, &m_map.open);
     ImGui::MenuItem("Decoded image", nullptr, &m_image.open);
     ImGui::MenuItem("Manifold grid", nullptr, &m_manifold.open);
@@ -168,7 +198,7 @@ void GuiApp::drawMenu() {
   if (ImGui::BeginMenu("Help")) {
     bool all = true;
     for (const char* id : {"map", "image", "manifold", "model", "perf"}) all = all && m_state.showNotes[id];
-    if (ImGui::MenuItem("Show all notes", nullptr, all))
+    if (ImGui::MenuItem("Show all notes", "F1", all))
       for (const char* id : {"map", "image", "manifold", "model", "perf"}) m_state.showNotes[id] = !all;
     ImGui::EndMenu();
   }
