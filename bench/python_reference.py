@@ -53,6 +53,16 @@ class ConvVae(nn.Module):
         return torch.sigmoid(self.dec3(F.silu(self.dec2(F.silu(self.dec1(h))))))
 
 
+def load_bundle_vae(bundle):
+    """The bundle's conv VAE with its weights, in eval mode."""
+    m = json.load(open(bundle + "/model.json"))
+    cfg, img = m["autoencoder"]["config"], m["image"]
+    model = ConvVae(img["channels"], img["height"], img["width"], cfg["latent_dim"], cfg["channels"][0],
+                    cfg["channels"][1], cfg["hidden"])
+    model.load_state_dict(read_safetensors(bundle + "/" + m["autoencoder"]["weights"]))
+    return model.eval(), cfg
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     threads = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1
@@ -60,12 +70,7 @@ def main():
         args.remove(str(threads))
     bundle = args[0] if args else "assets/models/fashion-vae-16"
     torch.set_num_threads(threads)
-    m = json.load(open(bundle + "/model.json"))
-    cfg, img = m["autoencoder"]["config"], m["image"]
-    model = ConvVae(img["channels"], img["height"], img["width"], cfg["latent_dim"], cfg["channels"][0],
-                    cfg["channels"][1], cfg["hidden"])
-    model.load_state_dict(read_safetensors(bundle + "/" + m["autoencoder"]["weights"]))
-    model.eval()
+    model, cfg = load_bundle_vae(bundle)
     raw = gzip.open("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz").read()
     x = torch.from_numpy(np.frombuffer(raw[16:], np.uint8).reshape(-1, 1, 28, 28).astype(np.float32) / 255)
     with torch.inference_mode():

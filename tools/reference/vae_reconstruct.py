@@ -9,16 +9,10 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "bench"))
-from python_reference import ConvVae, read_safetensors  # noqa: E402
-import json  # noqa: E402
+from python_reference import load_bundle_vae  # noqa: E402
 
 bundle, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-m = json.load(open(bundle + "/model.json"))
-cfg, img = m["autoencoder"]["config"], m["image"]
-model = ConvVae(img["channels"], img["height"], img["width"], cfg["latent_dim"], cfg["channels"][0],
-                cfg["channels"][1], cfg["hidden"])
-model.load_state_dict(read_safetensors(bundle + "/" + m["autoencoder"]["weights"]))
-model.eval()
+model, _ = load_bundle_vae(bundle)
 raw = gzip.open("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz").read()
 x = torch.from_numpy(np.frombuffer(raw[16:16 + n * 784], np.uint8).reshape(n, 1, 28, 28).astype(np.float32) / 255)
 with torch.no_grad():
