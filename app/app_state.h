@@ -40,6 +40,11 @@ struct AppState {
   // is one of the first things a class wants to see.
   bool gridRequested = true;
 
+  // Not saved: what the Diffusion panel shows this frame, for the map's overlays (the
+  // sampling trajectory on "denoise"/"compare", the noised point on "noise").
+  std::string diffusionTab;
+  int diffusionShownStep = -1;
+
   float uiScale = 1.f;
   std::map<std::string, bool> showNotes;  // per panel id
 

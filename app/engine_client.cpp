@@ -78,24 +78,19 @@ void EngineClient::encodeData(const std::string& spec) {
   });
 }
 
-void EngineClient::sample(const SampleRequest& req) {
+void EngineClient::sample(const SampleRequest& req, int trackIndex, bool paused) {
   if (!m_diffusion) return;
+  SampleTrack& track = trackIndex == 1 ? sampleB : sampleA;
   auto model = m_diffusion;
-  auto queue = m_frameQueue;
+  auto queue = track.queue;
   auto wake = m_wake;
-  uint64_t run = ++sampleRun;
-  {
-    std::lock_guard<std::mutex> lock(queue->mutex);
-    queue->run = run;
-    queue->pending.clear();
-  }
-  frames.clear();
-  sampleFinal = Image{};
-  sampleSteps = req.steps;
-  sampleError.clear();
-  sampleCancelled = false;
-  m_sampling = true;
-  m_background.submit("sample", [model, queue, wake, run, req](JobContext& ctx) -> std::any {
+  // A fresh gate per run: a job of an older run may still be waiting on the old one.
+  track.gate->run();
+  track.gate = std::make_shared<StepGate>();
+  if (paused) track.gate->pause();
+  auto gate = track.gate;
+  uint64_t run = track.begin(req);
+  m_background.submit(trackIndex == 1 ? "sample-b" : "sample", [model, queue, gate, wake, run, req](JobContext& ctx) -> std::any {
     ctx.setProgress(0, "sampling");
     Image final = model->sample(
         req,
@@ -108,25 +103,63 @@ void EngineClient::sample(const SampleRequest& req) {
           ctx.setProgress(double(f.index + 1) / f.steps, "step " + std::to_string(f.index + 1) + "/" +
                                                             std::to_string(f.steps));
           if (wake) wake();
+          if (f.index + 1 < f.steps) gate->waitAfterStep(ctx.cancelToken());
         },
         ctx.cancelToken());
     return final;
   });
 }
 
-void EngineClient::cancelSample() {
-  if (!m_sampling) return;
-  m_background.cancel("sample");
-  {
-    // Steps the job still reports before it notices the flag are not part of the record.
-    std::lock_guard<std::mutex> lock(m_frameQueue->mutex);
-    for (auto& f : m_frameQueue->pending) frames.push_back(std::move(f));
-    m_frameQueue->pending.clear();
-    m_frameQueue->run = 0;
+std::vector<int64_t> EngineClient::timesteps(int steps) const {
+  if (!m_diffusion) return {};
+  try {
+    return m_diffusion->timesteps(steps);
+  } catch (const BadInput&) {
+    return {};
   }
-  m_sampling = false;
-  sampleCancelled = true;
-  ++samplesFinished;
+}
+
+void EngineClient::stepSample(int steps) {
+  if (sampleA.sampling) sampleA.gate->allow(steps);
+}
+
+void EngineClient::resumeSample() { sampleA.gate->run(); }
+
+bool EngineClient::samplePaused() const { return sampleA.sampling && sampleA.gate->paused(); }
+
+void EngineClient::cancelSample() {
+  if (sampleA.sampling) {
+    m_background.cancel("sample");
+    sampleA.stop();
+  }
+  if (sampleB.sampling) {
+    m_background.cancel("sample-b");
+    sampleB.stop();
+  }
+}
+
+void EngineClient::forwardNoise(int64_t index, int64_t t, uint64_t seed, const std::string& dataSpec) {
+  if (!m_diffusion) return;
+  auto model = m_diffusion;
+  auto mapData = m_data;
+  auto cache = m_noiseData;
+  m_interactive.submit("noise", [=](JobContext&) -> std::any {
+    std::shared_ptr<const Dataset> data = mapData;
+    if (!data) {
+      std::lock_guard<std::mutex> lock(cache->mutex);
+      if (!cache->data || cache->spec != dataSpec) {
+        cache->data = std::make_shared<Dataset>(openDataset(dataSpec));
+        cache->spec = dataSpec;
+      }
+      data = cache->data;
+    }
+    if (index < 0 || index >= data->count)
+      throw BadInput("data item " + std::to_string(index) + " is not in " + dataSpec + " (0.." +
+                     std::to_string(data->count - 1) + ")");
+    Image original = data->image(index);
+    NoisedImage n = model->forwardNoise(original, t, seed);
+    return std::make_tuple(index, t, original, n);
+  });
 }
 
 void EngineClient::decodeCursor(std::vector<float> latent) {
@@ -204,14 +237,8 @@ bool EngineClient::applyPlane(AppState& s) {
 
 bool EngineClient::poll(AppState& state) {
   bool changed = false;
-  {
-    std::lock_guard<std::mutex> lock(m_frameQueue->mutex);
-    if (m_frameQueue->run == sampleRun && !m_frameQueue->pending.empty()) {
-      for (auto& f : m_frameQueue->pending) frames.push_back(std::move(f));
-      changed = true;
-    }
-    m_frameQueue->pending.clear();
-  }
+  changed |= sampleA.drain();
+  changed |= sampleB.drain();
   for (auto& r : m_background.takeResults()) {
     changed = true;
     if (r.slot == "load") {
@@ -225,8 +252,9 @@ bool EngineClient::poll(AppState& state) {
       auto loaded = std::any_cast<Loaded>(r.value);
       m_model = loaded.model;
       m_diffusion = loaded.diffusion;
-      frames.clear();
-      sampleError.clear();
+      sampleA = SampleTrack{};
+      sampleB = SampleTrack{};
+      noised = Noised{};
       if (!m_model) m_pendingEncode.clear();
       m_latents.reset();
       m_points = MapPoints{};
@@ -261,13 +289,15 @@ bool EngineClient::poll(AppState& state) {
         state.view.fit(m_points.uv);
         state.viewSet = true;
       }
-    } else if (r.slot == "sample") {
-      m_sampling = false;
-      ++samplesFinished;
-      sampleCancelled = r.cancelled;
-      if (r.value.has_value()) sampleFinal = std::any_cast<Image>(r.value);
+    } else if (r.slot == "sample" || r.slot == "sample-b") {
+      SampleTrack& track = r.slot == "sample" ? sampleA : sampleB;
+      track.drain();  // steps pushed after the last poll belong before the end
+      track.sampling = false;
+      ++track.finished;
+      track.cancelled = r.cancelled;
+      if (r.value.has_value()) track.final = std::any_cast<Image>(r.value);
       if (!r.error.empty()) {
-        sampleError = r.error;
+        track.error = r.error;
         lastError = r.error;
       }
     } else if (r.slot == "grid") {
@@ -285,6 +315,7 @@ bool EngineClient::poll(AppState& state) {
     changed = true;
     if (!r.error.empty()) {
       lastError = r.error;
+      if (r.slot == "noise") noised.error = r.error;
       continue;
     }
     if (r.cancelled || !r.value.has_value()) continue;
@@ -296,6 +327,14 @@ bool EngineClient::poll(AppState& state) {
       lastDecodeMs = nowMs() - t0;
       decodeMsHistory.push_back(lastDecodeMs);
       if (decodeMsHistory.size() > 600) decodeMsHistory.erase(decodeMsHistory.begin());
+    } else if (r.slot == "noise") {
+      auto [index, t, original, n] = std::any_cast<std::tuple<int64_t, int64_t, Image, NoisedImage>>(r.value);
+      noised.result = std::move(n);
+      noised.index = index;
+      noised.t = t;
+      noised.error.clear();
+      ++noised.version;
+      noisedOriginal = std::move(original);
     } else if (r.slot == "recon") {
       auto [index, original, recon] = std::any_cast<std::tuple<int64_t, Image, Image>>(r.value);
       selectedIndex = index;
@@ -308,13 +347,13 @@ bool EngineClient::poll(AppState& state) {
 }
 
 bool EngineClient::idle() const {
-  bool framesWaiting;
-  {
-    std::lock_guard<std::mutex> lock(m_frameQueue->mutex);
-    framesWaiting = !m_frameQueue->pending.empty();
+  bool framesWaiting = false;
+  for (const SampleTrack* t : {&sampleA, &sampleB}) {
+    std::lock_guard<std::mutex> lock(t->queue->mutex);
+    framesWaiting = framesWaiting || !t->queue->pending.empty();
   }
   return m_interactive.idle() && m_background.idle() && m_pendingEncode.empty() && !m_loading && !m_encoding &&
-         !m_sampling && !framesWaiting;
+         !sampling() && !framesWaiting;
 }
 
 }  // namespace latentlab

@@ -11,6 +11,7 @@
 
 #include "app/app_state.h"
 #include "app/map_points.h"
+#include "app/sample_track.h"
 #include "engine/explore/diffusion_sampling.h"
 #include "engine/explore/explorer.h"
 #include "engine/jobs/job_runner.h"
@@ -36,11 +37,20 @@ class EngineClient {
   void decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1, int k);
   void cancelEncode() { m_background.cancel("encode"); m_encoding = false; }
   void cancelGrid() { m_background.cancel("grid"); }
-  // Diffusion bundles: one sampling run on the background worker; every step arrives in
-  // `frames` (poll()) while it runs. A new run replaces the recorded one.
-  void sample(const SampleRequest& req);
+  // Diffusion bundles: sampling runs on the background worker; every step arrives in the
+  // track's `frames` (poll()) while it runs. Track 0 is the main run, track 1 the second run
+  // of the Compare view (queued after track 0). A new run replaces the track's record, or,
+  // when it starts from a recorded step, keeps the steps before it. `paused`: hold the run
+  // after its first step until stepSample() or resumeSample().
+  void sample(const SampleRequest& req, int track = 0, bool paused = false);
+  void stepSample(int steps = 1);  // a held run: do this many more steps, then hold again
+  void resumeSample();             // a held run: run to the end
+  bool samplePaused() const;       // track 0 is held by the Step button (waiting or about to)
   // Keeps the steps recorded so far (they stay scrubbable); the runner drops the job's result.
   void cancelSample();
+  // Forward noising of data item `index` to timestep t (interactive worker); the result
+  // lands in `noised`. Pixel models read the data set themselves (they have no map).
+  void forwardNoise(int64_t index, int64_t t, uint64_t seed, const std::string& dataSpec);
 
   // Applies fresh results to the client and `state` (plane, view fit). True if anything changed.
   bool poll(AppState& state);
@@ -57,16 +67,21 @@ class EngineClient {
   bool encoding() const { return m_encoding; }
   bool loading() const { return m_loading; }
   const DiffusionInfo* diffusion() const { return m_diffusion ? &m_diffusion->info() : nullptr; }
-  bool sampling() const { return m_sampling; }
+  bool sampling() const { return sampleA.sampling || sampleB.sampling; }
+  // The timesteps a run of `steps` steps visits (schedule plots). Pure arithmetic on the
+  // loaded, immutable schedule: safe on the UI thread, no model call. Empty without a model.
+  std::vector<int64_t> timesteps(int steps) const;
 
-  // The current (or last) sampling run, for the Diffusion panel.
-  std::vector<SampleFrame> frames;
-  int sampleSteps = 0;         // steps requested for the current run
-  uint64_t sampleRun = 0;      // increments per submitted run (texture versions)
-  uint64_t samplesFinished = 0;
-  Image sampleFinal;           // the finished run's final sample
-  bool sampleCancelled = false;
-  std::string sampleError;
+  SampleTrack sampleA, sampleB;  // the main run and the Compare view's second run
+  const SampleTrack& track(int i) const { return i == 1 ? sampleB : sampleA; }
+
+  struct Noised {
+    NoisedImage result;
+    int64_t index = -1, t = -1;
+    uint64_t version = 0;
+    std::string error;
+  } noised;
+  Image noisedOriginal;  // the data image being noised
 
   Image cursorImage;
   uint64_t cursorVersion = 0;
@@ -86,19 +101,19 @@ class EngineClient {
  private:
   struct Encoded;
   struct Loaded;
-  // Steps cross from the worker to the UI thread here: the job pushes, poll() drains.
-  struct FrameQueue {
-    std::mutex mutex;
-    uint64_t run = 0;
-    std::vector<SampleFrame> pending;
-  };
   int m_threads;
   JobRunner m_interactive, m_background;
   std::shared_ptr<ExploreModel> m_model;
   std::shared_ptr<DiffusionSampler> m_diffusion;
-  std::shared_ptr<FrameQueue> m_frameQueue = std::make_shared<FrameQueue>();
+  // Data for forward noising when no map data set is loaded (pixel models): opened on the
+  // interactive worker once per spec.
+  struct NoiseData {
+    std::mutex mutex;
+    std::string spec;
+    std::shared_ptr<const Dataset> data;
+  };
+  std::shared_ptr<NoiseData> m_noiseData = std::make_shared<NoiseData>();
   std::function<void()> m_wake;
-  bool m_sampling = false;
   std::shared_ptr<const Dataset> m_data;
   std::shared_ptr<const LatentSet> m_latents;
   LatentPlane m_pcaPlane;

@@ -18,6 +18,7 @@
 
 #include "app/bundled_models.h"
 #include "app/cursor_decoder.h"
+#include "app/diffusion_requests.h"
 #include "app/drag_bench.h"
 #include "app/engine_client.h"
 #include "app/gl/scatter_renderer.h"
@@ -157,8 +158,8 @@ void GuiApp::handleShortcuts() {
     m_state.uiScale = std::max(1.f, m_state.uiScale - 0.25f);
   if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) {
     bool all = true;
-    for (const char* id : {"map", "image", "manifold", "model", "perf"}) all = all && m_state.showNotes[id];
-    for (const char* id : {"map", "image", "manifold", "model", "perf"}) m_state.showNotes[id] = !all;
+    for (const char* id : {"map", "image", "manifold", "model", "perf", "diffusion"}) all = all && m_state.showNotes[id];
+    for (const char* id : {"map", "image", "manifold", "model", "perf", "diffusion"}) m_state.showNotes[id] = !all;
   }
   if (ImGui::IsKeyPressed(GLFW_KEY_F, false) && !io.KeyCtrl && m_engine.points().count()) {
     m_state.view.fit(m_engine.points().uv);
@@ -197,9 +198,9 @@ void GuiApp::drawMenu() {
   }
   if (ImGui::BeginMenu("Help")) {
     bool all = true;
-    for (const char* id : {"map", "image", "manifold", "model", "perf"}) all = all && m_state.showNotes[id];
+    for (const char* id : {"map", "image", "manifold", "model", "perf", "diffusion"}) all = all && m_state.showNotes[id];
     if (ImGui::MenuItem("Show all notes", "F1", all))
-      for (const char* id : {"map", "image", "manifold", "model", "perf"}) m_state.showNotes[id] = !all;
+      for (const char* id : {"map", "image", "manifold", "model", "perf", "diffusion"}) m_state.showNotes[id] = !all;
     ImGui::EndMenu();
   }
   // The newest message (an engine error, a session warning) stays visible in the menu bar.
@@ -285,8 +286,7 @@ void GuiApp::processRequests(UiRequests& req) {
   }
   if (req.cancelEncode) m_engine.cancelEncode();
   if (req.cancelGrid) m_engine.cancelGrid();
-  if (req.cancelSample) m_engine.cancelSample();
-  if (req.runSample) m_engine.sample(req.sample);
+  applyDiffusionRequests(req, m_engine, m_state);
   if (req.planeChanged) {
     m_engine.applyPlane(m_state);
     m_state.view.fit(m_engine.points().uv);
@@ -318,7 +318,7 @@ bool GuiApp::screenshotReady() {
     return false;
   }
   if (!m_engine.modelError.empty() || !m_engine.dataError.empty()) return true;  // reported by the caller
-  if (m_engine.diffusion() && m_engine.samplesFinished == 0) return false;  // the first run is the picture
+  if (m_engine.diffusion() && m_engine.sampleA.finished == 0) return false;  // the first run is the picture
   if (!m_engine.latents() && !mapless) return false;
   if (m_state.hasCursor && m_engine.cursorVersion == 0 && m_engine.lastError.empty()) return false;
   // Two settled frames: the first draws the last results, the second is what is captured.
@@ -382,12 +382,19 @@ int GuiApp::run() {
   m_state.plane = m_state.planeMode == "custom" ? m_state.plane : LatentPlane{};
   openModel(dir);
   m_gridPending = m_state.gridRequested;
+  if (!m_opts.diffusionTab.empty()) {
+    m_diffusion.selectTab(m_opts.diffusionTab);
+    if (m_opts.diffusionTab == "noise") m_diffusion.forwardNoise().set(m_opts.noiseIndex, m_opts.noiseT);
+    if (m_opts.diffusionTab == "compare") m_diffusion.compare().setEnabled(true);
+  }
 
   int rc = -1;
   double last = nowSeconds(), started = last;
   while (!glfwWindowShouldClose(m_window) && rc < 0) {
     // Redraw on demand: wait for input or a worker result unless something is moving.
-    bool busy = !m_engine.idle() || ImGui::IsAnyMouseDown() || !m_opts.screenshot.empty() || m_bench.enabled();
+    // A run held by the Step button is waiting for the user, not working: idle until input.
+    bool working = !m_engine.idle() && !(m_engine.samplePaused() && m_engine.sampleA.gate->waiting());
+    bool busy = working || ImGui::IsAnyMouseDown() || !m_opts.screenshot.empty() || m_bench.enabled();
     if (busy) glfwPollEvents();
     else glfwWaitEventsTimeout(0.25);
     bool changed = m_engine.poll(m_state);

@@ -14,6 +14,11 @@ struct GuiOptions {
   int width = 1600, height = 1000;
   std::string benchDrag;  // --bench-drag OUT.json (see app/drag_bench.h)
   int benchMoves = 300;
+  // Diffusion bundles: open the Diffusion panel on this tab (denoise, compare, noise,
+  // schedule); "noise" also noises data item noiseIndex to noiseT. For screenshots.
+  std::string diffusionTab;
+  int64_t noiseIndex = 0;
+  int noiseT = 300;
 };
 
 // Returns the process exit code: 0, 1 (no window could be opened), 3 (bad session/model).

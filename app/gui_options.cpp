@@ -14,6 +14,10 @@ int parseGuiOptions(int argc, char** argv, GuiOptions& opts) {
   cli.add_option("--bench-moves", opts.benchMoves, "cursor moves in --bench-drag")->check(CLI::Range(10, 100000));
   cli.add_option("--device", opts.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   cli.add_option("--scale", opts.scale, "UI scale 1.0 to 3.0")->check(CLI::Range(1.0, 3.0));
+  cli.add_option("--tab", opts.diffusionTab, "diffusion models: open the Diffusion panel on this tab")
+      ->check(CLI::IsMember({"denoise", "compare", "noise", "schedule"}));
+  cli.add_option("--noise-item", opts.noiseIndex, "with --tab noise: the data item to noise")->check(CLI::NonNegativeNumber);
+  cli.add_option("--noise-t", opts.noiseT, "with --tab noise: the timestep")->check(CLI::NonNegativeNumber);
   cli.add_option("--size", [&opts](const CLI::results_t& r) {
        return r.size() == 2 && std::sscanf(r[0].c_str(), "%d", &opts.width) == 1 &&
               std::sscanf(r[1].c_str(), "%d", &opts.height) == 1 && opts.width >= 320 && opts.height >= 240;

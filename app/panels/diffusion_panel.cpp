@@ -1,5 +1,4 @@
-// Draws the Diffusion panel. Frames come from EngineClient::frames (filled by poll() while
-// the sampling job runs); the panel shows one step at a time through two textures.
+// Draws the Diffusion panel: the run settings and buttons here, each tab in its own view.
 #include "app/panels/diffusion_panel.h"
 
 #include <algorithm>
@@ -9,144 +8,159 @@
 
 namespace latentlab {
 
+std::string className(const DiffusionInfo* info, int c) {
+  if (c < 0) return "unconditional";
+  return info && size_t(c) < info->classes.size() ? info->classes[size_t(c)] : std::to_string(c);
+}
+
 const char* DiffusionPanel::notes() const {
   return "A diffusion model makes a picture by starting from pure noise and removing a little "
-         "noise at each step. Left: the picture at the current step (x_t). Right: the model's "
+         "noise at each step. Denoise: the picture at the current step (x_t) beside the model's "
          "guess of the finished picture from there (predicted x0). Guidance pushes the result "
-         "towards the chosen class; the sampler is the rule for each step.";
+         "towards the chosen class; the sampler is the rule for each step. Forward noising shows "
+         "the opposite direction, the noise the model learned to remove; Schedule shows how "
+         "much signal is left at each timestep.";
+}
+
+void DiffusionPanel::run(PanelContext& ctx, bool paused) {
+  ctx.requests.runSample = true;
+  ctx.requests.stepSample = paused;
+  ctx.requests.sample = m_settings.request();
+  if (m_compare.enabled() && !paused) {
+    ctx.requests.runCompare = true;
+    ctx.requests.compare = m_compare.requestB(m_settings);
+  }
 }
 
 void DiffusionPanel::drawControls(PanelContext& ctx) {
   const EngineClient* e = ctx.engine;
   const DiffusionInfo* info = e ? e->diffusion() : nullptr;
+  DiffusionSettings& s = m_settings;
   float w = ImGui::GetFontSize() * 7;
   ImGui::SetNextItemWidth(w);
-  ImGui::InputInt("Seed", &m_seed);
-  m_seed = std::max(m_seed, 0);
+  ImGui::InputInt("Seed", &s.seed);
+  s.seed = std::max(s.seed, 0);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The starting noise (and every step's noise): same seed, same picture");
   ImGui::SameLine();
-  std::string clsLabel = "unconditional";
-  if (m_class >= 0)
-    clsLabel = info && size_t(m_class) < info->classes.size() ? info->classes[size_t(m_class)] : std::to_string(m_class);
   ImGui::SetNextItemWidth(w * 1.4f);
-  if (ImGui::BeginCombo("Class", clsLabel.c_str())) {
-    if (ImGui::Selectable("unconditional", m_class < 0)) m_class = -1;
-    int n = info ? info->numClasses : 0;
-    for (int c = 0; c < n; ++c) {
-      std::string name = size_t(c) < info->classes.size() ? info->classes[size_t(c)] : std::to_string(c);
-      if (ImGui::Selectable(name.c_str(), m_class == c)) m_class = c;
-    }
+  if (ImGui::BeginCombo("Class", className(info, s.classIndex).c_str())) {
+    if (ImGui::Selectable("unconditional", s.classIndex < 0)) s.classIndex = -1;
+    for (int c = 0; info && c < info->numClasses; ++c)
+      if (ImGui::Selectable(className(info, c).c_str(), s.classIndex == c)) s.classIndex = c;
     ImGui::EndCombo();
   }
   notesToggle(ctx);
 
   ImGui::SetNextItemWidth(w);
-  if (ImGui::BeginCombo("Sampler", m_sampler.c_str())) {
+  if (ImGui::BeginCombo("Sampler", s.sampler.c_str())) {
     if (info)
       for (auto& name : info->samplers)
-        if (ImGui::Selectable(name.c_str(), name == m_sampler)) m_sampler = name;
+        if (ImGui::Selectable(name.c_str(), name == s.sampler)) s.sampler = name;
     ImGui::EndCombo();
   }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("ddpm: the original noisy steps; ddim: deterministic at eta 0; euler: an ODE step in "
+                      "sigma space; dpmpp-2m: a second-order solver, good in few steps");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w);
-  ImGui::SliderInt("Steps", &m_steps, 1, std::min(info ? info->maxSteps : 1000, 250));
+  ImGui::SliderInt("Steps", &s.steps, 1, std::min(info ? info->maxSteps : 1000, 250));
   ImGui::SetNextItemWidth(w);
-  ImGui::SliderFloat("Guidance", &m_guidance, 0.f, 10.f, "%.1f");
+  ImGui::SliderFloat("Guidance", &s.guidance, 0.f, 10.f, "%.1f");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Classifier-free guidance: 1 = none, higher = more like the class, less varied");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w);
   // eta only changes DDIM (0 deterministic, 1 DDPM-like); the slider stays for all samplers
   // so the settings do not jump around when the sampler changes.
-  ImGui::SliderFloat("Eta", &m_eta, 0.f, 1.f, "%.2f");
-
-  bool running = e && e->sampling();
-  if (running) {
-    if (ImGui::Button("Cancel")) ctx.requests.cancelSample = true;
-  } else if (ImGui::Button("Run") && info) {
-    ctx.requests.runSample = true;
-  }
-  ImGui::SameLine();
-  int done = e ? int(e->frames.size()) : 0, total = e ? std::max(e->sampleSteps, 1) : 1;
-  char overlay[64];
-  std::snprintf(overlay, sizeof overlay, "%d / %d steps%s", done, e ? e->sampleSteps : 0,
-                e && e->sampleCancelled ? " (cancelled)" : "");
-  ImGui::ProgressBar(float(done) / float(total), ImVec2(-1, 0), overlay);
-  if (ctx.requests.runSample) {
-    SampleRequest& r = ctx.requests.sample;
-    r.seed = uint64_t(m_seed);
-    r.classIndex = m_class;
-    r.guidance = m_guidance;
-    r.sampler = m_sampler;
-    r.steps = m_steps;
-    r.eta = m_eta;
-  }
+  ImGui::SliderFloat("Eta", &s.eta, 0.f, 1.f, "%.2f");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("DDIM only: 0 = deterministic, 1 = as noisy as DDPM");
 }
 
-void DiffusionPanel::drawFrames(PanelContext& ctx) {
+void DiffusionPanel::drawRunButtons(PanelContext& ctx) {
   const EngineClient* e = ctx.engine;
-  if (!e) return;
-  if (e->sampleRun != m_run) {  // a new run: follow it from its first step
-    m_run = e->sampleRun;
-    m_follow = true;
-    m_shown = -1;
+  const DiffusionInfo* info = e ? e->diffusion() : nullptr;
+  bool running = e && e->sampling();
+  bool held = e && e->samplePaused();
+  bool keys = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !ImGui::GetIO().WantTextInput;
+  bool stepKey = keys && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) && ImGui::GetIO().KeyShift;
+  bool runKey = keys && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) && !ImGui::GetIO().KeyShift;
+  if (!running) {
+    if ((ImGui::Button("Run") || runKey) && info) run(ctx, false);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Sample from fresh noise, every step live (Enter)");
+    ImGui::SameLine();
+    if ((ImGui::Button("Step") || stepKey) && info) run(ctx, true);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start a run and stop after each step (Shift+Enter)");
+  } else {
+    if (held) {
+      if (ImGui::Button("Step") || stepKey) ctx.requests.stepSample = true;
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("One more step (Shift+Enter)");
+      ImGui::SameLine();
+      if (ImGui::Button("Continue") || runKey) ctx.requests.resumeSample = true;
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the remaining steps (Enter)");
+      ImGui::SameLine();
+    }
+    if (ImGui::Button("Cancel")) ctx.requests.cancelSample = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop; the steps so far stay on the timeline (Esc)");
   }
-  int n = int(e->frames.size());
-  if (n == 0) {
-    if (!e->sampleError.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e->sampleError.c_str());
-    else ImGui::TextWrapped(e->sampling() ? "Waiting for the first step..." : "Press Run to sample.");
-    return;
-  }
-  if (m_follow || m_shown < 0 || m_shown >= n) m_shown = n - 1;
-  int step = m_shown + 1;
-  ImGui::SetNextItemWidth(-1);
-  if (ImGui::SliderInt("##timeline", &step, 1, n, "step %d")) {
-    m_shown = std::clamp(step, 1, n) - 1;
-    // Scrubbing to the newest step resumes following the run.
-    m_follow = m_shown == n - 1;
-  }
-  const SampleFrame& f = e->frames[size_t(m_shown)];
-  ImGui::Text("step %d of %d   t = %lld", f.index + 1, f.steps, (long long)f.timestep);
-  ImVec2 avail = ImGui::GetContentRegionAvail();
-  float gap = ImGui::GetStyle().ItemSpacing.x;
-  float side = std::max(8.f, std::min((avail.x - gap) * 0.5f, avail.y - ImGui::GetTextLineHeightWithSpacing()));
-  // Two fixed keys, versioned by run and step: scrubbing re-uploads two small images instead
-  // of keeping a texture per step (the cache never evicts).
-  uint64_t version = m_run * 1000003ull + uint64_t(m_shown);
-  ImTextureID xt = ctx.textures.texture("diffusion-xt", f.xt, version, ctx.state.nearestFilter);
-  ImTextureID x0 = ctx.textures.texture("diffusion-x0", f.x0, version, ctx.state.nearestFilter);
-  ImGui::BeginGroup();
-  ImGui::TextUnformatted("x_t");
-  if (xt) ImGui::Image(xt, ImVec2(side, side));
-  else ImGui::Dummy(ImVec2(side, side));
-  ImGui::EndGroup();
   ImGui::SameLine();
-  ImGui::BeginGroup();
-  ImGui::TextUnformatted("predicted x0");
-  if (x0) ImGui::Image(x0, ImVec2(side, side));
-  else ImGui::Dummy(ImVec2(side, side));
-  ImGui::EndGroup();
+  const SampleTrack* t = e ? &e->sampleA : nullptr;
+  int done = t ? int(t->frames.size()) : 0, total = t ? std::max(t->steps, 1) : 1;
+  char overlay[64];
+  std::snprintf(overlay, sizeof overlay, "%d / %d steps%s%s", done, t ? t->steps : 0, held ? " (held)" : "",
+                t && t->cancelled ? " (cancelled)" : "");
+  ImGui::ProgressBar(float(done) / float(total), ImVec2(-1, 0), overlay);
 }
 
 void DiffusionPanel::drawContent(PanelContext& ctx) {
   const EngineClient* e = ctx.engine;
   const DiffusionInfo* info = e ? e->diffusion() : nullptr;
+  DiffusionSettings& s = m_settings;
   if (info && info->dir != m_modelDir) {
     // A new model: its classes and step limit may differ; start from a sensible run.
     m_modelDir = info->dir;
-    if (m_class >= info->numClasses) m_class = -1;
-    m_steps = std::clamp(m_steps, 1, info->maxSteps);
-    bool known = std::find(info->samplers.begin(), info->samplers.end(), m_sampler) != info->samplers.end();
-    if (!known && !info->samplers.empty()) m_sampler = info->samplers.front();
+    if (s.classIndex >= info->numClasses) s.classIndex = -1;
+    s.steps = std::clamp(s.steps, 1, info->maxSteps);
+    bool known = std::find(info->samplers.begin(), info->samplers.end(), s.sampler) != info->samplers.end();
+    if (!known && !info->samplers.empty()) s.sampler = info->samplers.front();
     m_autoRun = true;
   }
   drawControls(ctx);
+  drawRunButtons(ctx);
   if (info && m_autoRun && !e->sampling()) {
     m_autoRun = false;
-    if (!ctx.requests.runSample) {
-      ctx.requests.runSample = true;
-      ctx.requests.sample = SampleRequest{uint64_t(m_seed), m_class, m_guidance, m_sampler, m_steps, m_eta};
-    }
+    if (!ctx.requests.runSample) run(ctx, false);
   }
-  ImGui::Separator();
-  drawFrames(ctx);
+  if (e) m_denoise.update(e->sampleA);
+  ctx.state.diffusionTab.clear();
+  if (!ImGui::BeginTabBar("diffusion-tabs")) return;
+  auto tab = [&](const char* label, const char* id) {
+    ImGuiTabItemFlags flags = m_selectTab == id ? ImGuiTabItemFlags_SetSelected : 0;
+    bool open = ImGui::BeginTabItem(label, nullptr, flags);
+    if (open) ctx.state.diffusionTab = id;
+    return open;
+  };
+  if (tab("Denoise", "denoise")) {
+    m_denoise.draw(ctx, s);
+    ImGui::EndTabItem();
+  }
+  if (tab("Compare", "compare")) {
+    m_compare.draw(ctx, s);
+    ImGui::EndTabItem();
+  }
+  if (tab("Forward noising", "noise")) {
+    m_forward.draw(ctx);
+    ImGui::EndTabItem();
+  }
+  if (tab("Schedule", "schedule")) {
+    int64_t shownT = -1;
+    if (e && m_denoise.shownStep() >= 0 && size_t(m_denoise.shownStep()) < e->sampleA.frames.size())
+      shownT = e->sampleA.frames[size_t(m_denoise.shownStep())].timestep;
+    m_schedule.draw(ctx, s, shownT);
+    ImGui::EndTabItem();
+  }
+  m_selectTab.clear();
+  ImGui::EndTabBar();
+  ctx.state.diffusionShownStep = m_denoise.shownStep();
 }
 
 }  // namespace latentlab

@@ -1,21 +1,33 @@
-// The Diffusion panel: set up one sampling run (seed, class, guidance, sampler, steps, eta),
-// run or cancel it, and watch every step live as x_t beside the predicted x0; a timeline
-// slider scrubs the recorded steps during or after the run. Asks for runs through
-// UiRequests; never samples itself.
+// The Diffusion panel: set up a sampling run (seed, class, guidance, sampler, steps, eta);
+// Run, Step (one step at a time), Continue, Cancel; and four tabs: Denoise (every step live
+// as x_t beside the predicted x0, a timeline to scrub, run from any recorded step),
+// Compare (two samplers or guidance values side by side), Forward noising (q(x_t | x_0) of
+// a data image) and Schedule (alpha_bar and SNR plots). Asks for work through UiRequests;
+// never samples itself.
 #pragma once
 #include <string>
 
+#include "app/panels/compare_view.h"
+#include "app/panels/denoise_view.h"
+#include "app/panels/diffusion_settings.h"
+#include "app/panels/forward_noise_view.h"
 #include "app/panels/panel.h"
+#include "app/panels/schedule_view.h"
 
 namespace latentlab {
 
 class DiffusionPanel : public Panel {
  public:
   DiffusionPanel() : Panel("diffusion", "Diffusion") {}
-  // The step the timeline shows (-1 before any step has arrived); for tests.
-  int shownStep() const { return m_shown; }
+  // The step the Denoise timeline shows (-1 before any step has arrived); for tests.
+  int shownStep() const { return m_denoise.shownStep(); }
   // Whether the timeline follows the newest step (true until the user scrubs back).
-  bool following() const { return m_follow; }
+  bool following() const { return m_denoise.following(); }
+  DiffusionSettings& settings() { return m_settings; }
+  CompareView& compare() { return m_compare; }
+  ForwardNoiseView& forwardNoise() { return m_forward; }
+  // Which tab to open on the next frame ("denoise", "compare", "noise", "schedule").
+  void selectTab(const std::string& tab) { m_selectTab = tab; }
 
  protected:
   void drawContent(PanelContext& ctx) override;
@@ -23,20 +35,18 @@ class DiffusionPanel : public Panel {
 
  private:
   void drawControls(PanelContext& ctx);
-  void drawFrames(PanelContext& ctx);
+  void drawRunButtons(PanelContext& ctx);
+  void run(PanelContext& ctx, bool paused);
 
-  int m_seed = 0;
-  int m_class = -1;  // -1 = unconditional
-  float m_guidance = 3.f;
-  std::string m_sampler = "ddim";
-  int m_steps = 50;
-  float m_eta = 0.f;
+  DiffusionSettings m_settings;
+  DenoiseView m_denoise;
+  CompareView m_compare;
+  ForwardNoiseView m_forward;
+  ScheduleView m_schedule;
   // The first run starts by itself once a model is there: a new user sees a run at once.
   bool m_autoRun = true;
   std::string m_modelDir;  // the model the settings were last fitted to
-  int m_shown = -1;
-  bool m_follow = true;
-  uint64_t m_run = 0;      // the engine run the timeline belongs to
+  std::string m_selectTab;
 };
 
 }  // namespace latentlab

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/engine_client.h"
+#include "app/panels/diffusion_map_overlay.h"
 #include "engine/data/dataset.h"
 
 namespace latentlab {
@@ -119,6 +120,7 @@ void LatentMapPanel::drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRe
     if (s.planeMode == "points") mark(s.planePoints[size_t(k)], IM_COL32(255, 210, 80, 255), fs * 0.4f, t);
     if (m_picking > k) mark(m_picked[size_t(k)], IM_COL32(255, 160, 40, 255), fs * 0.4f, t);
   }
+  drawDiffusionOverlay(ctx, dl, r);
   if (s.hasCursor) {
     float x, y;
     s.view.toScreen(r, s.cursorU, s.cursorV, x, y);

@@ -28,6 +28,15 @@ struct UiRequests {
   bool runSample = false;     // start a diffusion sampling run with `sample`
   bool cancelSample = false;
   SampleRequest sample;
+  // With runSample: start the run held after its first step. Alone: a held run does one
+  // more step.
+  bool stepSample = false;
+  bool resumeSample = false;  // a held run continues to the end
+  bool runCompare = false;    // with runSample: also run `compare` (the Compare view's B)
+  SampleRequest compare;
+  bool forwardNoise = false;  // noise data item noiseIndex to timestep noiseT
+  int64_t noiseIndex = 0, noiseT = 0;
+  uint64_t noiseSeed = 0;
 };
 
 struct PerfStats;

@@ -37,4 +37,14 @@ torch::Tensor DiffusionModel::toImages(const torch::Tensor& x) {
   return ((img.to(torch::kFloat) - im.rangeLo) / (im.rangeHi - im.rangeLo)).clamp(0, 1);
 }
 
+torch::Tensor DiffusionModel::fromImages(const torch::Tensor& images) {
+  const ImageSpec& im = m_bundle->manifest.image;
+  torch::Tensor x = images.to(device()).to(torch::kFloat) * (im.rangeHi - im.rangeLo) + im.rangeLo;
+  if (!isLatent()) return x;
+  torch::Tensor z = m_bundle->autoencoder->encode(x).first * m_latentScale;
+  std::vector<int64_t> shape = {z.size(0)};
+  shape.insert(shape.end(), m_sampleShape.begin(), m_sampleShape.end());
+  return z.reshape(shape);
+}
+
 }  // namespace latentlab

@@ -31,6 +31,9 @@ class DiffusionModel {
   torch::Tensor toImages(const torch::Tensor& x);
   // Latent models: x in the VAE's latent units (for the latent map); pixel models: x.
   torch::Tensor toLatent(const torch::Tensor& x) const;
+  // The inverse of toImages: N x C x H x W in [0, 1] -> N x sample shape (latent models:
+  // the VAE's posterior mean times latent_scale). Used for forward noising of data images.
+  torch::Tensor fromImages(const torch::Tensor& images);
 
  private:
   std::shared_ptr<ModelBundle> m_bundle;

@@ -15,6 +15,13 @@
 
 namespace latentlab {
 
+namespace {
+std::vector<float> toFloats(const torch::Tensor& t) {
+  auto c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+}  // namespace
+
 struct DiffusionSampler::Impl {
   std::unique_ptr<DiffusionModel> model;
   // One run at a time: the denoiser and the VAE are not shared between threads.
@@ -44,6 +51,10 @@ std::shared_ptr<DiffusionSampler> DiffusionSampler::load(const std::string& dir,
   info.classes = m.manifest().classes;
   info.samplers = samplerNames();
   info.maxSteps = m.schedule().numTrainTimesteps();
+  info.alphaBars = m.schedule().alphaBars();
+  info.sampleSize = 1;
+  for (auto d : m.sampleShape()) info.sampleSize *= d;
+  if (info.latent) info.latentDim = int(info.sampleSize);
   return s;
 }
 
@@ -64,7 +75,21 @@ Image DiffusionSampler::sample(const SampleRequest& req, const std::function<voi
   for (auto d : model.sampleShape()) shape.push_back(d);
   SeededNoise noise(req.seed);
   auto opts = torch::TensorOptions(torch::kFloat).device(model.device());
-  auto start = noise.draw(shape, opts) * sampler->initNoiseScale();
+  torch::Tensor start;
+  if (req.startXt.empty()) {
+    if (req.startIndex != 0) throw BadInput("a run that starts at a later step needs that step's x_t");
+    start = noise.draw(shape, opts) * sampler->initNoiseScale();
+  } else {
+    if (req.startIndex < 1 || req.startIndex >= req.steps)
+      throw BadInput("start step " + std::to_string(req.startIndex) + " is outside 1.." + std::to_string(req.steps - 1));
+    if (int64_t(req.startXt.size()) != m_info.sampleSize)
+      throw BadInput("the recorded x_t has " + std::to_string(req.startXt.size()) + " values; this model's samples have " +
+                     std::to_string(m_info.sampleSize));
+    auto xt = torch::from_blob(const_cast<float*>(req.startXt.data()), shape, torch::kFloat).clone().to(model.device());
+    checkFinite(xt, "the recorded x_t");
+    // Frames hold x_t in variance-preserving units; the sampler's state has its own scaling.
+    start = xt / sampler->modelInputScale(req.startIndex);
+  }
 
   DenoiseRun run;
   run.guidance = req.guidance;
@@ -75,6 +100,7 @@ Image DiffusionSampler::sample(const SampleRequest& req, const std::function<voi
   }
   run.noise = noise.stepNoise();
   run.cancel = cancel;
+  run.startIndex = req.startIndex;
   auto toImage = [&](const torch::Tensor& x) { return tensorToImages(model.toImages(x).cpu()).at(0); };
   run.onStep = [&](const DenoiseStepInfo& s) {
     if (!onFrame) return;
@@ -84,11 +110,45 @@ Image DiffusionSampler::sample(const SampleRequest& req, const std::function<voi
     f.timestep = s.timestep;
     f.xt = toImage(s.xt);
     f.x0 = toImage(s.x0);
+    f.state = toFloats(s.xt);
+    if (m_info.latent) {
+      f.latent = toFloats(model.toLatent(s.xt));
+      f.latentX0 = toFloats(model.toLatent(s.x0));
+    }
     onFrame(f);
   };
   auto final = runDenoise(model.denoiser(), *sampler, start, run);
   checkFinite(final, m_info.dir + ": the sampled values");
   return toImage(final);
+}
+
+std::vector<int64_t> DiffusionSampler::timesteps(int steps) const {
+  // The schedule is immutable once loaded, so no lock: the panel may ask while a run goes.
+  return m_impl->model->schedule().timesteps(steps);
+}
+
+NoisedImage DiffusionSampler::forwardNoise(const Image& x0, int64_t t, uint64_t seed) {
+  std::lock_guard<std::mutex> lock(m_impl->mutex);
+  DiffusionModel& model = *m_impl->model;
+  if (t < -1 || t >= m_info.maxSteps)
+    throw BadInput("timestep " + std::to_string(t) + " is outside -1.." + std::to_string(m_info.maxSteps - 1));
+  torch::InferenceMode guard;
+  auto images = imagesToTensor({x0});
+  const auto& dims = model.manifest().image;
+  if (images.size(1) != dims.channels || images.size(2) != dims.height || images.size(3) != dims.width)
+    throw BadInput("the image is " + std::to_string(x0.width) + "x" + std::to_string(x0.height) + "x" +
+                   std::to_string(x0.channels) + "; this model wants " + std::to_string(dims.width) + "x" +
+                   std::to_string(dims.height) + "x" + std::to_string(dims.channels));
+  torch::Tensor clean = model.fromImages(images);
+  SeededNoise noise(seed);
+  torch::Tensor eps = noise.draw(clean.sizes().vec(), clean.options());
+  NoisedImage out;
+  torch::Tensor xt = clean;
+  if (t >= 0) xt = model.schedule().addNoise(clean, eps, torch::full({1}, t, torch::kLong).to(clean.device()));
+  out.alphaBar = model.schedule().alphaBar(t);
+  out.image = tensorToImages(model.toImages(xt).cpu()).at(0);
+  if (m_info.latent) out.latent = toFloats(model.toLatent(xt));
+  return out;
 }
 
 }  // namespace latentlab

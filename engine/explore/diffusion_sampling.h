@@ -21,6 +21,9 @@ struct DiffusionInfo {
   std::vector<std::string> classes;  // names, when the manifest has them
   std::vector<std::string> samplers; // the engine's sampler registry
   int maxSteps = 1000;               // the schedule's training timesteps
+  std::vector<double> alphaBars;     // alpha_bar(t) for every training timestep (schedule plots)
+  int64_t sampleSize = 0;            // floats in one sample (x_t) in the model's own space
+  int latentDim = 0;                 // latent models: the VAE latent size (for the map)
 };
 
 struct SampleRequest {
@@ -30,6 +33,11 @@ struct SampleRequest {
   std::string sampler = "ddim";
   int steps = 50;
   double eta = 0.0;
+  // Start from a recorded step instead of fresh noise: startXt is a frame's `state` (x_t
+  // after step startIndex - 1 of a run with the same number of steps); the run then does
+  // steps startIndex..steps-1. Empty = a fresh run from noise.
+  int startIndex = 0;
+  std::vector<float> startXt;
 };
 
 // One step of a run: the state after the step and the clean sample predicted at it.
@@ -38,6 +46,15 @@ struct SampleFrame {
   int steps = 0;          // steps in the run
   int64_t timestep = 0;   // the timestep the step started from
   Image xt, x0;
+  std::vector<float> state;            // x_t in variance-preserving units (start a new run here)
+  std::vector<float> latent, latentX0; // latent models: x_t and predicted x0 in VAE latent units
+};
+
+// A data image noised to timestep t: q(x_t | x_0) = sqrt(a) x0 + sqrt(1 - a) noise.
+struct NoisedImage {
+  Image image;                // x_t as a picture (latent models: decoded by the VAE)
+  std::vector<float> latent;  // latent models: x_t in VAE latent units (for the map)
+  double alphaBar = 1;        // alpha_bar(t)
 };
 
 class DiffusionSampler {
@@ -52,6 +69,12 @@ class DiffusionSampler {
   // Returns the final sample as an image.
   Image sample(const SampleRequest& req, const std::function<void(const SampleFrame&)>& onFrame,
                const CancelToken& cancel = {});
+  // The timesteps a run of `steps` steps visits (the same for every sampler), descending.
+  std::vector<int64_t> timesteps(int steps) const;
+  // Forward noising of one image (values in [0, 1], the model's image size) to timestep t
+  // (0..maxSteps-1; -1 = the clean image). The noise comes from `seed` only, so one seed
+  // slid over t shows the same noise growing. Throws BadInput for a bad t or image size.
+  NoisedImage forwardNoise(const Image& x0, int64_t t, uint64_t seed);
 
  private:
   struct Impl;

@@ -54,32 +54,32 @@ TEST_CASE("a sampling job reports every step and ends on its last predicted x0")
   e.sample(r);
   CHECK(e.sampling());
   REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
-  CHECK(e.sampleError == "");
-  CHECK_FALSE(e.sampleCancelled);
-  REQUIRE(e.frames.size() == 12);
-  for (size_t i = 0; i < e.frames.size(); ++i) {
-    CHECK(e.frames[i].index == int(i));
-    CHECK(e.frames[i].steps == 12);
-    CHECK(e.frames[i].xt.width == 28);
-    CHECK(e.frames[i].x0.width == 28);
+  CHECK(e.sampleA.error == "");
+  CHECK_FALSE(e.sampleA.cancelled);
+  REQUIRE(e.sampleA.frames.size() == 12);
+  for (size_t i = 0; i < e.sampleA.frames.size(); ++i) {
+    CHECK(e.sampleA.frames[i].index == int(i));
+    CHECK(e.sampleA.frames[i].steps == 12);
+    CHECK(e.sampleA.frames[i].xt.width == 28);
+    CHECK(e.sampleA.frames[i].x0.width == 28);
   }
   // Timesteps run downwards.
-  CHECK(e.frames.front().timestep > e.frames.back().timestep);
-  REQUIRE(!e.sampleFinal.empty());
-  CHECK(e.frames.back().x0.pixels == e.sampleFinal.pixels);
+  CHECK(e.sampleA.frames.front().timestep > e.sampleA.frames.back().timestep);
+  REQUIRE(!e.sampleA.final.empty());
+  CHECK(e.sampleA.frames.back().x0.pixels == e.sampleA.final.pixels);
   // Early steps are noisy: x_t at the first step differs from the final picture.
-  CHECK(e.frames.front().xt.pixels != e.sampleFinal.pixels);
+  CHECK(e.sampleA.frames.front().xt.pixels != e.sampleA.final.pixels);
   CHECK(e.idle());
 
   // The same seed gives the same picture; another seed another one.
-  Image first = e.sampleFinal;
+  Image first = e.sampleA.final;
   e.sample(r);
   REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
-  CHECK(e.sampleFinal.pixels == first.pixels);
+  CHECK(e.sampleA.final.pixels == first.pixels);
   r.seed = 8;
   e.sample(r);
   REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
-  CHECK(e.sampleFinal.pixels != first.pixels);
+  CHECK(e.sampleA.final.pixels != first.pixels);
 }
 
 TEST_CASE("cancelling a sampling job stops it early") {
@@ -106,15 +106,15 @@ TEST_CASE("cancelling a sampling job stops it early") {
   loadLdm(e, s);
   r.steps = 1000;
   e.sample(r);
-  REQUIRE(pollUntil(e, s, [&] { return e.frames.size() >= 3; }));
+  REQUIRE(pollUntil(e, s, [&] { return e.sampleA.frames.size() >= 3; }));
   e.cancelSample();
   CHECK_FALSE(e.sampling());
-  CHECK(e.sampleCancelled);
+  CHECK(e.sampleA.cancelled);
   REQUIRE(pollUntil(e, s, [&] { return e.idle(); }));
-  size_t kept = e.frames.size();
+  size_t kept = e.sampleA.frames.size();
   CHECK(kept >= 3);
   CHECK(kept < 1000);
-  CHECK(e.sampleFinal.empty());
+  CHECK(e.sampleA.final.empty());
   CHECK(e.background().status().dropped >= 1);  // the cancelled job ended and its result was dropped
 }
 
@@ -126,8 +126,8 @@ TEST_CASE("a bad request becomes an error, not a crash") {
   r.sampler = "no-such-sampler";
   e.sample(r);
   REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
-  CHECK(e.sampleError.find("ddim") != std::string::npos);
-  CHECK(e.frames.empty());
+  CHECK(e.sampleA.error.find("ddim") != std::string::npos);
+  CHECK(e.sampleA.frames.empty());
 }
 
 TEST_CASE("the panel starts the first run itself and follows the newest step") {
@@ -177,7 +177,7 @@ TEST_CASE("the panel starts the first run itself and follows the newest step") {
   frame();
   frame();
   CHECK(runs == 1);  // the automatic run happens once
-  REQUIRE(e.frames.size() == 50);
+  REQUIRE(e.sampleA.frames.size() == 50);
   CHECK(panel.shownStep() == 49);
   CHECK(panel.following());
   ImGui::DestroyContext();

@@ -1,0 +1,88 @@
+#include "app/panels/denoise_view.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "app/engine_client.h"
+
+namespace latentlab {
+
+void captionedImage(PanelContext& ctx, const char* caption, const char* key, const Image& img, uint64_t version,
+                    float side) {
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted(caption);
+  ImTextureID tex = img.empty() ? nullptr : ctx.textures.texture(key, img, version, ctx.state.nearestFilter);
+  if (tex) ImGui::Image(tex, ImVec2(side, side));
+  else ImGui::Dummy(ImVec2(side, side));
+  ImGui::EndGroup();
+}
+
+void DenoiseView::update(const SampleTrack& track) {
+  if (track.run != m_run) {  // a new run: follow it from its first step
+    m_run = track.run;
+    m_follow = true;
+    m_shown = -1;
+  }
+  int n = int(track.frames.size());
+  if (n == 0) m_shown = -1;
+  else if (m_follow || m_shown < 0 || m_shown >= n) m_shown = n - 1;
+}
+
+void DenoiseView::draw(PanelContext& ctx, const DiffusionSettings& settings) {
+  const EngineClient* e = ctx.engine;
+  if (!e) return;
+  const SampleTrack& track = e->sampleA;
+  update(track);
+  int n = int(track.frames.size());
+  if (n == 0) {
+    if (!track.error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", track.error.c_str());
+    else ImGui::TextWrapped(track.sampling ? "Waiting for the first step..." : "Press Run (or Step) to sample.");
+    return;
+  }
+  int step = m_shown + 1;
+  float buttonW = ImGui::CalcTextSize("Run from this step").x + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SetNextItemWidth(std::max(60.f, ImGui::GetContentRegionAvail().x - buttonW - ImGui::GetStyle().ItemSpacing.x));
+  if (ImGui::SliderInt("##timeline", &step, 1, n, "step %d")) {
+    m_shown = std::clamp(step, 1, n) - 1;
+    m_follow = m_shown == n - 1;  // scrubbing to the newest step resumes following the run
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Scrub through the recorded steps (Left/Right arrows step one)");
+  if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !ImGui::GetIO().WantTextInput) {
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow)) && m_shown > 0) {
+      --m_shown;
+      m_follow = false;
+    }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)) && m_shown < n - 1) {
+      ++m_shown;
+      m_follow = m_shown == n - 1;
+    }
+  }
+  ImGui::SameLine();
+  const SampleFrame& f = track.frames[size_t(m_shown)];
+  bool canBranch = !e->sampling() && f.index + 1 < f.steps && !f.state.empty();
+  if (!canBranch) ImGui::BeginDisabled();
+  if (ImGui::Button("Run from this step")) {
+    SampleRequest r = settings.request();
+    r.steps = f.steps;  // the timesteps must line up with the recorded run's
+    r.startIndex = f.index + 1;
+    r.startXt = f.state;
+    ctx.requests.runSample = true;
+    ctx.requests.sample = r;
+  }
+  if (!canBranch) ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Start a new run from this step's x_t with the current seed, class, guidance and sampler.\n"
+                      "The steps before it are kept; try switching the class half-way.");
+  ImGui::Text("step %d of %d   t = %lld", f.index + 1, f.steps, (long long)f.timestep);
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float gap = ImGui::GetStyle().ItemSpacing.x;
+  float side = std::max(8.f, std::min((avail.x - gap) * 0.5f, avail.y - ImGui::GetTextLineHeightWithSpacing()));
+  // Two fixed keys, versioned by run and step: scrubbing re-uploads two small images instead
+  // of keeping a texture per step (the cache never evicts).
+  uint64_t version = m_run * 1000003ull + uint64_t(m_shown);
+  captionedImage(ctx, "x_t (the noisy picture now)", "diffusion-xt", f.xt, version, side);
+  ImGui::SameLine();
+  captionedImage(ctx, "predicted x0 (the model's guess)", "diffusion-x0", f.x0, version, side);
+}
+
+}  // namespace latentlab

@@ -1,0 +1,68 @@
+#include "app/panels/forward_noise_view.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "app/engine_client.h"
+#include "engine/data/dataset.h"
+#include "app/panels/denoise_view.h"
+#include "app/panels/schedule_plot.h"
+
+namespace latentlab {
+
+void ForwardNoiseView::draw(PanelContext& ctx) {
+  const EngineClient* e = ctx.engine;
+  const DiffusionInfo* info = e ? e->diffusion() : nullptr;
+  if (!info) return;
+  float w = ImGui::GetFontSize() * 7;
+  int index = int(m_index);
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::InputInt("Data item", &index)) m_index = std::max(index, 0);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Index into %s", ctx.state.dataSpec.c_str());
+  ImGui::SameLine();
+  if (ImGui::Button("Random item")) {
+    int64_t last = ctx.data ? ctx.data->count - 1 : 9999;  // pixel models: the test split's size
+    m_index = std::uniform_int_distribution<int64_t>(0, std::max<int64_t>(last, 0))(m_rng);
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::InputInt("Noise seed", &m_seed)) m_seed = std::max(m_seed, 0);
+  ImGui::SetNextItemWidth(-ImGui::CalcTextSize("t (noise level)").x - ImGui::GetStyle().ItemSpacing.x);
+  ImGui::SliderInt("t (noise level)", &m_t, 0, info->maxSteps - 1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("0 = almost clean, %d = pure noise", info->maxSteps - 1);
+  m_t = std::clamp(m_t, 0, info->maxSteps - 1);
+
+  if (m_askedIndex != m_index || m_askedT != m_t || m_askedSeed != m_seed || m_askedModel != info) {
+    ctx.requests.forwardNoise = true;
+    ctx.requests.noiseIndex = m_index;
+    ctx.requests.noiseT = m_t;
+    ctx.requests.noiseSeed = uint64_t(m_seed);
+    m_askedIndex = m_index;
+    m_askedT = m_t;
+    m_askedSeed = m_seed;
+    m_askedModel = info;
+  }
+  const auto& n = e->noised;
+  if (!n.error.empty()) {
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", n.error.c_str());
+    return;
+  }
+  double a = info->alphaBars.empty() ? 1.0 : info->alphaBars[size_t(m_t)];
+  ImGui::Text("alpha_bar = %.4f: %.0f%% signal, %.0f%% noise (by standard deviation %.2f : %.2f)   SNR = %.3g", a,
+              100 * a, 100 * (1 - a), std::sqrt(a), std::sqrt(1 - a), std::pow(10.0, log10Snr(a)));
+  if (n.version == 0) {
+    ImGui::TextDisabled("Noising...");
+    return;
+  }
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float gap = ImGui::GetStyle().ItemSpacing.x;
+  float side = std::max(8.f, std::min((avail.x - gap) * 0.5f, avail.y - ImGui::GetTextLineHeightWithSpacing()));
+  captionedImage(ctx, "x_0 (the data image)", "noise-x0", e->noisedOriginal, n.version, side);
+  ImGui::SameLine();
+  char caption[64];
+  std::snprintf(caption, sizeof caption, "x_t at t = %lld%s", (long long)n.t, info->latent ? " (decoded)" : "");
+  captionedImage(ctx, caption, "noise-xt", n.result.image, n.version, side);
+}
+
+}  // namespace latentlab

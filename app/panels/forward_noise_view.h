@@ -1,0 +1,33 @@
+// The Diffusion panel's "Forward noising" tab: pick a data image and slide the timestep t
+// to watch q(x_t | x_0) = sqrt(alpha_bar) x0 + sqrt(1 - alpha_bar) noise, the process the
+// model learned to undo. The noise is fixed by a seed, so sliding t shows the same noise
+// growing. Requests go to the interactive worker; the latest one wins.
+#pragma once
+#include <cstdint>
+#include <random>
+
+#include "app/panels/panel.h"
+
+namespace latentlab {
+
+class ForwardNoiseView {
+ public:
+  void draw(PanelContext& ctx);
+  int64_t index() const { return m_index; }
+  int timestep() const { return m_t; }
+  void set(int64_t index, int t) {
+    m_index = index;
+    m_t = t;
+  }
+
+ private:
+  int64_t m_index = 0;
+  int m_t = 300;
+  int m_seed = 0;
+  std::minstd_rand m_rng{20261123};
+  // What was last asked for; a change sends a new request.
+  int64_t m_askedIndex = -1, m_askedT = -2, m_askedSeed = -1;
+  const void* m_askedModel = nullptr;
+};
+
+}  // namespace latentlab
