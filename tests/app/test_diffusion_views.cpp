@@ -1,0 +1,198 @@
+// The Diffusion panel's Step button, "Run from this step", Compare and Forward noising,
+// headless: requests go through applyDiffusionRequests (what the app does with a click) to
+// the real EngineClient and the bundled fashion-ldm.
+#include <doctest/doctest.h>
+#include <imgui.h>
+
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "app/diffusion_requests.h"
+#include "app/engine_client.h"
+#include "app/panels/diffusion_panel.h"
+#include "engine/data/dataset.h"
+#include "test_support.h"
+
+using namespace latentlab;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool pollUntil(EngineClient& e, AppState& s, const std::function<bool()>& done) {
+  for (int i = 0; i < 24000; ++i) {
+    e.poll(s);
+    if (done()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
+}
+
+void loadLdm(EngineClient& e, AppState& s) {
+  e.loadModel(test::sourcePath("assets/models/fashion-ldm"), "cpu");
+  REQUIRE(pollUntil(e, s, [&] { return !e.loading(); }));
+  REQUIRE(e.modelError == "");
+}
+
+SampleRequest request(int steps) {
+  SampleRequest r;
+  r.seed = 4;
+  r.classIndex = 1;
+  r.sampler = "ddim";
+  r.steps = steps;
+  return r;
+}
+
+// A headless ImGui frame loop around one DiffusionPanel.
+struct PanelHarness {
+  EngineClient e{1};
+  AppState s;
+  TextureSource textures;
+  PointsDrawer drawer;
+  DiffusionPanel panel;
+  UiRequests last;
+  PanelHarness() {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1000, 800);
+    io.DeltaTime = 1.f / 60.f;
+    unsigned char* px;
+    int w, h;
+    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+    panel.setPlacement(ImVec2(0, 0), ImVec2(1000, 800));
+  }
+  ~PanelHarness() { ImGui::DestroyContext(); }
+  void frame() {
+    e.poll(s);
+    ImGui::NewFrame();
+    UiRequests req;
+    PanelContext ctx{s, req, textures, drawer};
+    ctx.engine = &e;
+    panel.draw(ctx, true);
+    ImGui::Render();
+    applyDiffusionRequests(req, e, s);
+    last = req;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Step holds the run after every step until the next Step or Continue") {
+  EngineClient e(1);
+  AppState s;
+  loadLdm(e, s);
+  UiRequests req;
+  req.runSample = true;
+  req.stepSample = true;
+  req.sample = request(8);
+  applyDiffusionRequests(req, e, s);
+  REQUIRE(pollUntil(e, s, [&] { return e.sampleA.frames.size() == 1 && e.sampleA.gate->waiting(); }));
+  CHECK(e.samplePaused());
+  std::this_thread::sleep_for(300ms);
+  e.poll(s);
+  CHECK(e.sampleA.frames.size() == 1);  // held: no step without a click
+  CHECK(e.sampling());
+
+  UiRequests step;
+  step.stepSample = true;
+  applyDiffusionRequests(step, e, s);
+  REQUIRE(pollUntil(e, s, [&] { return e.sampleA.frames.size() == 2 && e.sampleA.gate->waiting(); }));
+  std::this_thread::sleep_for(200ms);
+  e.poll(s);
+  CHECK(e.sampleA.frames.size() == 2);
+
+  UiRequests resume;
+  resume.resumeSample = true;
+  applyDiffusionRequests(resume, e, s);
+  REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
+  CHECK(e.sampleA.frames.size() == 8);
+  CHECK_FALSE(e.samplePaused());
+
+  // Stepped, the run is the same run: the final picture equals a free run's.
+  Image stepped = e.sampleA.final;
+  e.sample(request(8));
+  REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
+  CHECK(e.sampleA.final.pixels == stepped.pixels);
+
+  // Cancel frees a held run at once.
+  applyDiffusionRequests(req, e, s);
+  REQUIRE(pollUntil(e, s, [&] { return e.sampleA.gate->waiting(); }));
+  e.cancelSample();
+  REQUIRE(pollUntil(e, s, [&] { return e.background().idle(); }));
+  CHECK(e.sampleA.frames.size() == 1);
+}
+
+TEST_CASE("a run from a recorded step keeps the steps before it and replaces the rest") {
+  EngineClient e(1);
+  AppState s;
+  loadLdm(e, s);
+  e.sample(request(10));
+  REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
+  auto before = e.sampleA.frames;
+  SampleRequest r = request(10);
+  r.classIndex = 8;  // switch to "bag" half-way
+  r.startIndex = 5;
+  r.startXt = before[4].state;
+  e.sample(r);
+  REQUIRE(pollUntil(e, s, [&] { return !e.sampling(); }));
+  CHECK(e.sampleA.error == "");
+  REQUIRE(e.sampleA.frames.size() == 10);
+  for (size_t i = 0; i < 5; ++i) CHECK(e.sampleA.frames[i].x0.pixels == before[i].x0.pixels);
+  for (size_t i = 5; i < 10; ++i) CHECK(e.sampleA.frames[i].index == int(i));
+  CHECK(e.sampleA.final.pixels != before.back().x0.pixels);
+}
+
+TEST_CASE("Compare runs the same seed twice with one setting changed") {
+  PanelHarness h;
+  loadLdm(h.e, h.s);
+  h.panel.settings().classIndex = 2;
+  h.panel.settings().steps = 10;
+  h.panel.compare().setEnabled(true);
+  h.panel.compare().setVary(CompareView::Vary::Guidance);
+  h.panel.selectTab("compare");
+  h.frame();  // the automatic first run: with Compare on, both runs
+  CHECK(h.last.runSample);
+  CHECK(h.last.runCompare);
+  for (int i = 0; i < 24000 && h.e.sampling(); ++i) {
+    h.frame();
+    std::this_thread::sleep_for(5ms);
+  }
+  h.frame();
+  const SampleTrack& a = h.e.sampleA;
+  const SampleTrack& b = h.e.sampleB;
+  REQUIRE(a.frames.size() == 10);
+  REQUIRE(b.frames.size() == 10);
+  CHECK(a.request.seed == b.request.seed);
+  CHECK(a.request.classIndex == b.request.classIndex);
+  CHECK(a.request.guidance == doctest::Approx(3.0));
+  CHECK(b.request.guidance == doctest::Approx(1.0));
+  CHECK(a.final.pixels != b.final.pixels);
+  CHECK(h.s.diffusionTab == "compare");
+}
+
+TEST_CASE("Forward noising: the tab asks for the item and t, the result arrives, bad items give a message") {
+  PanelHarness h;
+  loadLdm(h.e, h.s);
+  h.panel.forwardNoise().set(7, 600);
+  h.panel.selectTab("noise");
+  h.frame();  // ImGui shows a newly selected tab's content from the next frame on
+  if (!h.last.forwardNoise) h.frame();
+  CHECK(h.last.forwardNoise);
+  CHECK(h.last.noiseIndex == 7);
+  CHECK(h.last.noiseT == 600);
+  REQUIRE(pollUntil(h.e, h.s, [&] { return h.e.noised.version > 0; }));
+  CHECK(h.e.noised.index == 7);
+  CHECK(h.e.noised.t == 600);
+  CHECK(h.e.noised.result.image.width == 28);
+  CHECK(h.e.noised.result.latent.size() == 16);
+  Dataset data = openDataset("fashion-mnist:test");
+  CHECK(h.e.noisedOriginal.pixels == data.image(7).pixels);
+  h.frame();
+  CHECK_FALSE(h.last.forwardNoise);  // nothing changed: no new request
+
+  h.panel.forwardNoise().set(99999, 600);
+  h.frame();
+  REQUIRE(pollUntil(h.e, h.s, [&] { return !h.e.noised.error.empty(); }));
+  CHECK(h.e.noised.error.find("99999") != std::string::npos);
+}
