@@ -40,6 +40,7 @@ int runCli(int argc, char** argv) {
   render->require_subcommand(1);
   cli::addRenderAutoencoder(*render, action);
   cli::addRenderDenoise(*render, action);
+  cli::addRenderNoise(*render, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

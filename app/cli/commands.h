@@ -17,5 +17,6 @@ void addTrainDiffusion(CLI::App& train, Action& action);       // train diffusio
 void addTrainClassifier(CLI::App& train, Action& action);      // train classifier
 void addRenderAutoencoder(CLI::App& render, Action& action);   // render recon|sample|interp|traverse
 void addRenderDenoise(CLI::App& render, Action& action);       // render denoise
+void addRenderNoise(CLI::App& render, Action& action);         // render noise (forward noising)
 
 }  // namespace latentlab::cli
