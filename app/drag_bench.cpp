@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "app/engine_client.h"
@@ -39,6 +40,14 @@ void DragBench::beforeFrame(AppState& s, EngineClient& e, double now) {
   }
 }
 
+void DragBench::addPhases(double uiMs, double drawMs, double swapMs, double redrawn) {
+  if (m_phase != Phase::Running) return;
+  m_uiMs.push_back(float(uiMs));
+  m_drawMs.push_back(float(drawMs));
+  m_swapMs.push_back(float(swapMs));
+  m_redrawn.push_back(float(redrawn));
+}
+
 void DragBench::afterSwap(double now, double frameMs) {
   if (m_phase != Phase::Running) return;
   m_frameMs.push_back(float(frameMs));
@@ -56,6 +65,15 @@ int DragBench::writeResult() const {
                       {"drag_ms_p99", PerfStats::percentile(m_dragMs, 0.99)},
                       {"frame_ms_p50", PerfStats::percentile(m_frameMs, 0.5)},
                       {"frame_ms_p99", PerfStats::percentile(m_frameMs, 0.99)},
+                      {"ui_ms_p50", PerfStats::percentile(m_uiMs, 0.5)},
+                      {"ui_ms_p99", PerfStats::percentile(m_uiMs, 0.99)},
+                      {"draw_ms_p50", PerfStats::percentile(m_drawMs, 0.5)},
+                      {"draw_ms_p99", PerfStats::percentile(m_drawMs, 0.99)},
+                      {"swap_ms_p50", PerfStats::percentile(m_swapMs, 0.5)},
+                      {"swap_ms_p99", PerfStats::percentile(m_swapMs, 0.99)},
+                      {"redrawn_fraction_p50", PerfStats::percentile(m_redrawn, 0.5)},
+                      {"redrawn_fraction_p99", PerfStats::percentile(m_redrawn, 0.99)},
+                      {"partial_redraw", std::getenv("LATENTLAB_FULL_REDRAW") == nullptr},
                       {"background", "manifold grids of 24 x 24 decodes, restarted every 20 frames"}};
   writeFileAtomic(m_out, j.dump(2) + "\n");
   std::printf("%s\n", j.dump(2).c_str());

@@ -24,6 +24,10 @@ class DragBench {
   void beforeFrame(AppState& state, EngineClient& engine, double now);
   // After the buffer swap.
   void afterSwap(double now, double frameMs);
+  // Where the frame's time went: building the UI (poll + panels), issuing GL draws, and the
+  // swap (where llvmpipe rasterises). Recorded with each frame while running.
+  // `redrawn`: the fraction of the window re-rasterised (partial redraw).
+  void addPhases(double uiMs, double drawMs, double swapMs, double redrawn);
   // Writes the JSON result; returns the exit code.
   int writeResult() const;
 
@@ -37,7 +41,7 @@ class DragBench {
   bool m_awaiting = false, m_shownThisFrame = false;
   uint64_t m_seenVersion = 0;
   double m_moveTime = 0;
-  std::vector<float> m_dragMs, m_frameMs;
+  std::vector<float> m_dragMs, m_frameMs, m_uiMs, m_drawMs, m_swapMs, m_redrawn;
 };
 
 }  // namespace latentlab

@@ -1,5 +1,6 @@
 #include "app/engine_client.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "engine/models/manifest.h"
@@ -21,6 +22,21 @@ struct EngineClient::Encoded {
 };
 
 namespace {
+// k*k same-sized images, row-major -> one image of k x k tiles.
+Image tileImages(const std::vector<Image>& images, int k) {
+  if (images.empty() || k < 1) return {};
+  const Image& first = images.front();
+  Image out(first.width * k, first.height * k, first.channels);
+  for (size_t i = 0; i < images.size() && i < size_t(k) * size_t(k); ++i) {
+    const Image& im = images[i];
+    if (im.width != first.width || im.height != first.height || im.channels != first.channels) continue;
+    int ox = int(i % size_t(k)) * first.width, oy = int(i / size_t(k)) * first.height;
+    size_t row = size_t(im.width) * size_t(im.channels);
+    for (int y = 0; y < im.height; ++y) std::copy_n(im.at(0, y), row, out.at(ox, oy + y));
+  }
+  return out;
+}
+
 double nowMs() {
   using namespace std::chrono;
   return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
@@ -189,6 +205,7 @@ void EngineClient::decodeGrid(const LatentPlane& plane, double u0, double u1, do
     GridImages g;
     g.images = model->decodeGrid(plane, u0, u1, v0, v1, k, ctx.cancelToken());
     g.k = k;
+    g.atlas = tileImages(g.images, k);
     g.u0 = u0;
     g.u1 = u1;
     g.v0 = v0;

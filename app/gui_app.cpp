@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include "app/diffusion_requests.h"
 #include "app/drag_bench.h"
 #include "app/engine_client.h"
+#include "app/gl/partial_redraw.h"
 #include "app/gl/scatter_renderer.h"
 #include "app/gl/texture_cache.h"
 #include "app/panels/diffusion_panel.h"
@@ -81,6 +83,12 @@ class GuiApp {
   GLFWwindow* m_window = nullptr;
   gl::TextureCache m_textures;
   gl::ScatterRenderer m_scatter;
+  // Re-rasterises only what changed (a software rasteriser pays for every pixel); set
+  // LATENTLAB_FULL_REDRAW=1 to draw whole frames, e.g. to compare in bench/.
+  gl::PartialRedraw m_redraw;
+  bool m_fullRedraw = true;
+  bool m_alwaysFull = std::getenv("LATENTLAB_FULL_REDRAW") != nullptr;
+  bool m_singleBuffered = false;
   PointsDrawer m_noPointsDrawer;
   bool m_scatterOk = false;
   LatentMapPanel m_map;
@@ -118,6 +126,7 @@ void GuiApp::applyScale() {
     io.Fonts->AddFontDefault(&cfg);
   }
   io.Fonts->Build();
+  m_fullRedraw = true;  // the font texture changes under every glyph
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
   ImGuiStyle style;
@@ -328,7 +337,7 @@ bool GuiApp::screenshotReady() {
 int GuiApp::writeScreenshot(int fbw, int fbh) {
   Image img(fbw, fbh, 3);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadBuffer(GL_BACK);
+  glReadBuffer(m_singleBuffered ? GL_FRONT : GL_BACK);
   std::vector<uint8_t> raw(size_t(fbw) * fbh * 3);
   glReadPixels(0, 0, fbw, fbh, GL_RGB, GL_UNSIGNED_BYTE, raw.data());
   for (int y = 0; y < fbh; ++y)  // GL rows start at the bottom
@@ -362,6 +371,26 @@ int GuiApp::run() {
     return 1;
   }
   glfwMakeContextCurrent(m_window);
+  // A software rasteriser (llvmpipe under Xvfb, machines without a GPU) pays for every pixel
+  // of every frame: there a single-buffered window keeps its pixels between frames, so only
+  // what changed is re-rasterised (gl::PartialRedraw). A GPU draws whole frames, double
+  // buffered. LATENTLAB_FULL_REDRAW=1 forces whole frames everywhere (bench comparisons).
+  const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  std::string r = renderer ? renderer : "";
+  bool software = r.find("llvmpipe") != std::string::npos || r.find("softpipe") != std::string::npos ||
+                  r.find("swrast") != std::string::npos;
+  if (software && !m_alwaysFull) {
+    glfwDestroyWindow(m_window);
+    glfwWindowHint(GLFW_DOUBLEBUFFER, GLFW_FALSE);
+    m_window = glfwCreateWindow(m_opts.width, m_opts.height, "LatentLab", nullptr, nullptr);
+    if (!m_window) {
+      std::fprintf(stderr, "latentlab: cannot create an OpenGL 3.3 window\n");
+      glfwTerminate();
+      return 1;
+    }
+    glfwMakeContextCurrent(m_window);
+    m_singleBuffered = true;
+  }
   glfwSwapInterval(m_opts.screenshot.empty() ? 1 : 0);
   glfwSetDropCallback(m_window, onDrop);
   IMGUI_CHECKVERSION();
@@ -397,6 +426,7 @@ int GuiApp::run() {
     bool busy = working || ImGui::IsAnyMouseDown() || !m_opts.screenshot.empty() || m_bench.enabled();
     if (busy) glfwPollEvents();
     else glfwWaitEventsTimeout(0.25);
+    double tStart = nowSeconds();
     bool changed = m_engine.poll(m_state);
     m_bench.beforeFrame(m_state, m_engine, nowSeconds());
     (void)changed;
@@ -433,10 +463,16 @@ int GuiApp::run() {
     m_rects = ctx.rects;
     processRequests(req);
     ImGui::Render();
-    glViewport(0, 0, fbw, fbh);
+    double tUi = nowSeconds();
     glClearColor(0.08f, 0.09f, 0.11f, 1.f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    {
+      std::vector<DirtyRect> extra;
+      ImVec4 map;
+      if (m_scatterOk && m_scatter.takeChanged(map)) extra.push_back({map.x, map.y, map.z, map.w});
+      m_redraw.render(ImGui::GetDrawData(), fbw, fbh, m_textures.takeUploaded(), extra,
+                      m_fullRedraw || !m_singleBuffered);
+      m_fullRedraw = false;
+    }
     if (!m_opts.screenshot.empty()) {
       if (screenshotReady()) {
         std::string err = !m_engine.modelError.empty() ? m_engine.modelError : m_engine.dataError;
@@ -456,8 +492,11 @@ int GuiApp::run() {
         rc = 1;
       }
     }
-    glfwSwapBuffers(m_window);
+    double tDraw = nowSeconds();
+    if (m_singleBuffered) glFinish();  // the frame is on screen once the rasteriser is done
+    else glfwSwapBuffers(m_window);
     double now = nowSeconds();
+    m_bench.addPhases((tUi - tStart) * 1e3, (tDraw - tUi) * 1e3, (now - tDraw) * 1e3, m_redraw.lastFraction());
     m_perf.push(float((now - last) * 1000.0));
     m_bench.afterSwap(now, (now - last) * 1000.0);
     if (m_bench.finished() && rc < 0) rc = m_bench.writeResult();

@@ -1,4 +1,5 @@
-// Move-only RAII owners of OpenGL objects (texture, program, buffer, vertex array).
+// Move-only RAII owners of OpenGL objects (texture, program, buffer, vertex array,
+// framebuffer).
 // Copy is deleted; a move swaps the ids so the moved-from handle frees the old object and a
 // moved-to handle never leaks what it held. Main (GL) thread only.
 #pragma once
@@ -47,6 +48,10 @@ struct ProgramTraits {
   static GLuint create() { return glCreateProgram(); }
   static void destroy(GLuint id) { glDeleteProgram(id); }
 };
+struct FramebufferTraits {
+  static GLuint create() { GLuint id = 0; glGenFramebuffers(1, &id); return id; }
+  static void destroy(GLuint id) { glDeleteFramebuffers(1, &id); }
+};
 struct ShaderTraits {
   static void destroy(GLuint id) { glDeleteShader(id); }
 };
@@ -56,5 +61,6 @@ using Buffer = Handle<BufferTraits>;
 using VertexArray = Handle<VertexArrayTraits>;
 using Program = Handle<ProgramTraits>;
 using Shader = Handle<ShaderTraits>;
+using Framebuffer = Handle<FramebufferTraits>;
 
 }  // namespace latentlab::gl

@@ -2,6 +2,8 @@
 
 #include "app/gl/shader_program.h"
 
+#include <utility>
+
 namespace latentlab::gl {
 
 void ScatterRenderer::init() {
@@ -36,11 +38,22 @@ bool ScatterRenderer::draw(ImDrawList* list, const MapPoints& points, const std:
     m_version = points.version;
     m_hidden = hidden;
     m_count = points.count();
+    m_changed = true;
   }
+  const View& o = m_view;
+  if (o.rectMin.x != view.rectMin.x || o.rectMin.y != view.rectMin.y || o.rectMax.x != view.rectMax.x ||
+      o.rectMax.y != view.rectMax.y || o.centerU != view.centerU || o.centerV != view.centerV ||
+      o.pixelsPerUnit != view.pixelsPerUnit || o.pointSize != view.pointSize)
+    m_changed = true;
   m_view = view;
   list->AddCallback(&ScatterRenderer::callback, this);
   list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
   return true;
+}
+
+bool ScatterRenderer::takeChanged(ImVec4& rect) {
+  rect = ImVec4(m_view.rectMin.x, m_view.rectMin.y, m_view.rectMax.x, m_view.rectMax.y);
+  return std::exchange(m_changed, false);
 }
 
 void ScatterRenderer::callback(const ImDrawList*, const ImDrawCmd* cmd) {

@@ -14,6 +14,9 @@ class ScatterRenderer : public PointsDrawer {
   void init();
   void release() { m_program = {}; m_vao = {}; m_pos = {}; m_color = {}; }  // before the context goes  // builds the program; throws BadInput naming the shader on failure
   bool draw(ImDrawList* list, const MapPoints& points, const std::vector<bool>& hidden, const View& view) override;
+  // Whether the points look different from the last call (new points, hidden classes, view):
+  // then `rect` is the map's screen rectangle, for partial redraws.
+  bool takeChanged(ImVec4& rect);
 
  private:
   static void callback(const ImDrawList* list, const ImDrawCmd* cmd);
@@ -26,6 +29,7 @@ class ScatterRenderer : public PointsDrawer {
   std::vector<bool> m_hidden;
   size_t m_count = 0;
   View m_view;
+  bool m_changed = true;
   GLint m_uCenter = -1, m_uScale = -1, m_uPointSize = -1;
 };
 

@@ -24,9 +24,11 @@ ImTextureID TextureCache::texture(const std::string& key, const Image& img, uint
       glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, img.width, img.height, GL_RGBA, GL_UNSIGNED_BYTE, rgba.pixels.data());
     }
     e.version = version;
+    m_uploaded.insert(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(e.tex.id())));
   }
   int filter = nearest ? GL_NEAREST : GL_LINEAR;
   if (e.filter != filter) {
+    m_uploaded.insert(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(e.tex.id())));
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
     e.filter = filter;

@@ -3,6 +3,8 @@
 // GL thread only.
 #pragma once
 #include <map>
+#include <set>
+#include <utility>
 
 #include "app/gl/gl_handles.h"
 #include "app/texture_source.h"
@@ -14,6 +16,9 @@ class TextureCache : public TextureSource {
   ImTextureID texture(const std::string& key, const Image& img, uint64_t version, bool nearest) override;
   size_t allocations() const { return m_allocations; }  // how often storage was (re)allocated
   void clear() { m_entries.clear(); }
+  // Textures uploaded since the last call (their pictures changed): partial redraws must
+  // repaint wherever they are drawn.
+  std::set<ImTextureID> takeUploaded() { return std::exchange(m_uploaded, {}); }
 
  private:
   struct Entry {
@@ -24,6 +29,7 @@ class TextureCache : public TextureSource {
   };
   std::map<std::string, Entry> m_entries;
   size_t m_allocations = 0;
+  std::set<ImTextureID> m_uploaded;
 };
 
 }  // namespace latentlab::gl

@@ -102,15 +102,15 @@ void LatentMapPanel::drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRe
     const GridImages& g = ctx.engine->grid;
     double ppu = s.view.pixelsPerUnit(r);
     float tw = float((g.u1 - g.u0) / (g.k - 1) * ppu), th = float((g.v1 - g.v0) / (g.k - 1) * ppu);
-    for (int row = 0; row < g.k; ++row)
+    ImTextureID tex = ctx.textures.texture("grid-atlas", g.atlas, g.version, s.nearestFilter);
+    float du = 1.f / float(g.k);
+    for (int row = 0; tex && row < g.k; ++row)
       for (int col = 0; col < g.k; ++col) {
-        size_t i = size_t(row) * g.k + col;
-        ImTextureID tex = ctx.textures.texture("grid" + std::to_string(i), g.images[i], g.version, s.nearestFilter);
-        if (!tex) continue;
         float x, y;
         s.view.toScreen(r, g.u0 + (g.u1 - g.u0) * col / (g.k - 1), g.v1 - (g.v1 - g.v0) * row / (g.k - 1), x, y);
-        dl->AddImage(tex, ImVec2(x - tw * 0.5f, y - th * 0.5f), ImVec2(x + tw * 0.5f, y + th * 0.5f), ImVec2(0, 0),
-                     ImVec2(1, 1), IM_COL32(255, 255, 255, 190));
+        // A tile of the atlas: all tiles share one texture, so ImGui batches them.
+        dl->AddImage(tex, ImVec2(x - tw * 0.5f, y - th * 0.5f), ImVec2(x + tw * 0.5f, y + th * 0.5f),
+                     ImVec2(col * du, row * du), ImVec2((col + 1) * du, (row + 1) * du), IM_COL32(255, 255, 255, 190));
       }
   }
   mark(s.selected, IM_COL32(255, 255, 255, 255), fs * 0.45f, nullptr);

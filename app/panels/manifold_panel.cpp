@@ -39,14 +39,9 @@ void ManifoldPanel::drawContent(PanelContext& ctx) {
   ImVec2 p = ImGui::GetCursorScreenPos();
   p.x += std::max(0.f, (avail.x - side) * 0.5f);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  for (int r = 0; r < g.k; ++r)
-    for (int c = 0; c < g.k; ++c) {
-      size_t i = size_t(r) * g.k + c;
-      ImTextureID tex = ctx.textures.texture("grid" + std::to_string(i), g.images[i], g.version, s.nearestFilter);
-      if (!tex) continue;
-      ImVec2 a(p.x + c * tile, p.y + r * tile);
-      dl->AddImage(tex, a, ImVec2(a.x + tile, a.y + tile));
-    }
+  // One texture for the whole grid: a single draw call however large K is.
+  if (ImTextureID tex = ctx.textures.texture("grid-atlas", g.atlas, g.version, s.nearestFilter))
+    dl->AddImage(tex, p, ImVec2(p.x + tile * float(g.k), p.y + tile * float(g.k)));
   ImGui::Dummy(ImVec2(avail.x, side));
 }
 
