@@ -50,13 +50,48 @@ class Collector {
   std::vector<DirtyRect> m_rects;
 };
 
+// A triangle of a draw list (or a callback command, `first` = -1), with its command.
+struct Tri {
+  const FrameSnapshot::Cmd* cmd;
+  long first;  // index into idx of its first corner
+};
+
+std::vector<Tri> triangles(const FrameSnapshot::List& l) {
+  std::vector<Tri> out;
+  for (const auto& c : l.cmds) {
+    if (c.callback) {
+      out.push_back({&c, -1});
+      continue;
+    }
+    for (unsigned k = 0; k + 2 < c.elemCount; k += 3) out.push_back({&c, long(c.idxOffset + k)});
+  }
+  return out;
+}
+
+bool sameTri(const FrameSnapshot::List& la, const Tri& a, const FrameSnapshot::List& lb, const Tri& b,
+             const std::set<ImTextureID>& changedTextures) {
+  if (!sameClip(a.cmd->clip, b.cmd->clip) || a.cmd->texture != b.cmd->texture || (a.first < 0) != (b.first < 0))
+    return false;
+  if (changedTextures.count(b.cmd->texture)) return false;
+  if (a.first < 0) return true;
+  for (int k = 0; k < 3; ++k)
+    if (!sameVertex(la.vtx[la.idx[size_t(a.first) + k]], lb.vtx[lb.idx[size_t(b.first) + k]])) return false;
+  return true;
+}
+
+DirtyRect triBox(const FrameSnapshot::List& l, const Tri& t) {
+  const ImVec4& c = t.cmd->clip;
+  if (t.first < 0) return {c.x, c.y, c.z, c.w};
+  return clipTo(triangleBox(l.vtx, &l.idx[size_t(t.first)]), c);
+}
+
 }  // namespace
 
 void FrameSnapshot::capture(const ImDrawData& dd) {
-  m_lists.resize(size_t(dd.CmdListsCount));
+  lists.resize(size_t(dd.CmdListsCount));
   for (int i = 0; i < dd.CmdListsCount; ++i) {
     const ImDrawList* l = dd.CmdLists[i];
-    List& s = m_lists[size_t(i)];
+    List& s = lists[size_t(i)];
     s.vtx.assign(l->VtxBuffer.Data, l->VtxBuffer.Data + l->VtxBuffer.Size);
     s.idx.assign(l->IdxBuffer.Data, l->IdxBuffer.Data + l->IdxBuffer.Size);
     s.cmds.clear();
@@ -86,18 +121,31 @@ std::vector<DirtyRect> dirtyRegions(const FrameSnapshot& prev, const FrameSnapsh
       for (unsigned k = 0; k + 2 < c.elemCount; k += 3) out.add(clipTo(triangleBox(l.vtx, &l.idx[c.idxOffset + k]), c.clip));
     }
   };
-  size_t n = std::max(prev.m_lists.size(), cur.m_lists.size());
+  size_t n = std::max(prev.lists.size(), cur.lists.size());
   for (size_t i = 0; i < n; ++i) {
-    const FrameSnapshot::List* a = i < prev.m_lists.size() ? &prev.m_lists[i] : nullptr;
-    const FrameSnapshot::List* b = i < cur.m_lists.size() ? &cur.m_lists[i] : nullptr;
+    const FrameSnapshot::List* a = i < prev.lists.size() ? &prev.lists[i] : nullptr;
+    const FrameSnapshot::List* b = i < cur.lists.size() ? &cur.lists[i] : nullptr;
     bool comparable = a && b && a->vtx.size() == b->vtx.size() && a->idx.size() == b->idx.size() &&
                       a->cmds.size() == b->cmds.size();
     for (size_t c = 0; comparable && c < b->cmds.size(); ++c)
       comparable = a->cmds[c].idxOffset == b->cmds[c].idxOffset && a->cmds[c].elemCount == b->cmds[c].elemCount &&
                    a->cmds[c].callback == b->cmds[c].callback;
     if (!comparable) {
-      if (a) wholeList(*a);
-      if (b) wholeList(*b);
+      if (a && b) {
+        // Shapes were added or removed (a trajectory grew, a text changed length): what comes
+        // before the first difference and after the last one is the same, by value.
+        std::vector<Tri> ta = triangles(*a), tb = triangles(*b);
+        size_t pre = 0, suf = 0;
+        while (pre < ta.size() && pre < tb.size() && sameTri(*a, ta[pre], *b, tb[pre], changedTextures)) ++pre;
+        while (suf < ta.size() - pre && suf < tb.size() - pre &&
+               sameTri(*a, ta[ta.size() - 1 - suf], *b, tb[tb.size() - 1 - suf], changedTextures))
+          ++suf;
+        for (size_t k = pre; k + suf < ta.size(); ++k) out.add(triBox(*a, ta[k]));
+        for (size_t k = pre; k + suf < tb.size(); ++k) out.add(triBox(*b, tb[k]));
+      } else {
+        if (a) wholeList(*a);
+        if (b) wholeList(*b);
+      }
       continue;
     }
     std::vector<char> moved(b->vtx.size());

@@ -22,11 +22,9 @@ struct DirtyRect {
 class FrameSnapshot {
  public:
   void capture(const ImDrawData& dd);
-  bool empty() const { return m_lists.empty(); }
+  bool empty() const { return lists.empty(); }
 
- private:
-  friend std::vector<DirtyRect> dirtyRegions(const FrameSnapshot&, const FrameSnapshot&, const std::set<ImTextureID>&,
-                                             const std::vector<DirtyRect>&, ImVec2, int);
+  // The copy itself, read by the comparison in dirty_regions.cpp.
   struct Cmd {
     ImVec4 clip;
     ImTextureID texture;
@@ -38,7 +36,7 @@ class FrameSnapshot {
     std::vector<uint32_t> idx;  // rebased by each command's VtxOffset
     std::vector<Cmd> cmds;
   };
-  std::vector<List> m_lists;
+  std::vector<List> lists;
 };
 
 // The regions to redraw so that `cur` appears where `prev` was drawn: triangles that moved,

@@ -3,7 +3,8 @@
 // result reaches the screen, while the background worker is kept busy decoding manifold
 // grids. It records the time from each cursor move to the swap of the frame showing its
 // image, and every frame's time, then writes the percentiles and exits. Timing only: never
-// used by tests.
+// used by tests. For a diffusion model it instead runs sampling runs back to back and records
+// the frame times while every step renders live.
 #pragma once
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ class DragBench {
 
  private:
   enum class Phase { Waiting, Running, Done };
+  void sampleFrame(EngineClient& e, double now);
+  bool m_sampling = false;  // a diffusion model: frames while sampling runs back to back
   std::string m_out;
   int m_moves;
   Phase m_phase = Phase::Waiting;

@@ -11,7 +11,7 @@ int parseGuiOptions(int argc, char** argv, GuiOptions& opts) {
   cli.add_option("--session", opts.session, "restore a saved session (JSON)");
   cli.add_option("--screenshot", opts.screenshot, "render, wait until every job is idle, write PNG and exit");
   cli.add_option("--bench-drag", opts.benchDrag, "scripted drag benchmark: write timings to this JSON and exit");
-  cli.add_option("--bench-moves", opts.benchMoves, "cursor moves in --bench-drag")->check(CLI::Range(10, 100000));
+  cli.add_option("--bench-moves", opts.benchMoves, "cursor moves in --bench-drag")->check(CLI::Range(1, 100000));
   cli.add_option("--device", opts.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   cli.add_option("--scale", opts.scale, "UI scale 1.0 to 3.0")->check(CLI::Range(1.0, 3.0));
   cli.add_option("--tab", opts.diffusionTab, "diffusion models: open the Diffusion panel on this tab")

@@ -9,6 +9,10 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "engine/diffusion/denoise_run.h"
+#include "engine/diffusion/diffusion_model.h"
+#include "engine/diffusion/guidance.h"
+#include "engine/explore/diffusion_sampling.h"
 #include "engine/latent/encode.h"
 #include "engine/util/device.h"
 
@@ -19,10 +23,78 @@ double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, size_t(p * (v.size() - 1) + 0.5))];
 }
+double msSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Diffusion bundles: one denoiser step at batch 1 (plain and with classifier-free guidance,
+// which runs the net on the class and the null class), a full 50-step DDIM sample, and the
+// same sample as the GUI runs it (every step turned into images, latents decoded by the VAE).
+int benchDiffusion(std::shared_ptr<ModelBundle> b, const std::string& dir, const EngineOptions& engine, bool json) {
+  using Clock = std::chrono::steady_clock;
+  DiffusionModel model(b);
+  torch::InferenceMode guard;
+  std::vector<int64_t> shape = {1};
+  for (auto d : model.sampleShape()) shape.push_back(d);
+  auto x = torch::randn(shape).to(model.device());
+  auto cls = torch::full({1}, int64_t(model.numClasses() > 0 ? 3 : 0), torch::kLong).to(model.device());
+  torch::Tensor classes = model.numClasses() > 0 ? cls : torch::Tensor();
+  auto timeStep = [&](double guidance) {
+    for (int i = 0; i < 5; ++i) guidedModelOutput(model.denoiser(), x, 500.0, classes, guidance);
+    std::vector<double> ms;
+    for (int i = 0; i < 50; ++i) {
+      auto t0 = Clock::now();
+      guidedModelOutput(model.denoiser(), x, 500.0, classes, guidance);
+      ms.push_back(msSince(t0));
+    }
+    return percentile(ms, 0.5);
+  };
+  double step = timeStep(1.0), stepGuided = timeStep(3.0);
+  std::vector<double> full;
+  for (int r = 0; r < 5; ++r) {
+    auto sampler = makeSampler("ddim", model.schedule());
+    sampler->setSteps(50);
+    SeededNoise noise(static_cast<uint64_t>(r));
+    DenoiseRun run;
+    run.guidance = 3.0;
+    run.classes = classes;
+    run.noise = noise.stepNoise();
+    auto t0 = Clock::now();
+    auto out = runDenoise(model.denoiser(), *sampler, noise.draw(shape, x.options()), run);
+    model.toImages(out);
+    full.push_back(msSince(t0));
+  }
+  auto gui = DiffusionSampler::load(dir, engine.device);
+  std::vector<double> live;
+  for (int r = 0; r < 3; ++r) {
+    SampleRequest req;
+    req.seed = uint64_t(r);
+    req.classIndex = model.numClasses() > 0 ? 3 : -1;
+    auto t0 = Clock::now();
+    gui->sample(req, [](const SampleFrame&) {});
+    live.push_back(msSince(t0));
+  }
+  nlohmann::json j = {{"model", b->dir},
+                      {"kind", b->manifest.kind},
+                      {"device", b->device.str()},
+                      {"threads", torch::get_num_threads()},
+                      {"step_batch1_ms_p50", step},
+                      {"step_batch1_guided_ms_p50", stepGuided},
+                      {"ddim50_guided_ms_p50", percentile(full, 0.5)},
+                      {"ddim50_guided_every_step_shown_ms_p50", percentile(live, 0.5)}};
+  if (json) std::cout << j.dump(2) << "\n";
+  else
+    std::printf("one step, batch 1: %.2f ms (with guidance %.2f ms)\n50-step DDIM, guidance 3: %.0f ms; with every "
+                "step turned into images (as the GUI shows it): %.0f ms\ndevice %s, %d threads\n",
+                step, stepGuided, percentile(full, 0.5), percentile(live, 0.5), b->device.str().c_str(),
+                torch::get_num_threads());
+  return 0;
+}
+
 }  // namespace
 
 void addBench(CLI::App& app, Action& action) {
-  auto* c = app.add_subcommand("bench", "Time decode latency and encode throughput");
+  auto* c = app.add_subcommand("bench", "Time decode latency and encode throughput (diffusion models: step and sample times)");
   struct Opts {
     std::string model = std::string(LATENTLAB_SOURCE_DIR) + "/assets/models/fashion-vae-16";
     bool json = false;
@@ -38,6 +110,8 @@ void addBench(CLI::App& app, Action& action) {
     action = [o] {
       using Clock = std::chrono::steady_clock;
       auto b = loadModelForCli(o->model, o->engine);
+      if (b->manifest.kind == "diffusion" || b->manifest.kind == "latent-diffusion")
+        return benchDiffusion(b, o->model, o->engine, o->json);
       torch::InferenceMode guard;
       auto& ae = requireAutoencoder(*b);
       auto z = torch::randn({1, b->manifest.latentSize()}).to(b->device);

@@ -100,16 +100,27 @@ TEST_CASE("partial redraw: a re-uploaded texture redraws the image, extra region
   CHECK(outside[0].y1 == 600);
 }
 
-TEST_CASE("partial redraw: a change in the number of shapes redraws what the list draws, old and new") {
+TEST_CASE("partial redraw: an added shape redraws its place, not the shapes before or after it") {
   Headless h;
   FrameSnapshot a = h.frame([](ImDrawList* dl) { dl->AddRectFilled(ImVec2(10, 500), ImVec2(30, 520), IM_COL32_WHITE); });
+  FrameSnapshot a2 = h.frame([](ImDrawList* dl) {
+    dl->AddRectFilled(ImVec2(10, 500), ImVec2(30, 520), IM_COL32_WHITE);
+    dl->AddRectFilled(ImVec2(200, 300), ImVec2(220, 320), IM_COL32_WHITE);
+  });
   FrameSnapshot b = h.frame([](ImDrawList* dl) {
     dl->AddRectFilled(ImVec2(10, 500), ImVec2(30, 520), IM_COL32_WHITE);
     dl->AddRectFilled(ImVec2(700, 50), ImVec2(720, 70), IM_COL32_WHITE);
+    dl->AddRectFilled(ImVec2(200, 300), ImVec2(220, 320), IM_COL32_WHITE);
   });
-  auto rects = dirtyRegions(a, b, {}, {}, kDisplay);
-  CHECK(covers(rects, 20, 510));
+  auto rects = dirtyRegions(a2, b, {}, {}, kDisplay);
   CHECK(covers(rects, 710, 60));
+  CHECK_FALSE(covers(rects, 20, 510));   // before the new shape: the same
+  CHECK_FALSE(covers(rects, 210, 310));  // after it: the same
+  // A removed shape redraws where it was.
+  auto removed = dirtyRegions(b, a2, {}, {}, kDisplay);
+  CHECK(covers(removed, 710, 60));
+  CHECK_FALSE(covers(removed, 210, 310));
+  (void)a;
 }
 
 TEST_CASE("merging keeps every input rectangle covered and respects the limit") {
