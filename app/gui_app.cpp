@@ -71,6 +71,7 @@ class GuiApp {
   void layout(float w, float h);
   void drawMenu();
   void handleShortcuts();
+  bool createWindow();  // with the current hints; made current. False (and a message) on failure
   void drawSessionPopup();
   void processRequests(UiRequests& req);
   void openModel(const std::string& dir);
@@ -355,6 +356,17 @@ int GuiApp::writeScreenshot(int fbw, int fbh) {
   return 0;
 }
 
+bool GuiApp::createWindow() {
+  m_window = glfwCreateWindow(m_opts.width, m_opts.height, "LatentLab", nullptr, nullptr);
+  if (!m_window) {
+    std::fprintf(stderr, "latentlab: cannot create an OpenGL 3.3 window\n");
+    glfwTerminate();
+    return false;
+  }
+  glfwMakeContextCurrent(m_window);
+  return true;
+}
+
 int GuiApp::run() {
   if (!glfwInit()) {
     std::fprintf(stderr, "latentlab: cannot open a window (no display?); run under X or xvfb-run\n");
@@ -364,13 +376,7 @@ int GuiApp::run() {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  m_window = glfwCreateWindow(m_opts.width, m_opts.height, "LatentLab", nullptr, nullptr);
-  if (!m_window) {
-    std::fprintf(stderr, "latentlab: cannot create an OpenGL 3.3 window\n");
-    glfwTerminate();
-    return 1;
-  }
-  glfwMakeContextCurrent(m_window);
+  if (!createWindow()) return 1;
   // A software rasteriser (llvmpipe under Xvfb, machines without a GPU) pays for every pixel
   // of every frame: there a single-buffered window keeps its pixels between frames, so only
   // what changed is re-rasterised (gl::PartialRedraw). A GPU draws whole frames, double
@@ -382,13 +388,7 @@ int GuiApp::run() {
   if (software && !m_alwaysFull) {
     glfwDestroyWindow(m_window);
     glfwWindowHint(GLFW_DOUBLEBUFFER, GLFW_FALSE);
-    m_window = glfwCreateWindow(m_opts.width, m_opts.height, "LatentLab", nullptr, nullptr);
-    if (!m_window) {
-      std::fprintf(stderr, "latentlab: cannot create an OpenGL 3.3 window\n");
-      glfwTerminate();
-      return 1;
-    }
-    glfwMakeContextCurrent(m_window);
+    if (!createWindow()) return 1;
     m_singleBuffered = true;
   }
   glfwSwapInterval(m_opts.screenshot.empty() ? 1 : 0);

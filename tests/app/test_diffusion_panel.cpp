@@ -12,27 +12,16 @@
 #include "app/engine_client.h"
 #include "app/panels/diffusion_panel.h"
 #include "engine/util/errors.h"
-#include "test_support.h"
+#include "app_test_support.h"
 
 using namespace latentlab;
 using namespace std::chrono_literals;
+using test::pollUntil;
 
 namespace {
 
-// Polls the client until `done` holds (or ~120 s pass); false on timeout.
-bool pollUntil(EngineClient& e, AppState& s, const std::function<bool()>& done) {
-  for (int i = 0; i < 24000; ++i) {
-    e.poll(s);
-    if (done()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return false;
-}
-
 void loadLdm(EngineClient& e, AppState& s) {
-  e.loadModel(test::sourcePath("assets/models/fashion-ldm"), "cpu");
-  REQUIRE(pollUntil(e, s, [&] { return !e.loading(); }));
-  REQUIRE(e.modelError == "");
+  test::loadBundled(e, s, "fashion-ldm");
   REQUIRE(e.diffusion() != nullptr);
 }
 
@@ -131,14 +120,7 @@ TEST_CASE("a bad request becomes an error, not a crash") {
 }
 
 TEST_CASE("the panel starts the first run itself and follows the newest step") {
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;
-  io.DisplaySize = ImVec2(1000, 800);
-  io.DeltaTime = 1.f / 60.f;
-  unsigned char* px;
-  int w, h;
-  io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+  test::startHeadlessImGui(ImVec2(1000, 800));
 
   EngineClient e(1);
   AppState s;

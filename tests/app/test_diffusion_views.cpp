@@ -12,27 +12,15 @@
 #include "app/engine_client.h"
 #include "app/panels/diffusion_panel.h"
 #include "engine/data/dataset.h"
-#include "test_support.h"
+#include "app_test_support.h"
 
 using namespace latentlab;
 using namespace std::chrono_literals;
+using test::pollUntil;
 
 namespace {
 
-bool pollUntil(EngineClient& e, AppState& s, const std::function<bool()>& done) {
-  for (int i = 0; i < 24000; ++i) {
-    e.poll(s);
-    if (done()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return false;
-}
-
-void loadLdm(EngineClient& e, AppState& s) {
-  e.loadModel(test::sourcePath("assets/models/fashion-ldm"), "cpu");
-  REQUIRE(pollUntil(e, s, [&] { return !e.loading(); }));
-  REQUIRE(e.modelError == "");
-}
+void loadLdm(EngineClient& e, AppState& s) { test::loadBundled(e, s, "fashion-ldm"); }
 
 SampleRequest request(int steps) {
   SampleRequest r;
@@ -52,14 +40,7 @@ struct PanelHarness {
   DiffusionPanel panel;
   UiRequests last;
   PanelHarness() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1000, 800);
-    io.DeltaTime = 1.f / 60.f;
-    unsigned char* px;
-    int w, h;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+    test::startHeadlessImGui(ImVec2(1000, 800));
     panel.setPlacement(ImVec2(0, 0), ImVec2(1000, 800));
   }
   ~PanelHarness() { ImGui::DestroyContext(); }

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "app/dirty_regions.h"
+#include "app_test_support.h"
 
 using namespace latentlab;
 
@@ -15,14 +16,7 @@ namespace {
 
 struct Headless {
   Headless() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(800, 600);
-    io.DeltaTime = 1.f / 60.f;
-    unsigned char* px;
-    int w, h;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+    test::startHeadlessImGui(ImVec2(800, 600));
   }
   ~Headless() { ImGui::DestroyContext(); }
   // One frame: a window filling the display whose draw list gets `draw`.

@@ -9,6 +9,7 @@
 
 #include "app/cursor_decoder.h"
 #include "app/panels/latent_map_panel.h"
+#include "app_test_support.h"
 
 using namespace latentlab;
 
@@ -26,14 +27,7 @@ struct Harness {
   bool first = true;
 
   Harness() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1200, 800);
-    io.DeltaTime = 1.f / 60.f;
-    unsigned char* px;
-    int w, h;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+    test::startHeadlessImGui(ImVec2(1200, 800));
     points.uv = {0, 0, 2, 1, -3, -2, 2.3f, 1.2f};
     points.labels = {0, 1, 2, 1};
     points.classNames = {"a", "b", "c"};
