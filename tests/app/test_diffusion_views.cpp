@@ -177,3 +177,47 @@ TEST_CASE("Forward noising: the tab asks for the item and t, the result arrives,
   REQUIRE(pollUntil(h.e, h.s, [&] { return !h.e.noised.error.empty(); }));
   CHECK(h.e.noised.error.find("99999") != std::string::npos);
 }
+
+TEST_CASE("keys: Enter runs, Shift+Enter starts a held run, Left scrubs back") {
+  PanelHarness h;
+  loadLdm(h.e, h.s);
+  h.panel.settings().steps = 6;
+  h.frame();  // the automatic first run
+  REQUIRE(h.last.runSample);
+  for (int i = 0; i < 24000 && h.e.sampling(); ++i) {
+    h.frame();
+    std::this_thread::sleep_for(5ms);
+  }
+  h.frame();
+  REQUIRE(h.e.sampleA.frames.size() == 6);
+  ImGuiIO& io = ImGui::GetIO();
+  const int enter = 300, left = 301;  // any free slots of io.KeysDown for the key map
+  io.KeyMap[ImGuiKey_Enter] = enter;
+  io.KeyMap[ImGuiKey_LeftArrow] = left;
+  auto press = [&](int key, bool shift) {
+    io.KeysDown[key] = true;
+    io.KeyShift = shift;
+    h.frame();
+    UiRequests pressed = h.last;
+    io.KeysDown[key] = false;
+    io.KeyShift = false;
+    h.frame();
+    return pressed;
+  };
+  int shown = h.panel.shownStep();
+  CHECK(shown == 5);
+  press(left, false);
+  CHECK(h.panel.shownStep() == 4);
+  CHECK_FALSE(h.panel.following());
+
+  UiRequests r = press(enter, false);
+  CHECK(r.runSample);
+  CHECK_FALSE(r.stepSample);
+  REQUIRE(pollUntil(h.e, h.s, [&] { return !h.e.sampling(); }));
+  r = press(enter, true);
+  CHECK(r.runSample);
+  CHECK(r.stepSample);
+  REQUIRE(pollUntil(h.e, h.s, [&] { return h.e.sampleA.gate->waiting(); }));
+  CHECK(h.e.sampleA.frames.size() == 1);
+  h.e.cancelSample();
+}
