@@ -23,6 +23,14 @@ Autoencoder& requireAutoencoder(ModelBundle& b) {
   return *b.autoencoder;
 }
 
+void applyModelSampling(const Manifest& m, const SamplingGiven& given, std::string& sampler, int& steps,
+                        double& guidance) {
+  if (!m.sampling) return;
+  if (!given.sampler || given.sampler->count() == 0) sampler = m.sampling->sampler;
+  if (!given.steps || given.steps->count() == 0) steps = m.sampling->steps;
+  if (!given.guidance || given.guidance->count() == 0) guidance = m.sampling->guidance;
+}
+
 void writeGridPng(const std::vector<Image>& images, const GridOptions& grid, const std::string& png) {
   writePng(png, makeGrid(images, grid));
 }

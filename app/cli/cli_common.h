@@ -22,6 +22,13 @@ std::shared_ptr<ModelBundle> loadModelForCli(const std::string& dir, const Engin
 // The bundle must hold an autoencoder (throws BadInput naming the bundle otherwise).
 Autoencoder& requireAutoencoder(ModelBundle& b);
 
+// Diffusion commands: which of --sampler/--steps/--guidance the user gave; the others come
+// from the bundle's recommended "sampling" (model.json), when it has one.
+struct SamplingGiven {
+  CLI::Option *sampler = nullptr, *steps = nullptr, *guidance = nullptr;
+};
+void applyModelSampling(const Manifest& m, const SamplingGiven& given, std::string& sampler, int& steps, double& guidance);
+
 // Writes the images as a PNG grid.
 void writeGridPng(const std::vector<Image>& images, const GridOptions& grid, const std::string& png);
 

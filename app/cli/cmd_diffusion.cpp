@@ -36,6 +36,7 @@ struct DenoiseOptions {
   double eta = 0, guidance = 3.0;
   bool labels = true;
   EngineOptions engine;
+  SamplingGiven given;
 };
 
 // Per-sample class labels from --class: "" = unconditional (the null class), "all" =
@@ -61,7 +62,10 @@ torch::Tensor parseClasses(const DenoiseOptions& o, int numClasses) {
   return torch::full({o.count}, c, torch::kLong);
 }
 
-int renderDenoise(const DenoiseOptions& o) {
+int renderDenoise(const DenoiseOptions& given) {
+  DenoiseOptions o = given;
+  auto bundle = loadModelForCli(o.model, o.engine);
+  applyModelSampling(bundle->manifest, o.given, o.sampler, o.steps, o.guidance);
   bool known = false;
   for (auto& n : samplerNames()) known |= n == o.sampler;
   if (!known) {
@@ -69,7 +73,7 @@ int renderDenoise(const DenoiseOptions& o) {
     for (auto& n : samplerNames()) list += (list.empty() ? "" : ", ") + n;
     throw UsageError("--sampler must be one of: " + list + " (got \"" + o.sampler + "\")");
   }
-  DiffusionModel model(loadModelForCli(o.model, o.engine));
+  DiffusionModel model(bundle);
   const int n = model.schedule().numTrainTimesteps();
   if (o.steps > n) throw UsageError("--steps must be at most " + std::to_string(n) + " for this model");
   auto classes = parseClasses(o, model.numClasses());
@@ -195,12 +199,14 @@ void addRenderDenoise(CLI::App& render, Action& action) {
   auto o = std::make_shared<DenoiseOptions>();
   d->add_option("--model", o->model, "Diffusion or latent-diffusion bundle folder")->required();
   d->add_option("--seed", o->seed, "Random seed (initial noise and sampler noise)")->capture_default_str();
-  d->add_option("--steps", o->steps, "Sampling steps")->capture_default_str()->check(CLI::Range(1, 100000));
-  d->add_option("--sampler", o->sampler, "ddpm, ddim, euler or dpmpp-2m")->capture_default_str();
+  o->given.steps = d->add_option("--steps", o->steps, "Sampling steps (default: the model's)")
+                       ->capture_default_str()->check(CLI::Range(1, 100000));
+  o->given.sampler = d->add_option("--sampler", o->sampler, "ddpm, ddim, euler or dpmpp-2m (default: the model's)")
+                         ->capture_default_str();
   d->add_option("--eta", o->eta, "DDIM noise (0 = deterministic)")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   d->add_option("--class", o->cls, "Class index, all (count/classes per class, in class order) or none");
-  d->add_option("--guidance", o->guidance, "Classifier-free guidance scale (1 = none)")->capture_default_str()->check(
-      CLI::Range(0.0, 100.0));
+  o->given.guidance = d->add_option("--guidance", o->guidance, "Classifier-free guidance scale (1 = none)")
+                          ->capture_default_str()->check(CLI::Range(0.0, 100.0));
   d->add_option("--count", o->count, "Number of samples (grid rows)")->capture_default_str()->check(CLI::Range(1, 10000));
   d->add_option("--columns", o->columns, "Grid columns (steps shown, x_T to x_0)")->capture_default_str()->check(
       CLI::Range(1, 1000));

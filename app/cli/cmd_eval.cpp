@@ -31,6 +31,7 @@ struct EvalOptions {
   std::string classifier, reference = "fashion-mnist:train";
   int64_t referenceCount = 0;  // 0 = as many as --count
   DiffusionEvalOptions diffusion;
+  SamplingGiven given;  // which sampling options were on the command line
 };
 
 nlohmann::json numberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
@@ -91,7 +92,9 @@ int evalClassifier(ModelBundle& b, const EvalOptions& o) {
   return 0;
 }
 
-int evalDiffusion(std::shared_ptr<ModelBundle> b, const EvalOptions& o) {
+int evalDiffusion(std::shared_ptr<ModelBundle> b, const EvalOptions& given) {
+  EvalOptions o = given;
+  applyModelSampling(b->manifest, o.given, o.diffusion.sampler, o.diffusion.steps, o.diffusion.guidance);
   const auto& names = samplerNames();
   if (std::find(names.begin(), names.end(), o.diffusion.sampler) == names.end()) {
     std::string list;
@@ -179,12 +182,14 @@ void addEval(CLI::App& app, Action& action) {
   c->add_option("--classifier", o->classifier, "Classifier bundle (default: the bundled fashion-classifier)")->group(g);
   c->add_option("--count", o->diffusion.count, "Generated samples (a multiple of the classes)")
       ->capture_default_str()->check(CLI::Range(int64_t(2), int64_t(10000000)))->group(g);
-  c->add_option("--sampler", o->diffusion.sampler, "ddpm, ddim, euler or dpmpp-2m")->capture_default_str()->group(g);
-  c->add_option("--steps", o->diffusion.steps, "Sampling steps")->capture_default_str()->check(CLI::Range(1, 100000))->group(g);
+  o->given.sampler = c->add_option("--sampler", o->diffusion.sampler, "ddpm, ddim, euler or dpmpp-2m (default: the model's)")
+                         ->capture_default_str()->group(g);
+  o->given.steps = c->add_option("--steps", o->diffusion.steps, "Sampling steps (default: the model's)")
+                       ->capture_default_str()->check(CLI::Range(1, 100000))->group(g);
   c->add_option("--eta", o->diffusion.eta, "DDIM noise (0 = deterministic)")->capture_default_str()->check(
       CLI::Range(0.0, 1.0))->group(g);
-  c->add_option("--guidance", o->diffusion.guidance, "Classifier-free guidance scale (1 = none)")
-      ->capture_default_str()->check(CLI::Range(0.0, 100.0))->group(g);
+  o->given.guidance = c->add_option("--guidance", o->diffusion.guidance, "Classifier-free guidance scale (1 = none)")
+                          ->capture_default_str()->check(CLI::Range(0.0, 100.0))->group(g);
   c->add_option("--seed", o->diffusion.seed, "Random seed of the samples")->capture_default_str()->group(g);
   c->add_option("--batch", o->diffusion.batch, "Samples per batch")->capture_default_str()->check(
       CLI::Range(int64_t(1), int64_t(100000)))->group(g);

@@ -111,19 +111,25 @@ void DiffusionPanel::drawRunButtons(PanelContext& ctx) {
   ImGui::ProgressBar(float(done) / float(total), ImVec2(-1, 0), overlay);
 }
 
+void DiffusionPanel::fitToModel(const DiffusionInfo& info) {
+  // A new model: its classes and step limit may differ; start from its recommended sampler,
+  // steps and guidance (model.json "sampling"), and run once by itself.
+  DiffusionSettings& s = m_settings;
+  m_modelDir = info.dir;
+  if (s.classIndex >= info.numClasses) s.classIndex = -1;
+  s.sampler = info.defaultSampler;
+  s.steps = std::clamp(info.defaultSteps, 1, info.maxSteps);
+  s.guidance = float(info.defaultGuidance);
+  bool known = std::find(info.samplers.begin(), info.samplers.end(), s.sampler) != info.samplers.end();
+  if (!known && !info.samplers.empty()) s.sampler = info.samplers.front();
+  m_autoRun = true;
+}
+
 void DiffusionPanel::drawContent(PanelContext& ctx) {
   const EngineClient* e = ctx.engine;
   const DiffusionInfo* info = e ? e->diffusion() : nullptr;
   DiffusionSettings& s = m_settings;
-  if (info && info->dir != m_modelDir) {
-    // A new model: its classes and step limit may differ; start from a sensible run.
-    m_modelDir = info->dir;
-    if (s.classIndex >= info->numClasses) s.classIndex = -1;
-    s.steps = std::clamp(s.steps, 1, info->maxSteps);
-    bool known = std::find(info->samplers.begin(), info->samplers.end(), s.sampler) != info->samplers.end();
-    if (!known && !info->samplers.empty()) s.sampler = info->samplers.front();
-    m_autoRun = true;
-  }
+  if (info && info->dir != m_modelDir) fitToModel(*info);
   drawControls(ctx);
   drawRunButtons(ctx);
   if (info && m_autoRun && !e->sampling()) {

@@ -26,6 +26,9 @@ class DiffusionPanel : public Panel {
   DiffusionSettings& settings() { return m_settings; }
   CompareView& compare() { return m_compare; }
   ForwardNoiseView& forwardNoise() { return m_forward; }
+  // Adopts a newly loaded model's recommended settings (done by itself on the first frame
+  // that sees the model; tests call it to set their own settings afterwards).
+  void fitToModel(const DiffusionInfo& info);
   // Which tab to open on the next frame ("denoise", "compare", "noise", "schedule").
   void selectTab(const std::string& tab) { m_selectTab = tab; }
 

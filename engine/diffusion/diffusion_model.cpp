@@ -2,6 +2,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
+#include "engine/diffusion/sampler.h"
 #include "engine/models/builtin_denoiser.h"
 #include "engine/util/errors.h"
 
@@ -24,6 +27,14 @@ DiffusionModel::DiffusionModel(std::shared_ptr<ModelBundle> bundle)
     : m_bundle(std::move(bundle)),
       m_schedule(ScheduleConfig::fromJson(checkKind(m_bundle).scheduler, m_bundle->dir + "/model.json: scheduler")),
       m_sampleShape(diffusionSampleShape(m_bundle->manifest)) {
+  if (const auto& s = m_bundle->manifest.sampling) {
+    const auto& names = samplerNames();
+    if (std::find(names.begin(), names.end(), s->sampler) == names.end())
+      throw BadInput(m_bundle->dir + "/model.json: sampling: \"" + s->sampler + "\" is not a sampler (ddpm, ddim, euler, dpmpp-2m)");
+    if (s->steps > m_schedule.numTrainTimesteps())
+      throw BadInput(m_bundle->dir + "/model.json: sampling: steps must be at most " +
+                     std::to_string(m_schedule.numTrainTimesteps()));
+  }
   const auto& cfg = m_bundle->manifest.denoiser->config;
   if (isLatent() && cfg.contains("latent_scale") && cfg["latent_scale"].is_number())
     m_latentScale = cfg["latent_scale"].get<double>();

@@ -26,6 +26,8 @@ class DiffusionModel {
   bool isLatent() const { return m_bundle->manifest.kind == "latent-diffusion"; }
   int numClasses() const { return m_bundle->denoiser->numClasses(); }
   const std::vector<int64_t>& sampleShape() const { return m_sampleShape; }
+  // The bundle's recommended sampling (model.json "sampling"), or the general defaults.
+  SamplingDefaults sampling() const { return m_bundle->manifest.sampling.value_or(SamplingDefaults{}); }
 
   // x (N x sample shape, VP units as sampled) -> N x C x H x W in [0, 1].
   torch::Tensor toImages(const torch::Tensor& x);

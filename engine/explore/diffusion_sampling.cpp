@@ -55,6 +55,10 @@ std::shared_ptr<DiffusionSampler> DiffusionSampler::load(const std::string& dir,
   info.sampleSize = 1;
   for (auto d : m.sampleShape()) info.sampleSize *= d;
   if (info.latent) info.latentDim = int(info.sampleSize);
+  SamplingDefaults d = m.sampling();
+  info.defaultSampler = d.sampler;
+  info.defaultSteps = d.steps;
+  info.defaultGuidance = d.guidance;
   return s;
 }
 

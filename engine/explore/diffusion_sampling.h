@@ -24,6 +24,10 @@ struct DiffusionInfo {
   std::vector<double> alphaBars;     // alpha_bar(t) for every training timestep (schedule plots)
   int64_t sampleSize = 0;            // floats in one sample (x_t) in the model's own space
   int latentDim = 0;                 // latent models: the VAE latent size (for the map)
+  // The bundle's recommended settings (model.json "sampling"), the first the panel shows.
+  std::string defaultSampler = "ddim";
+  int defaultSteps = 50;
+  double defaultGuidance = 3.0;
 };
 
 struct SampleRequest {

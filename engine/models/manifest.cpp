@@ -46,12 +46,27 @@ NetworkSpec parseNetwork(const json& j, const std::string& where) {
   return n;
 }
 
+SamplingDefaults parseSampling(const json& j, const std::string& where) {
+  if (!j.is_object()) throw BadInput(where + ": must be an object");
+  for (auto& [k, v] : j.items())
+    if (k != "sampler" && k != "steps" && k != "guidance") throw BadInput(where + ": unknown field \"" + k + "\"");
+  SamplingDefaults s;
+  if (j.contains("sampler")) s.sampler = needString(j, "sampler", where);
+  if (j.contains("steps")) s.steps = needPositiveInt(j, "steps", where, 100000);
+  if (j.contains("guidance")) {
+    if (!j["guidance"].is_number() || j["guidance"].get<double>() < 0 || j["guidance"].get<double>() > 100)
+      throw BadInput(where + ": field \"guidance\" must be a number in 0..100");
+    s.guidance = j["guidance"].get<double>();
+  }
+  return s;
+}
+
 }  // namespace
 
 Manifest parseManifest(const json& j, const std::string& where) {
   if (!j.is_object()) throw BadInput(where + ": the manifest must be a JSON object");
   static const std::set<std::string> known = {"format", "name", "kind", "image", "latent", "classes",
-                                              "autoencoder", "denoiser", "classifier", "conditioning", "scheduler",
+                                              "autoencoder", "denoiser", "classifier", "conditioning", "scheduler", "sampling",
                                               "training", "description"};
   for (auto& [k, v] : j.items())
     if (!known.count(k)) throw BadInput(where + ": unknown field \"" + k + "\"");
@@ -104,6 +119,7 @@ Manifest parseManifest(const json& j, const std::string& where) {
   if (j.contains("conditioning") && !j["conditioning"].is_null())
     m.numClasses = needPositiveInt(j["conditioning"], "num_classes", where + ": conditioning", 100000);
   m.scheduler = j.value("scheduler", json());
+  if (j.contains("sampling")) m.sampling = parseSampling(j["sampling"], where + ": sampling");
   m.training = j.value("training", json());
   m.description = j.value("description", std::string());
 
@@ -148,6 +164,8 @@ json manifestToJson(const Manifest& m) {
   if (m.classifier) j["classifier"] = networkToJson(*m.classifier);
   if (m.numClasses) j["conditioning"] = {{"num_classes", m.numClasses}};
   if (!m.scheduler.is_null()) j["scheduler"] = m.scheduler;
+  if (m.sampling)
+    j["sampling"] = {{"sampler", m.sampling->sampler}, {"steps", m.sampling->steps}, {"guidance", m.sampling->guidance}};
   if (!m.training.is_null()) j["training"] = m.training;
   return j;
 }

@@ -13,6 +13,15 @@ struct ImageSpec {
   float rangeLo = 0.f, rangeHi = 1.f;
 };
 
+// Diffusion bundles: how the model samples best, used wherever the user has not chosen
+// (the GUI's first settings, `eval`, `render denoise`). Optional in model.json:
+// "sampling": {"sampler": "dpmpp-2m", "steps": 50, "guidance": 3.0}.
+struct SamplingDefaults {
+  std::string sampler = "ddim";
+  int steps = 50;
+  double guidance = 3.0;
+};
+
 struct NetworkSpec {
   std::string builtin;       // e.g. "conv-vae"; empty when torchscript is used
   nlohmann::json config;     // builtin architecture's sizes
@@ -33,6 +42,7 @@ struct Manifest {
   std::string autoencoderBundle;  // latent-diffusion: relative path to the VAE bundle
   int numClasses = 0;             // conditioning; 0 = unconditional
   nlohmann::json scheduler;       // diffusers scheduler_config keys
+  std::optional<SamplingDefaults> sampling;
   nlohmann::json training;        // provenance: command, epochs, losses (free form)
   std::string description;
 

@@ -127,6 +127,7 @@ TEST_CASE("a run from a recorded step keeps the steps before it and replaces the
 TEST_CASE("Compare runs the same seed twice with one setting changed") {
   PanelHarness h;
   loadLdm(h.e, h.s);
+  h.panel.fitToModel(*h.e.diffusion());
   h.panel.settings().classIndex = 2;
   h.panel.settings().steps = 10;
   h.panel.compare().setEnabled(true);
@@ -181,6 +182,7 @@ TEST_CASE("Forward noising: the tab asks for the item and t, the result arrives,
 TEST_CASE("keys: Enter runs, Shift+Enter starts a held run, Left scrubs back") {
   PanelHarness h;
   loadLdm(h.e, h.s);
+  h.panel.fitToModel(*h.e.diffusion());
   h.panel.settings().steps = 6;
   h.frame();  // the automatic first run
   REQUIRE(h.last.runSample);

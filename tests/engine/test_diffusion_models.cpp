@@ -81,6 +81,19 @@ TEST_CASE("a saved unet bundle loads back with identical outputs, and bad weight
   DiffusionModel model(b);
   CHECK(model.sampleShape() == std::vector<int64_t>{1, 28, 28});
   CHECK(model.schedule().config().timestepSpacing == "trailing");
+  CHECK(model.sampling().sampler == "ddim");  // no "sampling" in model.json: the general defaults
+  CHECK(model.sampling().steps == 50);
+  {
+    // A recommended sampler the registry does not know is refused when the model loads.
+    Manifest m = unetManifest();
+    m.sampling = SamplingDefaults{"no-such-sampler", 20, 2.0};
+    std::string bad = test::tempDir("unet-bad-sampling");
+    saveDenoiserBundle(bad, m, *d);
+    CHECK_THROWS_WITH_AS(DiffusionModel(loadBundle(bad)), doctest::Contains("sampling"), BadInput);
+    m.sampling = SamplingDefaults{"dpmpp-2m", 20, 2.0};
+    saveDenoiserBundle(bad, m, *d);
+    CHECK(DiffusionModel(loadBundle(bad)).sampling().sampler == "dpmpp-2m");
+  }
   auto img = model.toImages(torch::tensor({-1.f, 0.f, 3.f}).reshape({1, 1, 1, 3}));
   CHECK(torch::equal(img.flatten(), torch::tensor({0.f, 0.5f, 1.f})));  // [-1, 1] -> [0, 1], clamped
 

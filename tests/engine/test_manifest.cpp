@@ -62,3 +62,33 @@ TEST_CASE("duplicate keys in JSON are refused, even nested") {
   CHECK_NOTHROW(parseJsonStrict(R"({"x": {"b": 1}, "y": {"b": 1}})", "f.json"));
   CHECK_THROWS_WITH_AS(parseJsonStrict("{", "f.json"), doctest::Contains("f.json: invalid JSON"), BadInput);
 }
+
+TEST_CASE("a diffusion bundle's recommended sampling parses, round-trips and is checked") {
+  json j = good();
+  j["sampling"] = {{"sampler", "dpmpp-2m"}, {"steps", 40}, {"guidance", 2.5}};
+  Manifest m = parseManifest(j, "m.json");
+  REQUIRE(m.sampling.has_value());
+  CHECK(m.sampling->sampler == "dpmpp-2m");
+  CHECK(m.sampling->steps == 40);
+  CHECK(m.sampling->guidance == 2.5);
+  Manifest again = parseManifest(manifestToJson(m), "again");
+  REQUIRE(again.sampling.has_value());
+  CHECK(again.sampling->steps == 40);
+  CHECK_FALSE(parseManifest(good(), "m.json").sampling.has_value());
+
+  auto refused = [&](json sampling, const char* expect) {
+    json k = good();
+    k["sampling"] = sampling;
+    try {
+      parseManifest(k, "m.json");
+      FAIL("accepted " << sampling.dump());
+    } catch (const BadInput& e) {
+      CHECK_MESSAGE(std::string(e.what()).find(expect) != std::string::npos, e.what());
+    }
+  };
+  refused({{"steps", 0}}, "steps");
+  refused({{"guidance", -1}}, "guidance");
+  refused({{"sampler", 3}}, "sampler");
+  refused({{"eta", 0.5}}, "unknown field \"eta\"");
+  refused("ddim", "sampling: must be an object");
+}
