@@ -1,4 +1,4 @@
-// The bundled latent diffusion model: its class-conditional samples are recognised by the
+// The bundled diffusion models: their class-conditional samples are recognised by the
 // bundled classifier (a loose bound on 200 samples; the full measurement is in
 // assets/README.md), and render denoise draws a grid of the predictable size.
 #include <doctest/doctest.h>
@@ -32,4 +32,18 @@ TEST_CASE("render denoise on fashion-ldm writes one row per class and the final 
   CHECK(h >= 10 * 28);
   auto a = latentlab::readNpy(dir + "/f.npy");
   CHECK(a.shape == std::vector<int64_t>{10, 1, 28, 28});
+}
+
+TEST_CASE("fashion-ddpm samples with its recommended sampler and gets the classes right") {
+  // No --sampler: the bundle's "sampling" (dpmpp-2m) is used; --steps given wins over its 50.
+  auto r = t::runLatentlab("eval --model " + t::sourcePath("assets/models/fashion-ddpm") +
+                           " --count 100 --steps 20 --json --threads 1");
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["sampler"] == "dpmpp-2m");
+  CHECK(j["steps"] == 20);
+  CHECK(j["guidance"].get<double>() == 3.0);
+  CHECK(j["class_accuracy"].get<double>() >= 0.8);
+  CHECK(j["fd_samples"].get<double>() > j["fd_reference"].get<double>());
+  CHECK(j["fd_samples"].get<double>() < 200.0);
 }
