@@ -90,6 +90,7 @@ class GuiApp {
   bool m_fullRedraw = true;
   bool m_alwaysFull = std::getenv("LATENTLAB_FULL_REDRAW") != nullptr;
   bool m_singleBuffered = false;
+  bool m_pixelDiffusionLayout = false;  // a pixel diffusion model: no map, the Diffusion panel is large
   PointsDrawer m_noPointsDrawer;
   bool m_scatterOk = false;
   LatentMapPanel m_map;
@@ -153,6 +154,12 @@ void GuiApp::layout(float w, float h) {
   float y = top + std::round(H * 0.72f), hh = h - y;
   m_model.setPlacement(ImVec2(left, y), ImVec2(std::round(right * 0.55f), hh));
   m_perfPanel.setPlacement(ImVec2(left + std::round(right * 0.55f), y), ImVec2(right - std::round(right * 0.55f), hh));
+  if (m_pixelDiffusionLayout) {
+    // A pixel diffusion model has no latent map: its panel takes the map's place.
+    m_diffusion.setPlacement(ImVec2(0, top), ImVec2(left, H));
+    m_model.setPlacement(ImVec2(left, top), ImVec2(right, std::round(H * 0.5f)));
+    m_perfPanel.setPlacement(ImVec2(left, top + std::round(H * 0.5f)), ImVec2(right, H - std::round(H * 0.5f)));
+  }
 }
 
 void GuiApp::handleShortcuts() {
@@ -438,6 +445,11 @@ int GuiApp::run() {
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     if (m_laidOut.x != float(ww) || m_laidOut.y != float(wh)) m_relayout = true;
+    bool pixelDiffusion = m_engine.diffusion() && !m_engine.model();
+    if (pixelDiffusion != m_pixelDiffusionLayout) {
+      m_pixelDiffusionLayout = pixelDiffusion;
+      m_relayout = true;
+    }
     if (m_relayout) {
       layout(float(ww), float(wh));
       m_laidOut = ImVec2(float(ww), float(wh));
@@ -450,7 +462,7 @@ int GuiApp::run() {
     ctx.points = &m_engine.points();
     ctx.data = m_engine.data();
     ctx.perf = &m_perf;
-    m_map.draw(ctx, m_relayout);
+    if (!m_pixelDiffusionLayout) m_map.draw(ctx, m_relayout);
     if (m_engine.diffusion()) {
       m_diffusion.draw(ctx, m_relayout);
     } else {
