@@ -14,9 +14,12 @@ namespace latentlab {
 
 namespace {
 
-class UNetDenoiser : public BuiltinDenoiser {
+// One adapter for every built-in network: Net is a TORCH_MODULE holder whose module has
+// forward(x, t, classes) and config() (with numClasses and toJson()).
+template <typename Net, typename Config>
+class ModuleDenoiser : public BuiltinDenoiser {
  public:
-  explicit UNetDenoiser(const UNetConfig& cfg) : m_model(cfg) {}
+  explicit ModuleDenoiser(const Config& cfg) : m_model(cfg) {}
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& c) override {
     return m_model->forward(x, t, c);
   }
@@ -25,22 +28,11 @@ class UNetDenoiser : public BuiltinDenoiser {
   nlohmann::json configJson() const override { return m_model->config().toJson(); }
 
  private:
-  UNet m_model;
+  Net m_model;
 };
 
-class LatentMlpDenoiser : public BuiltinDenoiser {
- public:
-  explicit LatentMlpDenoiser(const LatentMlpConfig& cfg) : m_model(cfg) {}
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& c) override {
-    return m_model->forward(x, t, c);
-  }
-  int numClasses() const override { return m_model->config().numClasses; }
-  torch::nn::Module& module() override { return *m_model; }
-  nlohmann::json configJson() const override { return m_model->config().toJson(); }
-
- private:
-  LatentMlp m_model;
-};
+using UNetDenoiser = ModuleDenoiser<UNet, UNetConfig>;
+using LatentMlpDenoiser = ModuleDenoiser<LatentMlp, LatentMlpConfig>;
 
 }  // namespace
 
