@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "app/engine_client.h"
@@ -103,7 +102,7 @@ int DragBench::writeResult() const {
                       {"swap_ms_p99", PerfStats::percentile(m_swapMs, 0.99)},
                       {"redrawn_fraction_p50", PerfStats::percentile(m_redrawn, 0.5)},
                       {"redrawn_fraction_p99", PerfStats::percentile(m_redrawn, 0.99)},
-                      {"partial_redraw", std::getenv("LATENTLAB_FULL_REDRAW") == nullptr},
+                      {"partial_redraw", m_partialRedraw},
                       {"background", m_sampling ? "50-step DDIM runs back to back, every step shown"
                                                 : "manifold grids of 24 x 24 decodes, restarted every 20 frames"}};
   writeFileAtomic(m_out, j.dump(2) + "\n");

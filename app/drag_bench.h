@@ -29,13 +29,15 @@ class DragBench {
   // swap (where llvmpipe rasterises). Recorded with each frame while running.
   // `redrawn`: the fraction of the window re-rasterised (partial redraw).
   void addPhases(double uiMs, double drawMs, double swapMs, double redrawn);
+  void setPartialRedraw(bool on) { m_partialRedraw = on; }  // recorded in the result
   // Writes the JSON result; returns the exit code.
   int writeResult() const;
 
  private:
   enum class Phase { Waiting, Running, Done };
   void sampleFrame(EngineClient& e, double now);
-  bool m_sampling = false;  // a diffusion model: frames while sampling runs back to back
+  bool m_sampling = false;
+  bool m_partialRedraw = false;  // a diffusion model: frames while sampling runs back to back
   std::string m_out;
   int m_moves;
   Phase m_phase = Phase::Waiting;

@@ -1,8 +1,8 @@
 #include "app/engine_client.h"
 
-#include <algorithm>
 #include <chrono>
 
+#include "engine/data/grid.h"
 #include "engine/models/manifest.h"
 #include "engine/util/errors.h"
 
@@ -22,21 +22,6 @@ struct EngineClient::Encoded {
 };
 
 namespace {
-// k*k same-sized images, row-major -> one image of k x k tiles.
-Image tileImages(const std::vector<Image>& images, int k) {
-  if (images.empty() || k < 1) return {};
-  const Image& first = images.front();
-  Image out(first.width * k, first.height * k, first.channels);
-  for (size_t i = 0; i < images.size() && i < size_t(k) * size_t(k); ++i) {
-    const Image& im = images[i];
-    if (im.width != first.width || im.height != first.height || im.channels != first.channels) continue;
-    int ox = int(i % size_t(k)) * first.width, oy = int(i / size_t(k)) * first.height;
-    size_t row = size_t(im.width) * size_t(im.channels);
-    for (int y = 0; y < im.height; ++y) std::copy_n(im.at(0, y), row, out.at(ox, oy + y));
-  }
-  return out;
-}
-
 double nowMs() {
   using namespace std::chrono;
   return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
@@ -203,9 +188,10 @@ void EngineClient::decodeGrid(const LatentPlane& plane, double u0, double u1, do
   auto model = m_model;
   m_background.submit("grid", [=](JobContext& ctx) -> std::any {
     GridImages g;
-    g.images = model->decodeGrid(plane, u0, u1, v0, v1, k, ctx.cancelToken());
+    GridOptions tiles;  // the decodes edge to edge, one k x k picture
+    tiles.cols = k, tiles.scale = 1, tiles.pad = 0;
+    g.atlas = makeGrid(model->decodeGrid(plane, u0, u1, v0, v1, k, ctx.cancelToken()), tiles);
     g.k = k;
-    g.atlas = tileImages(g.images, k);
     g.u0 = u0;
     g.u1 = u1;
     g.v0 = v0;
@@ -350,8 +336,8 @@ bool EngineClient::poll(AppState& state) {
       noised.index = index;
       noised.t = t;
       noised.error.clear();
+      noised.original = std::move(original);
       ++noised.version;
-      noisedOriginal = std::move(original);
     } else if (r.slot == "recon") {
       auto [index, original, recon] = std::any_cast<std::tuple<int64_t, Image, Image>>(r.value);
       selectedIndex = index;

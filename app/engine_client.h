@@ -19,9 +19,8 @@
 namespace latentlab {
 
 struct GridImages {
-  std::vector<Image> images;  // k*k, row-major, row 0 at the top of the map
-  // The same k*k images tiled into one picture (built on the worker): drawn as one texture,
-  // the grid costs one upload and one draw call instead of k*k of each.
+  // The k*k decodes tiled into one picture, row-major, row 0 at the top of the map (built
+  // on the worker): drawn as one texture, the grid costs one upload and one draw call.
   Image atlas;
   int k = 0;
   double u0 = 0, u1 = 0, v0 = 0, v1 = 0;
@@ -80,11 +79,11 @@ class EngineClient {
 
   struct Noised {
     NoisedImage result;
+    Image original;  // the data image that was noised
     int64_t index = -1, t = -1;
     uint64_t version = 0;
     std::string error;
   } noised;
-  Image noisedOriginal;  // the data image being noised
 
   Image cursorImage;
   uint64_t cursorVersion = 0;

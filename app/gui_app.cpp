@@ -398,6 +398,7 @@ int GuiApp::run() {
     if (!createWindow()) return 1;
     m_singleBuffered = true;
   }
+  m_bench.setPartialRedraw(m_singleBuffered);
   glfwSwapInterval(m_opts.screenshot.empty() ? 1 : 0);
   glfwSetDropCallback(m_window, onDrop);
   IMGUI_CHECKVERSION();

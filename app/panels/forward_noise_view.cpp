@@ -49,8 +49,10 @@ void ForwardNoiseView::draw(PanelContext& ctx) {
     return;
   }
   double a = info->alphaBars.empty() ? 1.0 : info->alphaBars[size_t(m_t)];
-  ImGui::Text("alpha_bar = %.4f: %.0f%% signal, %.0f%% noise (by standard deviation %.2f : %.2f)   SNR = %.3g", a,
-              100 * a, 100 * (1 - a), std::sqrt(a), std::sqrt(1 - a), std::pow(10.0, log10Snr(a)));
+  // Two short lines rather than one long one: they fit a narrow panel at a large UI scale.
+  ImGui::Text("alpha_bar = %.4f: %.0f%% signal, %.0f%% noise", a, 100 * a, 100 * (1 - a));
+  ImGui::TextDisabled("standard deviations %.2f : %.2f,  SNR = %.3g", std::sqrt(a), std::sqrt(1 - a),
+                      std::pow(10.0, log10Snr(a)));
   if (n.version == 0) {
     ImGui::TextDisabled("Noising...");
     return;
@@ -58,7 +60,7 @@ void ForwardNoiseView::draw(PanelContext& ctx) {
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float gap = ImGui::GetStyle().ItemSpacing.x;
   float side = std::max(8.f, std::min((avail.x - gap) * 0.5f, avail.y - ImGui::GetTextLineHeightWithSpacing()));
-  captionedImage(ctx, "x_0 (the data image)", "noise-x0", e->noisedOriginal, n.version, side);
+  captionedImage(ctx, "x_0 (the data image)", "noise-x0", n.original, n.version, side);
   ImGui::SameLine();
   char caption[64];
   std::snprintf(caption, sizeof caption, "x_t at t = %lld%s", (long long)n.t, info->latent ? " (decoded)" : "");

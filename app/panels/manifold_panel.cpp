@@ -28,7 +28,7 @@ void ManifoldPanel::drawContent(PanelContext& ctx) {
   ImGui::SameLine();
   ImGui::Checkbox("Over the map", &s.gridOverlay);
   notesToggle(ctx);
-  if (!e || e->grid.images.empty()) {
+  if (!e || e->grid.atlas.empty()) {
     ImGui::TextWrapped("Decode a grid over the visible map area.");
     return;
   }

@@ -12,7 +12,7 @@
 #include "app/engine_client.h"
 #include "app/panels/diffusion_panel.h"
 #include "engine/util/errors.h"
-#include "app_test_support.h"
+#include "diffusion_panel_harness.h"
 
 using namespace latentlab;
 using namespace std::chrono_literals;
@@ -120,47 +120,23 @@ TEST_CASE("a bad request becomes an error, not a crash") {
 }
 
 TEST_CASE("the panel starts the first run itself and follows the newest step") {
-  test::startHeadlessImGui(ImVec2(1000, 800));
-
-  EngineClient e(1);
-  AppState s;
-  TextureSource textures;
-  PointsDrawer drawer;
-  DiffusionPanel panel;
-  panel.setPlacement(ImVec2(0, 0), ImVec2(1000, 800));
-  int runs = 0;
-  SampleRequest asked;
-  auto frame = [&] {
-    e.poll(s);
-    ImGui::NewFrame();
-    UiRequests req;
-    PanelContext ctx{s, req, textures, drawer};
-    ctx.engine = &e;
-    panel.draw(ctx, true);
-    ImGui::Render();
-    if (req.runSample) {
-      ++runs;
-      asked = req.sample;
-      e.sample(req.sample);
-    }
-  };
-  frame();
-  CHECK(runs == 0);  // no model yet: nothing to run
-  CHECK(panel.shownStep() == -1);
-  loadLdm(e, s);
-  frame();
-  CHECK(runs == 1);
-  CHECK(asked.steps == 50);
-  CHECK(asked.classIndex == -1);
-  for (int i = 0; i < 24000 && e.sampling(); ++i) {
-    frame();
+  test::DiffusionPanelHarness h;
+  h.frame();
+  CHECK(h.runs == 0);  // no model yet: nothing to run
+  CHECK(h.panel.shownStep() == -1);
+  loadLdm(h.e, h.s);
+  h.frame();
+  CHECK(h.runs == 1);
+  CHECK(h.last.sample.steps == 50);
+  CHECK(h.last.sample.classIndex == -1);
+  for (int i = 0; i < 24000 && h.e.sampling(); ++i) {
+    h.frame();
     std::this_thread::sleep_for(5ms);
   }
-  frame();
-  frame();
-  CHECK(runs == 1);  // the automatic run happens once
-  REQUIRE(e.sampleA.frames.size() == 50);
-  CHECK(panel.shownStep() == 49);
-  CHECK(panel.following());
-  ImGui::DestroyContext();
+  h.frame();
+  h.frame();
+  CHECK(h.runs == 1);  // the automatic run happens once
+  REQUIRE(h.e.sampleA.frames.size() == 50);
+  CHECK(h.panel.shownStep() == 49);
+  CHECK(h.panel.following());
 }

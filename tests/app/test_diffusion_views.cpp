@@ -10,9 +10,8 @@
 
 #include "app/diffusion_requests.h"
 #include "app/engine_client.h"
-#include "app/panels/diffusion_panel.h"
 #include "engine/data/dataset.h"
-#include "app_test_support.h"
+#include "diffusion_panel_harness.h"
 
 using namespace latentlab;
 using namespace std::chrono_literals;
@@ -30,32 +29,6 @@ SampleRequest request(int steps) {
   r.steps = steps;
   return r;
 }
-
-// A headless ImGui frame loop around one DiffusionPanel.
-struct PanelHarness {
-  EngineClient e{1};
-  AppState s;
-  TextureSource textures;
-  PointsDrawer drawer;
-  DiffusionPanel panel;
-  UiRequests last;
-  PanelHarness() {
-    test::startHeadlessImGui(ImVec2(1000, 800));
-    panel.setPlacement(ImVec2(0, 0), ImVec2(1000, 800));
-  }
-  ~PanelHarness() { ImGui::DestroyContext(); }
-  void frame() {
-    e.poll(s);
-    ImGui::NewFrame();
-    UiRequests req;
-    PanelContext ctx{s, req, textures, drawer};
-    ctx.engine = &e;
-    panel.draw(ctx, true);
-    ImGui::Render();
-    applyDiffusionRequests(req, e, s);
-    last = req;
-  }
-};
 
 }  // namespace
 
@@ -125,7 +98,7 @@ TEST_CASE("a run from a recorded step keeps the steps before it and replaces the
 }
 
 TEST_CASE("Compare runs the same seed twice with one setting changed") {
-  PanelHarness h;
+  test::DiffusionPanelHarness h;
   loadLdm(h.e, h.s);
   h.panel.fitToModel(*h.e.diffusion());
   h.panel.settings().classIndex = 2;
@@ -154,7 +127,7 @@ TEST_CASE("Compare runs the same seed twice with one setting changed") {
 }
 
 TEST_CASE("Forward noising: the tab asks for the item and t, the result arrives, bad items give a message") {
-  PanelHarness h;
+  test::DiffusionPanelHarness h;
   loadLdm(h.e, h.s);
   h.panel.forwardNoise().set(7, 600);
   h.panel.selectTab("noise");
@@ -169,7 +142,7 @@ TEST_CASE("Forward noising: the tab asks for the item and t, the result arrives,
   CHECK(h.e.noised.result.image.width == 28);
   CHECK(h.e.noised.result.latent.size() == 16);
   Dataset data = openDataset("fashion-mnist:test");
-  CHECK(h.e.noisedOriginal.pixels == data.image(7).pixels);
+  CHECK(h.e.noised.original.pixels == data.image(7).pixels);
   h.frame();
   CHECK_FALSE(h.last.forwardNoise);  // nothing changed: no new request
 
@@ -180,7 +153,7 @@ TEST_CASE("Forward noising: the tab asks for the item and t, the result arrives,
 }
 
 TEST_CASE("keys: Enter runs, Shift+Enter starts a held run, Left scrubs back") {
-  PanelHarness h;
+  test::DiffusionPanelHarness h;
   loadLdm(h.e, h.s);
   h.panel.fitToModel(*h.e.diffusion());
   h.panel.settings().steps = 6;
