@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "engine/explore/diffusion_sampling.h"
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
 

@@ -12,7 +12,7 @@
 
 #include "engine/diffusion/sampler.h"
 #include "engine/models/denoiser.h"
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
 

@@ -13,9 +13,9 @@
 
 #include "engine/data/dataset.h"
 #include "engine/diffusion/diffusion_model.h"
-#include "engine/eval/conv_classifier.h"
+#include "engine/models/conv_classifier.h"
 #include "engine/eval/frechet.h"
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
 

@@ -6,7 +6,7 @@
 
 #include "engine/data/dataset.h"
 #include "engine/models/bundle.h"
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/data/image.h"
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
 

@@ -4,7 +4,7 @@
 
 #include "engine/data/dataset.h"
 #include "engine/models/bundle.h"
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
 

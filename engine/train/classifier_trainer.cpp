@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "engine/data/image_tensor.h"
-#include "engine/eval/conv_classifier.h"
+#include "engine/models/conv_classifier.h"
 #include "engine/models/bundle.h"
 #include "engine/train/epoch_checkpoint.h"
 #include "engine/util/errors.h"

@@ -8,7 +8,7 @@
 #pragma once
 #include <string>
 
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
 

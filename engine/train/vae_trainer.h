@@ -9,7 +9,7 @@
 #include <string>
 
 #include "engine/data/dataset.h"
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
 

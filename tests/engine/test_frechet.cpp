@@ -9,7 +9,7 @@
 #include <cmath>
 
 #include "engine/data/npy_tensor.h"
-#include "engine/eval/conv_classifier.h"
+#include "engine/models/conv_classifier.h"
 #include "engine/eval/frechet.h"
 #include "engine/util/errors.h"
 #include "test_support.h"

@@ -1,4 +1,4 @@
-#include "engine/eval/conv_classifier.h"
+#include "engine/models/conv_classifier.h"
 
 #include <torch/torch.h>
 

@@ -1,4 +1,4 @@
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 #include "engine/util/errors.h"
 
