@@ -33,11 +33,22 @@ const std::vector<std::string>& fashionMnistClasses() {
   return names;
 }
 
+// Images larger than this on a side are not images a latent map can show; refusing them
+// also keeps every side inside an `int`.
+static constexpr int64_t kMaxImageSide = 65536;
+
+static void checkImageSides(const std::string& path, int64_t height, int64_t width) {
+  if (height < 1 || width < 1 || height > kMaxImageSide || width > kMaxImageSide)
+    throw BadInput(path + ": image size " + std::to_string(height) + "x" + std::to_string(width) +
+                   " is not supported (each side must be 1.." + std::to_string(kMaxImageSide) + ")");
+}
+
 static Dataset fromIdx(const std::string& spec, const std::string& imagesPath, const std::string& labelsPath) {
   IdxArray im = readIdx(imagesPath);
   if (im.dims.size() != 3)
     throw BadInput(imagesPath + ": expected a rank-3 IDX image array (N x H x W), got rank " +
                    std::to_string(im.dims.size()));
+  checkImageSides(imagesPath, im.dims[1], im.dims[2]);
   Dataset d;
   d.spec = spec;
   d.count = im.dims[0];
@@ -48,7 +59,7 @@ static Dataset fromIdx(const std::string& spec, const std::string& imagesPath, c
   if (!labelsPath.empty()) {
     IdxArray lb = readIdx(labelsPath);
     if (lb.dims.size() != 1) throw BadInput(labelsPath + ": expected a rank-1 IDX label array");
-    if (lb.dims[0] != uint32_t(d.count))
+    if (int64_t(lb.dims[0]) != d.count)
       throw BadInput(labelsPath + ": " + std::to_string(lb.dims[0]) + " labels for " + std::to_string(d.count) +
                      " images in " + imagesPath);
     d.labels.assign(lb.data.begin(), lb.data.end());
@@ -72,12 +83,13 @@ static Dataset fromNpy(const std::string& spec, const std::string& path) {
   NpyArray a = readNpy(path);
   Dataset d;
   d.spec = spec;
+  if (a.shape.size() == 3 || a.shape.size() == 4) checkImageSides(path, a.shape[a.shape.size() - 2], a.shape.back());
+  if (a.shape.size() == 4 && a.shape[1] != 1 && a.shape[1] != 3)
+    throw BadInput(path + ": expected 1 or 3 channels in N x C x H x W, got " + std::to_string(a.shape[1]));
   if (a.shape.size() == 3) {
     d.count = a.shape[0], d.channels = 1, d.height = int(a.shape[1]), d.width = int(a.shape[2]);
   } else if (a.shape.size() == 4) {
     d.count = a.shape[0], d.channels = int(a.shape[1]), d.height = int(a.shape[2]), d.width = int(a.shape[3]);
-    if (d.channels != 1 && d.channels != 3)
-      throw BadInput(path + ": expected 1 or 3 channels in N x C x H x W, got " + std::to_string(d.channels));
   } else {
     throw BadInput(path + ": expected images shaped N x H x W or N x C x H x W");
   }

@@ -5,28 +5,48 @@
 #include <stb_image_write.h>
 
 #include <cstring>
+#include <memory>
 
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
 
 namespace latentlab {
 
-Image loadImageFile(const std::string& path) {
-  Bytes raw = readFileBytes(path);
-  if (raw.empty()) throw BadInput(path + ": empty image file");
+namespace {
+bool isPng(const Bytes& b) {
+  static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  return b.size() >= 8 && std::memcmp(b.data(), sig, 8) == 0;
+}
+bool isJpeg(const Bytes& b) { return b.size() >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff; }
+}  // namespace
+
+Image decodeImage(const Bytes& raw, const std::string& where) {
+  if (raw.empty()) throw BadInput(where + ": empty image file");
+  // stb_image also decodes BMP, GIF, PSD, TGA, HDR...; we promise PNG/JPEG and give it
+  // nothing else, which keeps the decoders that read our users' files few.
+  if (!isPng(raw) && !isJpeg(raw)) throw BadInput(where + ": not a PNG or JPEG image (unknown signature)");
+  if (raw.size() > kMaxImageFileBytes)  // stb takes the length as an int
+    throw BadInput(where + ": image file larger than " + formatBytes(kMaxImageFileBytes));
   int w = 0, h = 0, c = 0;
   if (!stbi_info_from_memory(raw.data(), int(raw.size()), &w, &h, &c))
-    throw BadInput(path + ": not a readable PNG/JPEG image (" + stbi_failure_reason() + ")");
-  if (w <= 0 || h <= 0 || int64_t(w) * h > (int64_t(1) << 26))
-    throw BadInput(path + ": image size " + std::to_string(w) + "x" + std::to_string(h) + " not supported");
+    throw BadInput(where + ": not a readable PNG/JPEG image (" + stbi_failure_reason() + ")");
+  if (w <= 0 || h <= 0 || int64_t(w) * h > kMaxImagePixels)
+    throw BadInput(where + ": image size " + std::to_string(w) + "x" + std::to_string(h) + " not supported (at most " +
+                   std::to_string(kMaxImagePixels) + " pixels)");
+  if (c < 1 || c > 4) throw BadInput(where + ": image has " + std::to_string(c) + " channels, expected 1 to 4");
   int want = (c == 1 || c == 2) ? 1 : 3;
-  uint8_t* px = stbi_load_from_memory(raw.data(), int(raw.size()), &w, &h, &c, want);
-  if (!px) throw BadInput(path + ": cannot decode image (" + stbi_failure_reason() + ")");
+  int w2 = 0, h2 = 0, c2 = 0;
+  uint8_t* px = stbi_load_from_memory(raw.data(), int(raw.size()), &w2, &h2, &c2, want);
+  if (!px) throw BadInput(where + ": cannot decode image (" + stbi_failure_reason() + ")");
+  std::unique_ptr<uint8_t, void (*)(void*)> owned(px, stbi_image_free);
+  // The buffer is w2 x h2 x want: trust those, and refuse if they disagree with the header.
+  if (w2 != w || h2 != h) throw BadInput(where + ": image header and data disagree about the size");
   Image img(w, h, want);
   std::memcpy(img.pixels.data(), px, img.pixels.size());
-  stbi_image_free(px);
   return img;
 }
+
+Image loadImageFile(const std::string& path) { return decodeImage(readFileBytes(path, kMaxImageFileBytes), path); }
 
 static void appendBytes(void* ctx, void* data, int size) {
   auto* out = static_cast<std::vector<uint8_t>*>(ctx);
@@ -35,6 +55,12 @@ static void appendBytes(void* ctx, void* data, int size) {
 }
 
 std::vector<uint8_t> encodePng(const Image& img) {
+  // stb_image_write takes int sizes and strides: refuse what does not fit instead of wrapping.
+  if (img.width <= 0 || img.height <= 0 || img.channels < 1 || img.channels > 4 ||
+      int64_t(img.width) * img.height > kMaxImagePixels ||
+      img.pixels.size() != size_t(img.width) * size_t(img.height) * size_t(img.channels))
+    throw BadInput("PNG encoding: image " + std::to_string(img.width) + "x" + std::to_string(img.height) + "x" +
+                   std::to_string(img.channels) + " is empty, too large or inconsistent");
   std::vector<uint8_t> out;
   if (!stbi_write_png_to_func(appendBytes, &out, img.width, img.height, img.channels, img.pixels.data(),
                               img.width * img.channels))
@@ -46,6 +72,8 @@ void writePng(const std::string& path, const Image& img) { writeFileAtomic(path,
 
 Image resizeImage(const Image& img, int width, int height) {
   if (img.width == width && img.height == height) return img;
+  if (width <= 0 || height <= 0 || int64_t(width) * height > kMaxImagePixels)
+    throw BadInput("resize: target size " + std::to_string(width) + "x" + std::to_string(height) + " not supported");
   Image out(width, height, img.channels);
   stbir_resize_uint8(img.pixels.data(), img.width, img.height, 0, out.pixels.data(), width, height, 0,
                      img.channels);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/data/safetensors_header.h"
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
 #include "engine/util/json_strict.h"
@@ -36,58 +37,18 @@ const DtypeInfo* byType(torch::ScalarType t) {
 }  // namespace
 
 TensorMap parseSafetensors(const std::vector<uint8_t>& b, const std::string& where) {
-  if (b.empty()) throw BadInput(where + ": empty file, expected safetensors");
-  if (b.size() < 8) throw BadInput(where + ": truncated safetensors header");
-  uint64_t hlen = 0;
-  for (int i = 7; i >= 0; --i) hlen = (hlen << 8) | b[i];
-  if (hlen > b.size() - 8) throw BadInput(where + ": safetensors header length " + std::to_string(hlen) +
-                                           " is longer than the file");
-  if (hlen > (100u << 20)) throw BadInput(where + ": safetensors header larger than 100 MiB");
-  nlohmann::json h = parseJsonStrict(std::string(b.begin() + 8, b.begin() + 8 + hlen), where + " (header)");
-  if (!h.is_object()) throw BadInput(where + ": safetensors header is not a JSON object");
-  const uint8_t* data = b.data() + 8 + hlen;
-  uint64_t dataSize = b.size() - 8 - hlen;
-
+  SafetensorsLayout layout = parseSafetensorsLayout(b, where);
+  const uint8_t* data = b.data() + layout.dataOffset;
   TensorMap out;
-  std::vector<std::pair<uint64_t, uint64_t>> ranges;
-  for (auto& [name, info] : h.items()) {
-    if (name == "__metadata__") continue;
-    std::string w = where + ": tensor '" + name + "'";
-    if (!info.is_object() || !info.contains("dtype") || !info.contains("shape") || !info.contains("data_offsets"))
-      throw BadInput(w + " needs dtype, shape and data_offsets");
-    if (!info["dtype"].is_string()) throw BadInput(w + ": dtype must be a string");
-    const DtypeInfo* dt = byName(info["dtype"].get<std::string>());
-    if (!dt) throw BadInput(w + ": dtype " + info["dtype"].get<std::string>() + " not supported");
-    std::vector<int64_t> shape;
-    uint64_t count = 1;
-    if (!info["shape"].is_array()) throw BadInput(w + ": shape must be an array");
-    for (auto& d : info["shape"]) {
-      if (!d.is_number_unsigned()) throw BadInput(w + ": shape entries must be non-negative integers");
-      shape.push_back(d.get<int64_t>());
-      count *= d.get<uint64_t>();
-      if (count > (uint64_t(1) << 36)) throw BadInput(w + ": shape is absurdly large");
-    }
-    auto& off = info["data_offsets"];
-    if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
-      throw BadInput(w + ": data_offsets must be [begin, end]");
-    uint64_t begin = off[0].get<uint64_t>(), end = off[1].get<uint64_t>();
-    if (begin > end || end > dataSize)
-      throw BadInput(w + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
-                     "] lie outside the " + std::to_string(dataSize) + "-byte data section");
-    if (end - begin != count * dt->size)
-      throw BadInput(w + ": shape x dtype needs " + std::to_string(count * dt->size) + " bytes but data_offsets give " +
-                     std::to_string(end - begin));
-    ranges.push_back({begin, end});
-    torch::Tensor t = torch::empty(shape, torch::TensorOptions().dtype(dt->type));
-    if (count) std::memcpy(t.data_ptr(), data + begin, end - begin);
-    if (t.is_floating_point() && count && !torch::isfinite(t).all().item<bool>())
-      throw BadInput(w + " holds NaN or Inf values");
-    out[name] = t;
+  for (auto& e : layout.tensors) {
+    const DtypeInfo* dt = byName(e.dtype);
+    if (!dt) throw BadInput(where + ": tensor '" + e.name + "': dtype " + e.dtype + " not supported");
+    torch::Tensor t = torch::empty(e.shape, torch::TensorOptions().dtype(dt->type));
+    if (e.count) std::memcpy(t.data_ptr(), data + e.begin, e.end - e.begin);
+    if (t.is_floating_point() && e.count && !torch::isfinite(t).all().item<bool>())
+      throw BadInput(where + ": tensor '" + e.name + "' holds NaN or Inf values");
+    out[e.name] = t;
   }
-  std::sort(ranges.begin(), ranges.end());
-  for (size_t i = 1; i < ranges.size(); ++i)
-    if (ranges[i].first < ranges[i - 1].second && ranges[i].first != ranges[i].second)
-      throw BadInput(where + ": tensors have overlapping data_offsets");
   return out;
 }
 

@@ -1,6 +1,7 @@
 // safetensors reader and writer, written here and strict: every offset is checked against
 // the file, overlapping or out-of-file ranges, duplicate keys, shape x dtype mismatches and
-// headers longer than the file are refused. Float tensors are checked for NaN/Inf.
+// headers longer than the file are refused (by safetensors_header, the torch-free half).
+// Float tensors are checked for NaN/Inf.
 #pragma once
 #include <torch/types.h>
 

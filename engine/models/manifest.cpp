@@ -1,7 +1,10 @@
 #include "engine/models/manifest.h"
 
+#include <cmath>
+#include <limits>
 #include <set>
 
+#include "engine/util/checked_size.h"
 #include "engine/util/errors.h"
 #include "engine/util/json_strict.h"
 
@@ -11,34 +14,52 @@ namespace {
 
 using nlohmann::json;
 
+// Every read below checks the JSON type first, so a wrong type anywhere is a BadInput that
+// names the field and the expected type, never an nlohmann type_error.
+
 const json& need(const json& j, const char* key, const std::string& where) {
-  if (!j.is_object() || !j.contains(key)) throw BadInput(where + ": missing field \"" + key + "\"");
+  if (!j.is_object()) throw BadInput(where + ": must be an object, got " + jsonTypeName(j));
+  if (!j.contains(key)) throw BadInput(where + ": missing field \"" + key + "\"");
   return j.at(key);
 }
 
 std::string needString(const json& j, const char* key, const std::string& where) {
   const json& v = need(j, key, where);
-  if (!v.is_string()) throw BadInput(where + ": field \"" + key + "\" must be a string");
+  if (!v.is_string())
+    throw BadInput(where + ": field \"" + key + "\" must be a string, got " + jsonTypeName(v));
   return v.get<std::string>();
+}
+
+std::string optString(const json& j, const char* key, const std::string& where) {
+  return j.contains(key) ? needString(j, key, where) : std::string();
 }
 
 int needPositiveInt(const json& j, const char* key, const std::string& where, int maxValue) {
   const json& v = need(j, key, where);
+  // An unsigned above INT64_MAX reads back negative as int64, so it fails the range check too.
   if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > maxValue)
-    throw BadInput(where + ": field \"" + key + "\" must be an integer in 1.." + std::to_string(maxValue));
+    throw BadInput(where + ": field \"" + key + "\" must be an integer in 1.." + std::to_string(maxValue) + ", got " +
+                   (v.is_number_integer() ? v.dump() : jsonTypeName(v)));
   return v.get<int>();
 }
 
+// A number that fits a float (converting a larger double to float is undefined).
+bool isFloat(const json& v) {
+  if (!v.is_number()) return false;
+  double d = v.get<double>();
+  return std::isfinite(d) && std::fabs(d) <= double(std::numeric_limits<float>::max());
+}
+
 NetworkSpec parseNetwork(const json& j, const std::string& where) {
-  if (!j.is_object()) throw BadInput(where + ": must be an object");
+  if (!j.is_object()) throw BadInput(where + ": must be an object, got " + jsonTypeName(j));
   NetworkSpec n;
   if (j.contains("torchscript")) {
     n.torchscript = needString(j, "torchscript", where);
   } else {
     n.builtin = needString(j, "builtin", where);
     n.weights = needString(j, "weights", where);
-    n.config = j.value("config", json::object());
-    if (!n.config.is_object()) throw BadInput(where + ".config: must be an object");
+    n.config = j.contains("config") ? j.at("config") : json::object();
+    if (!n.config.is_object()) throw BadInput(where + ".config: must be an object, got " + jsonTypeName(n.config));
   }
   for (const std::string* f : {&n.torchscript, &n.weights})
     if (f->find("..") != std::string::npos || (!f->empty() && (*f)[0] == '/'))
@@ -47,24 +68,24 @@ NetworkSpec parseNetwork(const json& j, const std::string& where) {
 }
 
 SamplingDefaults parseSampling(const json& j, const std::string& where) {
-  if (!j.is_object()) throw BadInput(where + ": must be an object");
+  if (!j.is_object()) throw BadInput(where + ": must be an object, got " + jsonTypeName(j));
   for (auto& [k, v] : j.items())
     if (k != "sampler" && k != "steps" && k != "guidance") throw BadInput(where + ": unknown field \"" + k + "\"");
   SamplingDefaults s;
   if (j.contains("sampler")) s.sampler = needString(j, "sampler", where);
   if (j.contains("steps")) s.steps = needPositiveInt(j, "steps", where, 100000);
   if (j.contains("guidance")) {
-    if (!j["guidance"].is_number() || j["guidance"].get<double>() < 0 || j["guidance"].get<double>() > 100)
-      throw BadInput(where + ": field \"guidance\" must be a number in 0..100");
-    s.guidance = j["guidance"].get<double>();
+    const json& g = j.at("guidance");
+    if (!g.is_number() || !(g.get<double>() >= 0 && g.get<double>() <= 100))
+      throw BadInput(where + ": field \"guidance\" must be a number in 0..100, got " +
+                     (g.is_number() ? g.dump() : jsonTypeName(g)));
+    s.guidance = g.get<double>();
   }
   return s;
 }
 
-}  // namespace
-
-Manifest parseManifest(const json& j, const std::string& where) {
-  if (!j.is_object()) throw BadInput(where + ": the manifest must be a JSON object");
+Manifest parseManifestChecked(const json& j, const std::string& where) {
+  if (!j.is_object()) throw BadInput(where + ": the manifest must be a JSON object, got " + jsonTypeName(j));
   static const std::set<std::string> known = {"format", "name", "kind", "image", "latent", "classes",
                                               "autoencoder", "denoiser", "classifier", "conditioning", "scheduler", "sampling",
                                               "training", "description"};
@@ -87,41 +108,54 @@ Manifest parseManifest(const json& j, const std::string& where) {
   m.image.height = needPositiveInt(im, "height", wi, 4096);
   m.image.width = needPositiveInt(im, "width", wi, 4096);
   if (im.contains("range")) {
-    const json& r = im["range"];
-    if (!r.is_array() || r.size() != 2 || !r[0].is_number() || !r[1].is_number() ||
-        !(r[0].get<float>() < r[1].get<float>()))
+    const json& r = im.at("range");
+    if (!r.is_array() || r.size() != 2 || !isFloat(r[0]) || !isFloat(r[1]) || !(r[0].get<float>() < r[1].get<float>()))
       throw BadInput(wi + ".range must be [lo, hi] with lo < hi, e.g. [0, 1] or [-1, 1]");
     m.image.rangeLo = r[0].get<float>();
     m.image.rangeHi = r[1].get<float>();
   }
   if (j.contains("latent")) {
-    const json& s = need(j["latent"], "shape", where + ": latent");
-    if (!s.is_array() || s.empty()) throw BadInput(where + ": latent.shape must be a non-empty array");
+    const json& s = need(j.at("latent"), "shape", where + ": latent");
+    if (!s.is_array() || s.empty())
+      throw BadInput(where + ": latent.shape must be a non-empty array, got " + jsonTypeName(s));
     for (auto& d : s) {
       if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > 65536)
         throw BadInput(where + ": latent.shape entries must be integers in 1..65536");
       m.latentShape.push_back(d.get<int64_t>());
     }
+    uint64_t size = 1;  // latentSize() multiplies them: keep the product sane
+    for (int64_t d : m.latentShape)
+      if (!checkedMul(size, uint64_t(d), size) || size > (uint64_t(1) << 24))
+        throw BadInput(where + ": latent.shape has more than " + std::to_string(1 << 24) + " elements");
   }
   if (j.contains("classes")) {
-    if (!j["classes"].is_array()) throw BadInput(where + ": classes must be an array of names");
-    for (auto& c : j["classes"]) {
-      if (!c.is_string()) throw BadInput(where + ": classes must be an array of names");
+    const json& cl = j.at("classes");
+    if (!cl.is_array()) throw BadInput(where + ": classes must be an array of names, got " + jsonTypeName(cl));
+    for (auto& c : cl) {
+      if (!c.is_string()) throw BadInput(where + ": classes must be an array of names (strings), got " + jsonTypeName(c));
       m.classes.push_back(c.get<std::string>());
     }
   }
   if (j.contains("autoencoder")) {
-    if (j["autoencoder"].is_string()) m.autoencoderBundle = j["autoencoder"].get<std::string>();
-    else m.autoencoder = parseNetwork(j["autoencoder"], where + ": autoencoder");
+    const json& a = j.at("autoencoder");
+    if (a.is_string()) m.autoencoderBundle = a.get<std::string>();
+    else if (a.is_object()) m.autoencoder = parseNetwork(a, where + ": autoencoder");
+    else
+      throw BadInput(where + ": field \"autoencoder\" must be an object or a bundle path (string), got " +
+                     jsonTypeName(a));
   }
-  if (j.contains("denoiser")) m.denoiser = parseNetwork(j["denoiser"], where + ": denoiser");
-  if (j.contains("classifier")) m.classifier = parseNetwork(j["classifier"], where + ": classifier");
-  if (j.contains("conditioning") && !j["conditioning"].is_null())
-    m.numClasses = needPositiveInt(j["conditioning"], "num_classes", where + ": conditioning", 100000);
-  m.scheduler = j.value("scheduler", json());
-  if (j.contains("sampling")) m.sampling = parseSampling(j["sampling"], where + ": sampling");
-  m.training = j.value("training", json());
-  m.description = j.value("description", std::string());
+  if (j.contains("denoiser")) m.denoiser = parseNetwork(j.at("denoiser"), where + ": denoiser");
+  if (j.contains("classifier")) m.classifier = parseNetwork(j.at("classifier"), where + ": classifier");
+  if (j.contains("conditioning") && !j.at("conditioning").is_null())
+    m.numClasses = needPositiveInt(j.at("conditioning"), "num_classes", where + ": conditioning", 100000);
+  if (j.contains("scheduler")) {
+    m.scheduler = j.at("scheduler");
+    if (!m.scheduler.is_null() && !m.scheduler.is_object())
+      throw BadInput(where + ": field \"scheduler\" must be an object, got " + jsonTypeName(m.scheduler));
+  }
+  if (j.contains("sampling")) m.sampling = parseSampling(j.at("sampling"), where + ": sampling");
+  if (j.contains("training")) m.training = j.at("training");
+  m.description = optString(j, "description", where);
 
   if (m.kind == "autoencoder") {
     if (!m.autoencoder) throw BadInput(where + ": an autoencoder model needs an \"autoencoder\" object");
@@ -134,6 +168,17 @@ Manifest parseManifest(const json& j, const std::string& where) {
   if (m.kind == "latent-diffusion" && m.autoencoderBundle.empty() && !m.autoencoder)
     throw BadInput(where + ": a latent-diffusion model needs \"autoencoder\" (path of the VAE bundle)");
   return m;
+}
+
+}  // namespace
+
+Manifest parseManifest(const json& j, const std::string& where) {
+  try {
+    return parseManifestChecked(j, where);
+  } catch (const json::exception& e) {
+    // Safety net only: every read above checks types first. Still a message, not a crash.
+    throw BadInput(where + ": unexpected JSON value (" + e.what() + ")");
+  }
 }
 
 Manifest readManifest(const std::string& bundleDir) {

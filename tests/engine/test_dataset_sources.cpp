@@ -61,3 +61,85 @@ TEST_CASE("npy images: uint8 N x H x W and float32 N x C x H x W in [0,1]") {
   writeNpy(dir + "/b.npy", makeNpyF32({1, 4, 4}, bad.data()));
   CHECK_THROWS_WITH_AS(openDataset("npy:" + dir + "/b.npy"), doctest::Contains("[0,1]"), BadInput);
 }
+
+TEST_CASE("npy arrays that parse but are not images are refused by the data set") {
+  std::string dir = t::tempDir("npyds-bad");
+  auto u8 = [&](const std::string& name, std::vector<int64_t> shape) {
+    NpyArray a;
+    a.dtype = NpyDtype::UInt8;
+    a.shape = shape;
+    a.data.resize(size_t(a.count()));
+    writeNpy(dir + "/" + name, a);
+    return "npy:" + dir + "/" + name;
+  };
+  struct Case {
+    const char* name;
+    std::string spec;
+    const char* expect;
+  };
+  std::vector<int64_t> ids = {1, 2};
+  writeNpy(dir + "/i64.npy", makeNpyI64({1, 1, 2}, ids.data()));
+  std::vector<Case> cases = {
+      {"side-too-large", u8("wide.npy", {1, 1, 70000}), "image size 1x70000"},
+      {"zero-width", u8("zero.npy", {2, 5, 0}), "image size 5x0"},
+      {"two-channels", u8("c2.npy", {1, 2, 3, 3}), "1 or 3 channels"},
+      {"rank-two", u8("r2.npy", {3, 3}), "N x H x W"},
+      {"no-images", u8("none.npy", {0, 3, 3}), "empty"},
+      {"int64", "npy:" + dir + "/i64.npy", "not int64"},
+  };
+  for (auto& c : cases) {
+    CAPTURE(c.name);
+    CHECK_THROWS_WITH_AS(openDataset(c.spec), doctest::Contains(c.expect), BadInput);
+  }
+}
+
+namespace {
+// A PNG signature and an IHDR chunk declaring w x h grey pixels (no data: enough for the
+// header check, which must refuse before anything is decoded or allocated).
+std::string pngHeader(uint32_t w, uint32_t h) {
+  std::string b = "\x89PNG\r\n\x1a\n";
+  b += std::string("\0\0\0\x0dIHDR", 8);
+  for (uint32_t v : {w, h})
+    for (int s = 24; s >= 0; s -= 8) b += char((v >> s) & 0xff);
+  b += std::string("\x08\0\0\0\0", 5);  // 8-bit grey, no interlace
+  b += std::string(4, '\0');            // CRC (stb does not check it)
+  return b;
+}
+}  // namespace
+
+TEST_CASE("image files that are not PNG/JPEG or declare absurd sizes are refused, naming the file") {
+  struct Case {
+    const char* name;
+    std::string bytes;
+    const char* expect;
+  };
+  std::vector<Case> cases = {
+      {"gif.png", "GIF89a\x01\0\x01\0\0\0\0", "not a PNG or JPEG"},
+      {"bmp.png", "BM" + std::string(60, '\0'), "not a PNG or JPEG"},
+      {"empty.png", "", "empty image file"},
+      {"huge.png", pngHeader(10000, 10000), "10000x10000 not supported"},
+      {"zero.png", pngHeader(0, 7), "not a readable PNG/JPEG"},
+      {"header-only.png", pngHeader(4, 4), "cannot decode"},
+      {"jpeg-cut.jpg", "\xff\xd8\xff\xe0", "not a readable PNG/JPEG"},
+  };
+  for (auto& c : cases) {
+    CAPTURE(c.name);
+    std::string dir = t::tempDir("img-bad");
+    t::writeText(dir + "/" + c.name, c.bytes);
+    try {
+      loadImageFile(dir + "/" + c.name);
+      FAIL("accepted a broken image");
+    } catch (const BadInput& e) {
+      std::string msg = e.what();
+      CHECK_MESSAGE(msg.find(c.name) != std::string::npos, msg);
+      CHECK_MESSAGE(msg.find(c.expect) != std::string::npos, msg);
+    }
+  }
+}
+
+TEST_CASE("PNG encoding refuses images whose sizes do not fit stb's ints") {
+  Image img(2, 2, 1);
+  img.width = 1 << 20;  // pixels no longer match the size
+  CHECK_THROWS_WITH_AS(encodePng(img), doctest::Contains("too large or inconsistent"), BadInput);
+  CHECK(!encodePng(Image(3, 2, 3, 7)).empty());
+}

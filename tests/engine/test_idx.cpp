@@ -5,6 +5,7 @@
 #include "engine/data/dataset.h"
 #include "engine/data/idx.h"
 #include "engine/util/errors.h"
+#include "engine/util/file_io.h"
 #include "test_support.h"
 
 using namespace latentlab;
@@ -61,6 +62,13 @@ TEST_CASE("broken IDX files are refused with a message naming the file") {
       {"trailing-bytes", trailing, "trailing"},
       {"rank-zero", {0, 0, 8, 0}, "rank"},
       {"header-cut", {0, 0, 8, 3, 0, 0}, "truncated"},
+      // 131072 x 131072 x 2^30 = 2^64 wraps to 0: 16 bytes with no data were accepted.
+      {"dims-wrap-to-zero", idxBytes(0x08, {131072, 131072, 1u << 30}, 0), "too large"},
+      // 111620 x 49477 x 3340214413 = 2^64 + 4: four data bytes passed the old check.
+      {"dims-wrap-to-small", idxBytes(0x08, {111620, 49477, 3340214413u}, 4), "too large"},
+      {"dims-huge-no-wrap", idxBytes(0x08, {0xffffffffu, 0xffffffffu}, 0), "too large"},
+      {"int32-dtype-named-in-hex", idxBytes(0x0C, {1}, 4), "0x0C"},
+      {"rank-five", idxBytes(0x08, {1, 1, 1, 1, 1}, 1), "rank 5"},
   };
   for (auto& c : cases) {
     CAPTURE(c.name);
@@ -74,6 +82,36 @@ TEST_CASE("broken IDX files are refused with a message naming the file") {
       CHECK(msg.find(c.expect) != std::string::npos);
     }
   }
+}
+
+TEST_CASE("IDX arrays that parse but are not images are refused by the data set") {
+  std::string labels = writeBytes("labels-3", idxBytes(0x08, {3}, 3));
+  struct Case {
+    const char* name;
+    std::vector<uint8_t> bytes;
+    const char* expect;
+  };
+  std::vector<Case> cases = {
+      {"side-too-large", idxBytes(0x08, {1, 1, 70000}, 70000), "image size 1x70000"},
+      {"zero-height", idxBytes(0x08, {2, 0, 5}, 0), "image size 0x5"},
+      {"rank-two", idxBytes(0x08, {2, 5}, 10), "rank-3"},
+      {"label-count", idxBytes(0x08, {2, 2, 2}, 8), "3 labels for 2 images"},
+  };
+  for (auto& c : cases) {
+    CAPTURE(c.name);
+    std::string path = writeBytes(c.name, c.bytes);
+    CHECK_THROWS_WITH_AS(openDataset("idx:" + path + "," + labels), doctest::Contains(c.expect), BadInput);
+  }
+}
+
+TEST_CASE("a gzip bomb is refused at the decompressed-size cap") {
+  std::vector<uint8_t> zeros(1 << 20, 0);
+  std::string path = latentlab::test::tempDir("idxgz") + "/bomb.gz";
+  gzFile f = gzopen(path.c_str(), "wb9");
+  gzwrite(f, zeros.data(), unsigned(zeros.size()));
+  gzclose(f);
+  CHECK(readMaybeGzip(path).size() == zeros.size());
+  CHECK_THROWS_WITH_AS(readMaybeGzip(path, 100000), doctest::Contains("decompresses to more than"), BadInput);
 }
 
 TEST_CASE("a truncated gzip stream is refused") {

@@ -4,6 +4,7 @@
 #include "engine/models/manifest.h"
 #include "engine/util/errors.h"
 #include "engine/util/json_strict.h"
+#include "test_support.h"
 
 using namespace latentlab;
 using nlohmann::json;
@@ -46,6 +47,31 @@ TEST_CASE("broken manifests name the field and what was expected") {
       {"unknown", [](json& j) { j["colour"] = 1; }, "unknown field \"colour\""},
       {"weights escape", [](json& j) { j["autoencoder"]["weights"] = "../../etc/passwd"; }, "inside the bundle"},
       {"no autoencoder", [](json& j) { j.erase("autoencoder"); }, "autoencoder"},
+      // A wrong JSON type anywhere is a BadInput naming the field and the expected type (it
+      // used to be an nlohmann type_error that ended the GUI in std::terminate).
+      {"description number", [](json& j) { j["description"] = 5; }, "\"description\" must be a string, got an integer"},
+      {"format number", [](json& j) { j["format"] = 1; }, "\"format\" must be a string"},
+      {"name null", [](json& j) { j["name"] = nullptr; }, "\"name\" must be a string, got null"},
+      {"image array", [](json& j) { j["image"] = json::array(); }, "image: must be an object, got an array"},
+      {"channels string", [](json& j) { j["image"]["channels"] = "1"; }, "\"channels\" must be an integer in 1..4, got a string"},
+      {"height huge", [](json& j) { j["image"]["height"] = 18446744073709551615ull; }, "\"height\" must be an integer in 1..4096"},
+      {"range strings", [](json& j) { j["image"]["range"] = {"a", 1}; }, "range"},
+      {"range beyond float", [](json& j) { j["image"]["range"] = {1e300, 1e301}; }, "range"},
+      {"latent number", [](json& j) { j["latent"] = 5; }, "latent: must be an object, got an integer"},
+      {"latent.shape string", [](json& j) { j["latent"]["shape"] = "16"; }, "latent.shape must be a non-empty array, got a string"},
+      {"latent too large", [](json& j) { j["latent"]["shape"] = {65536, 65536}; }, "latent.shape has more than"},
+      {"classes object", [](json& j) { j["classes"] = {{"a", 1}}; }, "classes must be an array of names, got an object"},
+      {"class number", [](json& j) { j["classes"] = {1}; }, "got an integer"},
+      {"autoencoder number", [](json& j) { j["autoencoder"] = 5; }, "\"autoencoder\" must be an object or a bundle path"},
+      {"config array", [](json& j) { j["autoencoder"]["config"] = json::array(); }, "autoencoder.config: must be an object, got an array"},
+      {"builtin number", [](json& j) { j["autoencoder"]["builtin"] = 5; }, "autoencoder: field \"builtin\" must be a string"},
+      {"torchscript bool", [](json& j) { j["autoencoder"] = {{"torchscript", true}}; }, "\"torchscript\" must be a string, got a boolean"},
+      {"denoiser array", [](json& j) { j["denoiser"] = json::array(); }, "denoiser: must be an object, got an array"},
+      {"conditioning number", [](json& j) { j["conditioning"] = 5; }, "conditioning: must be an object, got an integer"},
+      {"num_classes string", [](json& j) { j["conditioning"] = {{"num_classes", "10"}}; }, "\"num_classes\" must be an integer"},
+      {"scheduler string", [](json& j) { j["scheduler"] = "ddpm"; }, "\"scheduler\" must be an object, got a string"},
+      {"guidance string", [](json& j) { j["sampling"] = {{"guidance", "3"}}; }, "\"guidance\" must be a number in 0..100, got a string"},
+      {"steps float", [](json& j) { j["sampling"] = {{"steps", 2.5}}; }, "\"steps\" must be an integer in 1..100000, got a number"},
   };
   for (auto& c : cases) {
     CAPTURE(c.name);
@@ -53,6 +79,30 @@ TEST_CASE("broken manifests name the field and what was expected") {
     c.edit(j);
     CHECK_THROWS_WITH_AS(parseManifest(j, "m.json"), doctest::Contains(c.expect), BadInput);
   }
+}
+
+TEST_CASE("the manifest itself must be an object") {
+  CHECK_THROWS_WITH_AS(parseManifest(json::array(), "m.json"), doctest::Contains("must be a JSON object, got an array"),
+                       BadInput);
+  CHECK_THROWS_WITH_AS(parseManifest(json(), "m.json"), doctest::Contains("got null"), BadInput);
+}
+
+TEST_CASE("a model.json with \"description\": 5 is a BadInput naming the file and the field") {
+  std::string dir = latentlab::test::tempDir("manifest");
+  json j = good();
+  j["description"] = 5;
+  latentlab::test::writeText(dir + "/model.json", j.dump());
+  std::string expect = dir + "/model.json: field \"description\" must be a string";
+  CHECK_THROWS_WITH_AS(readManifest(dir), doctest::Contains(expect.c_str()), BadInput);
+}
+
+TEST_CASE("JSON nested deeper than the limit is refused, the limit itself is read") {
+  auto nested = [](int depth) { return std::string(size_t(depth), '[') + std::string(size_t(depth), ']'); };
+  CHECK_NOTHROW(parseJsonStrict(nested(kMaxJsonDepth), "f.json"));
+  CHECK_THROWS_WITH_AS(parseJsonStrict(nested(kMaxJsonDepth + 1), "f.json"), doctest::Contains("nested deeper"),
+                       BadInput);
+  CHECK_THROWS_WITH_AS(parseJsonStrict(nested(100000), "f.json"), doctest::Contains("f.json: JSON nested deeper"),
+                       BadInput);
 }
 
 TEST_CASE("duplicate keys in JSON are refused, even nested") {

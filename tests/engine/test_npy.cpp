@@ -69,3 +69,79 @@ TEST_CASE("broken npy files are refused") {
                        doctest::Contains("NaN"), BadInput);
   CHECK_THROWS_WITH_AS(readNpy(dir + "/missing.npy"), doctest::Contains("missing.npy"), BadInput);
 }
+
+namespace {
+// A .npy v1 file with this header text (padded like numpy does) and `dataBytes` zero bytes.
+std::vector<uint8_t> npyWithHeader(std::string header, size_t dataBytes, int major = 1) {
+  size_t prefix = major == 1 ? 10 : 12;
+  header += std::string((64 - (prefix + header.size() + 1) % 64) % 64, ' ') + "\n";
+  std::vector<uint8_t> b = {0x93, 'N', 'U', 'M', 'P', 'Y', uint8_t(major), 0};
+  for (size_t i = 0; i < prefix - 8; ++i) b.push_back(uint8_t(header.size() >> (8 * i)));
+  b.insert(b.end(), header.begin(), header.end());
+  b.resize(b.size() + dataBytes, 0);
+  return b;
+}
+std::string f4(const std::string& shape) {
+  return "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+}
+}  // namespace
+
+// Each row is a file a review or a fuzzer produced (tests/fuzz/corpus/npy holds the fuzzer's
+// ones too). All must be a BadInput whose message names the problem, never a crash or a
+// huge allocation.
+TEST_CASE("hostile npy headers are refused with a reason") {
+  struct Case {
+    const char* name;
+    std::vector<uint8_t> bytes;
+    const char* expect;
+  };
+  std::vector<Case> cases = {
+      // 3 * 6148914691236517206 wraps to 2 in 64 bits: 8 data bytes made the old check pass.
+      {"product-wraps", npyWithHeader(f4("(3, 1, 6148914691236517206, 1)"), 8), "too large"},
+      {"20-digit-dimension", npyWithHeader(f4("(99999999999999999999,)"), 0), "too large for a 64-bit integer"},
+      {"zero-hides-huge-dimension", npyWithHeader(f4("(0, 4611686018427387904)"), 0), "too large"},
+      {"huge-but-no-wrap", npyWithHeader(f4("(65536, 65536, 65536)"), 0), "too large"},
+      {"negative-dimension", npyWithHeader(f4("(-1,)"), 4), "non-negative integers"},
+      {"letters-in-shape", npyWithHeader(f4("(3x4)"), 48), "non-negative integers"},
+      {"unclosed-shape", npyWithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (3, ", 0), "non-negative"},
+      {"unknown-key", npyWithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}", 4),
+       "unexpected key 'x'"},
+      {"duplicate-descr", npyWithHeader("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (1,)}", 4),
+       "'descr' twice"},
+      {"no-shape", npyWithHeader("{'descr': '<f4', 'fortran_order': False}", 4), "no 'shape'"},
+      {"no-descr", npyWithHeader("{'fortran_order': False, 'shape': (1,)}", 4), "no 'descr'"},
+      {"structured-dtype", npyWithHeader("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,)}", 4),
+       "structured"},
+      {"big-endian", npyWithHeader("{'descr': '>f4', 'fortran_order': False, 'shape': (1,)}", 4), "'>f4' not supported"},
+      {"fortran-not-bool", npyWithHeader("{'descr': '<f4', 'fortran_order': 0, 'shape': (1,)}", 4), "True or False"},
+      {"not-a-dict", npyWithHeader("descr <f4", 0), "not a dict literal"},
+      {"unterminated-string", npyWithHeader("{'descr: <f4", 0), "unterminated"},
+      {"text-after-dict", npyWithHeader(f4("(1,)") + " junk", 4), "after the dict"},
+      {"trailing-data", npyWithHeader(f4("(1,)"), 8), "4 trailing bytes"},
+      {"header-too-long", npyWithHeader(f4("(1,)") + std::string(70000, ' '), 4, 2), "more than 65536"},
+      {"version-9", npyWithHeader(f4("(1,)"), 4, 9), "version 9"},
+  };
+  for (auto& c : cases) {
+    CAPTURE(c.name);
+    try {
+      parseNpy(c.bytes, "bad.npy");
+      FAIL("accepted a broken file");
+    } catch (const BadInput& e) {
+      std::string msg = e.what();
+      CHECK_MESSAGE(msg.find("bad.npy") != std::string::npos, msg);
+      CHECK_MESSAGE(msg.find(c.expect) != std::string::npos, msg);
+    }
+  }
+}
+
+TEST_CASE("headers numpy writes in other spellings are read") {
+  // Double quotes, no trailing comma, tabs, a Python 2 long suffix and a scalar shape.
+  auto a = parseNpy(npyWithHeader("{\"descr\": \"<i8\",\t\"fortran_order\": False, \"shape\": (2L,)}", 16), "ok.npy");
+  CHECK(a.dtype == NpyDtype::Int64);
+  CHECK(a.shape == std::vector<int64_t>{2});
+  auto s = parseNpy(npyWithHeader(f4("()"), 4), "scalar.npy");
+  CHECK(s.shape.empty());
+  CHECK(s.data.size() == 4);
+  auto v2 = parseNpy(npyWithHeader(f4("(3,)"), 12, 2), "v2.npy");
+  CHECK(v2.shape == std::vector<int64_t>{3});
+}

@@ -79,6 +79,30 @@ TEST_CASE("malformed safetensors are refused with a reason") {
       {"bad-dtype", rawFile(R"({"w":{"dtype":"Q7","shape":[1],"data_offsets":[0,1]}})", 1), "not supported"},
       {"not-json", rawFile("{not json", 0), "invalid JSON"},
       {"negative-shape", rawFile(R"({"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", 4), "non-negative"},
+      {"float-shape", rawFile(R"({"w":{"dtype":"F32","shape":[2.5],"data_offsets":[0,4]}})", 4), "non-negative"},
+      // 2^32 x 2^32 x 4 wraps to 0 elements: the old check passed it with no data and torch
+      // was then asked for a 2^66-element tensor.
+      {"shape-product-wraps",
+       rawFile(R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,4],"data_offsets":[0,0]}})", 0), "too large"},
+      {"shape-huge-dimension",
+       rawFile(R"({"w":{"dtype":"U8","shape":[0,18446744073709551615],"data_offsets":[0,0]}})", 0), "too large"},
+      // b is empty and sorts between a and c, which overlap: neighbour-only checks missed it.
+      {"overlap-behind-empty",
+       rawFile(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},)"
+               R"("c":{"dtype":"F32","shape":[2],"data_offsets":[6,14]}})",
+               16),
+       "overlapping"},
+      {"bool-not-0-or-1", rawFile(R"({"m":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}})", 0) + "\x01\x02",
+       "neither 0 nor 1"},
+      {"metadata-not-object", rawFile(R"({"__metadata__":5})", 0), "__metadata__ must be an object"},
+      {"dtype-not-string", rawFile(R"({"w":{"dtype":5,"shape":[1],"data_offsets":[0,1]}})", 1), "dtype must be a string"},
+      {"shape-not-array", rawFile(R"({"w":{"dtype":"U8","shape":1,"data_offsets":[0,1]}})", 1), "shape must be an array"},
+      {"offsets-not-pair", rawFile(R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0]}})", 1), "[begin, end]"},
+      {"offsets-reversed", rawFile(R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[1,0]}})", 1), "outside"},
+      {"tensor-not-object", rawFile(R"({"w":[1,2]})", 0), "needs dtype, shape and data_offsets"},
+      {"header-not-object", rawFile("[1]", 0), "not a JSON object"},
+      {"header-nested-too-deep", rawFile(std::string(300, '[') + std::string(300, ']'), 0), "nested deeper"},
+      {"header-length-2^63", std::string("\0\0\0\0\0\0\0\x80{}", 10), "longer than the file"},
   };
   for (auto& c : cases) {
     CAPTURE(c.name);
