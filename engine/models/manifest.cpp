@@ -87,8 +87,8 @@ SamplingDefaults parseSampling(const json& j, const std::string& where) {
 Manifest parseManifestChecked(const json& j, const std::string& where) {
   if (!j.is_object()) throw BadInput(where + ": the manifest must be a JSON object, got " + jsonTypeName(j));
   static const std::set<std::string> known = {"format", "name", "kind", "image", "latent", "classes",
-                                              "autoencoder", "denoiser", "classifier", "conditioning", "scheduler", "sampling",
-                                              "training", "description"};
+                                              "autoencoder", "denoiser", "classifier", "generator", "truncation",
+                                              "conditioning", "scheduler", "sampling", "training", "description"};
   for (auto& [k, v] : j.items())
     if (!known.count(k)) throw BadInput(where + ": unknown field \"" + k + "\"");
   Manifest m;
@@ -97,9 +97,10 @@ Manifest parseManifestChecked(const json& j, const std::string& where) {
     throw BadInput(where + ": field \"format\" is \"" + m.format + "\", expected \"latentlab-model/1\"");
   m.name = needString(j, "name", where);
   m.kind = needString(j, "kind", where);
-  if (m.kind != "autoencoder" && m.kind != "diffusion" && m.kind != "latent-diffusion" && m.kind != "classifier")
+  if (m.kind != "autoencoder" && m.kind != "diffusion" && m.kind != "latent-diffusion" && m.kind != "classifier" &&
+      m.kind != "gan")
     throw BadInput(where + ": field \"kind\" is \"" + m.kind +
-                   "\", expected \"autoencoder\", \"diffusion\", \"latent-diffusion\" or \"classifier\"");
+                   "\", expected \"autoencoder\", \"diffusion\", \"latent-diffusion\", \"classifier\" or \"gan\"");
   const json& im = need(j, "image", where);
   std::string wi = where + ": image";
   m.image.channels = needPositiveInt(im, "channels", wi, 4);
@@ -146,6 +147,14 @@ Manifest parseManifestChecked(const json& j, const std::string& where) {
   }
   if (j.contains("denoiser")) m.denoiser = parseNetwork(j.at("denoiser"), where + ": denoiser");
   if (j.contains("classifier")) m.classifier = parseNetwork(j.at("classifier"), where + ": classifier");
+  if (j.contains("generator")) m.generator = parseNetwork(j.at("generator"), where + ": generator");
+  if (j.contains("truncation")) {
+    const json& t = j.at("truncation");
+    if (!t.is_number() || !(t.get<double>() >= 0 && t.get<double>() <= 1))
+      throw BadInput(where + ": field \"truncation\" must be a number in 0..1, got " +
+                     (t.is_number() ? t.dump() : jsonTypeName(t)));
+    m.truncation = t.get<double>();
+  }
   if (j.contains("conditioning") && !j.at("conditioning").is_null())
     m.numClasses = needPositiveInt(j.at("conditioning"), "num_classes", where + ": conditioning", 100000);
   if (j.contains("scheduler")) {
@@ -162,6 +171,9 @@ Manifest parseManifestChecked(const json& j, const std::string& where) {
     if (m.latentShape.empty()) throw BadInput(where + ": an autoencoder model needs latent.shape");
   } else if (m.kind == "classifier") {
     if (!m.classifier) throw BadInput(where + ": a classifier model needs a \"classifier\" object");
+  } else if (m.kind == "gan") {
+    if (!m.generator) throw BadInput(where + ": a gan model needs a \"generator\" object");
+    if (m.latentShape.empty()) throw BadInput(where + ": a gan model needs latent.shape");
   } else {
     if (!m.denoiser) throw BadInput(where + ": a diffusion model needs a \"denoiser\" object");
   }
@@ -207,6 +219,8 @@ json manifestToJson(const Manifest& m) {
   else if (!m.autoencoderBundle.empty()) j["autoencoder"] = m.autoencoderBundle;
   if (m.denoiser) j["denoiser"] = networkToJson(*m.denoiser);
   if (m.classifier) j["classifier"] = networkToJson(*m.classifier);
+  if (m.generator) j["generator"] = networkToJson(*m.generator);
+  if (m.kind == "gan" || m.truncation != 1.0) j["truncation"] = m.truncation;
   if (m.numClasses) j["conditioning"] = {{"num_classes", m.numClasses}};
   if (!m.scheduler.is_null()) j["scheduler"] = m.scheduler;
   if (m.sampling)

@@ -32,13 +32,15 @@ struct NetworkSpec {
 struct Manifest {
   std::string format = "latentlab-model/1";
   std::string name;
-  std::string kind;  // autoencoder | diffusion | latent-diffusion | classifier
+  std::string kind;  // autoencoder | diffusion | latent-diffusion | classifier | gan
   ImageSpec image;
   std::vector<int64_t> latentShape;
   std::vector<std::string> classes;
   std::optional<NetworkSpec> autoencoder;
   std::optional<NetworkSpec> denoiser;
   std::optional<NetworkSpec> classifier;  // kind classifier: the evaluation tool (engine/eval)
+  std::optional<NetworkSpec> generator;   // kind gan: latent -> image
+  double truncation = 1.0;                // kind gan: recommended truncation psi in 0..1
   std::string autoencoderBundle;  // latent-diffusion: relative path to the VAE bundle
   int numClasses = 0;             // conditioning; 0 = unconditional
   nlohmann::json scheduler;       // diffusers scheduler_config keys

@@ -39,7 +39,7 @@ TEST_CASE("broken manifests name the field and what was expected") {
   };
   std::vector<Case> cases = {
       {"format", [](json& j) { j["format"] = "latentlab-model/9"; }, "expected \"latentlab-model/1\""},
-      {"kind", [](json& j) { j["kind"] = "gan"; }, "\"kind\""},
+      {"kind", [](json& j) { j["kind"] = "vae"; }, "\"kind\" is \"vae\""},
       {"missing image", [](json& j) { j.erase("image"); }, "missing field \"image\""},
       {"channels", [](json& j) { j["image"]["channels"] = 2; }, "channels"},
       {"range", [](json& j) { j["image"]["range"] = {1, 0}; }, "range"},
@@ -79,6 +79,34 @@ TEST_CASE("broken manifests name the field and what was expected") {
     c.edit(j);
     CHECK_THROWS_WITH_AS(parseManifest(j, "m.json"), doctest::Contains(c.expect), BadInput);
   }
+}
+
+TEST_CASE("a gan manifest needs a generator and a latent shape; truncation is checked and round-trips") {
+  json j = good();
+  j["kind"] = "gan";
+  j.erase("autoencoder");
+  j["generator"] = {{"builtin", "dcgan"}, {"config", {{"latent_dim", 16}}}, {"weights", "g.safetensors"}};
+  j["truncation"] = 0.7;
+  Manifest m = parseManifest(j, "m.json");
+  REQUIRE(m.generator.has_value());
+  CHECK(m.generator->builtin == "dcgan");
+  CHECK(m.truncation == 0.7);
+  Manifest again = parseManifest(manifestToJson(m), "again");
+  CHECK(again.kind == "gan");
+  CHECK(again.truncation == 0.7);
+  CHECK(again.generator->weights == "g.safetensors");
+  CHECK(parseManifest(good(), "m.json").truncation == 1.0);
+
+  auto refused = [&](std::function<void(json&)> edit, const char* expect) {
+    json k = j;
+    edit(k);
+    CHECK_THROWS_WITH_AS(parseManifest(k, "m.json"), doctest::Contains(expect), BadInput);
+  };
+  refused([](json& k) { k.erase("generator"); }, "needs a \"generator\"");
+  refused([](json& k) { k.erase("latent"); }, "gan model needs latent.shape");
+  refused([](json& k) { k["truncation"] = 1.5; }, "\"truncation\" must be a number in 0..1, got 1.5");
+  refused([](json& k) { k["truncation"] = "0.5"; }, "got a string");
+  refused([](json& k) { k["generator"]["weights"] = "/abs.safetensors"; }, "inside the bundle");
 }
 
 TEST_CASE("the manifest itself must be an object") {
