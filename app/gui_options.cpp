@@ -2,10 +2,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/cli/cli.h"
+
 namespace latentlab {
 
 int parseGuiOptions(int argc, char** argv, GuiOptions& opts) {
   CLI::App cli{"LatentLab: explore generative models. Without a subcommand the window opens."};
+  cli.footer("Subcommands run without a window: " + subcommandNames() + " (latentlab NAME --help)");
   cli.add_option("--model", opts.models, "model bundle folder (model.json + weights)");
   cli.add_option("--data", opts.data, "data set for the latent map (default fashion-mnist:test)");
   cli.add_option("--session", opts.session, "restore a saved session (JSON)");

@@ -1,6 +1,9 @@
 #include "app/cli/cli_common.h"
 
 #include <torch/torch.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "engine/data/image_io.h"
 #include "engine/util/device.h"
@@ -29,6 +32,30 @@ void applyModelSampling(const Manifest& m, const SamplingGiven& given, std::stri
   if (!given.sampler || given.sampler->count() == 0) sampler = m.sampling->sampler;
   if (!given.steps || given.steps->count() == 0) steps = m.sampling->steps;
   if (!given.guidance || given.guidance->count() == 0) guidance = m.sampling->guidance;
+}
+
+std::string formatDuration(double seconds) {
+  long s = std::lround(std::max(0.0, seconds));
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+
+ProgressFn trainProgressPrinter() {
+  const bool tty = isatty(2);
+  return [tty](const Progress& p) {
+    std::string terms;
+    if (p.mse > 0 || p.kl > 0) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "  mse %.5f  kl %.2f", p.mse, p.kl);
+      terms = buf;
+    }
+    std::fprintf(stderr, "%sepoch %d/%d  batch %lld/%lld  loss %.4f%s%s%s  ETA %s%s", tty ? "\r" : "", p.epoch,
+                 p.epochs, (long long)p.step, (long long)p.steps, p.loss, terms.c_str(), p.message.empty() ? "" : "  ",
+                 p.message.c_str(), formatDuration(p.etaSeconds).c_str(), tty ? "   " : "\n");
+    if (tty && p.step == p.steps) std::fprintf(stderr, "\n");
+  };
 }
 
 void writeGridPng(const std::vector<Image>& images, const GridOptions& grid, const std::string& png) {

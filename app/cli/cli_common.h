@@ -8,6 +8,7 @@
 
 #include "engine/data/grid.h"
 #include "engine/data/image.h"
+#include "engine/jobs/progress.h"
 #include "engine/models/bundle.h"
 
 namespace latentlab::cli {
@@ -28,6 +29,12 @@ struct SamplingGiven {
   CLI::Option *sampler = nullptr, *steps = nullptr, *guidance = nullptr;
 };
 void applyModelSampling(const Manifest& m, const SamplingGiven& given, std::string& sampler, int& steps, double& guidance);
+
+// Training progress on stderr for `train ...`: one line rewritten in place on a terminal,
+// one line per report otherwise: epoch, batch, loss (with the VAE's mse and kl when the
+// trainer reports them), the trainer's message and the ETA.
+ProgressFn trainProgressPrinter();
+std::string formatDuration(double seconds);  // "m:ss", or "h:mm:ss" from an hour
 
 // Writes the images as a PNG grid.
 void writeGridPng(const std::vector<Image>& images, const GridOptions& grid, const std::string& png);

@@ -93,8 +93,8 @@ int benchDiffusion(std::shared_ptr<ModelBundle> b, const std::string& dir, const
 
 }  // namespace
 
-void addBench(CLI::App& app, Action& action) {
-  auto* c = app.add_subcommand("bench", "Time decode latency and encode throughput (diffusion models: step and sample times)");
+void addBench(CLI::App& cmd, Action& action) {
+  auto* c = &cmd;
   struct Opts {
     std::string model = std::string(LATENTLAB_SOURCE_DIR) + "/assets/models/fashion-vae-16";
     bool json = false;

@@ -3,7 +3,6 @@
 // grid: one row per sample, columns at evenly chosen steps; optional final .npy and the
 // whole trajectory). Only parses options and formats output: the work is in the engine.
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
@@ -21,13 +20,6 @@
 namespace latentlab::cli {
 
 namespace {
-
-std::string formatDuration(double s) {
-  char buf[32];
-  int h = int(s) / 3600, m = int(s) / 60 % 60, sec = int(s) % 60;
-  std::snprintf(buf, sizeof buf, "%d:%02d:%02d", h, m, sec);
-  return buf;
-}
 
 struct DenoiseOptions {
   std::string model, out, npy, trajectory, sampler = "ddim", cls;
@@ -137,8 +129,8 @@ int renderDenoise(const DenoiseOptions& given) {
 
 }  // namespace
 
-void addTrainDiffusion(CLI::App& train, Action& action) {
-  auto* d = train.add_subcommand("diffusion", "Train a diffusion denoiser (unet on pixels, latent-mlp in a VAE latent)");
+void addTrainDiffusion(CLI::App& cmd, Action& action) {
+  auto* d = &cmd;
   auto o = std::make_shared<DiffusionTrainOptions>();
   auto threads = std::make_shared<int>(0);
   auto beta = std::make_shared<std::string>(), pred = std::make_shared<std::string>();
@@ -180,13 +172,7 @@ void addTrainDiffusion(CLI::App& train, Action& action) {
       o->commandLine = "latentlab train diffusion --model-type " + o->modelType + " --data " + o->dataSpec +
                        (o->vaeDir.empty() ? "" : " --vae " + o->vaeDir) + " --epochs " + std::to_string(o->epochs) +
                        " --seed " + std::to_string(o->seed) + " -o " + o->outDir;
-      bool tty = isatty(2);
-      auto res = trainDiffusion(*o, [tty](const Progress& p) {
-        std::fprintf(stderr, "%sepoch %d/%d  batch %lld/%lld  loss %.4f  %s  ETA %s%s", tty ? "\r" : "", p.epoch,
-                     p.epochs, (long long)p.step, (long long)p.steps, p.loss, p.message.c_str(),
-                     formatDuration(p.etaSeconds).c_str(), tty ? "   " : "\n");
-        if (tty && p.step == p.steps) std::fprintf(stderr, "\n");
-      });
+      auto res = trainDiffusion(*o, trainProgressPrinter());
       std::printf("trained to epoch %d: loss %.4f, %.3f s/batch, %lld parameters; bundle in %s\n", res.epochsDone,
                   res.finalLoss, res.secondsPerBatch, (long long)res.parameters, o->outDir.c_str());
       return 0;
@@ -194,8 +180,8 @@ void addTrainDiffusion(CLI::App& train, Action& action) {
   });
 }
 
-void addRenderDenoise(CLI::App& render, Action& action) {
-  auto* d = render.add_subcommand("denoise", "Sample with a diffusion model; grid rows = samples, columns = steps");
+void addRenderDenoise(CLI::App& cmd, Action& action) {
+  auto* d = &cmd;
   auto o = std::make_shared<DenoiseOptions>();
   d->add_option("--model", o->model, "Diffusion or latent-diffusion bundle folder")->required();
   d->add_option("--seed", o->seed, "Random seed (initial noise and sampler noise)")->capture_default_str();

@@ -11,8 +11,8 @@
 
 namespace latentlab::cli {
 
-void addEncode(CLI::App& app, Action& action) {
-  auto* c = app.add_subcommand("encode", "Encode a data set to latent means (N x latent float32 .npy)");
+void addEncode(CLI::App& cmd, Action& action) {
+  auto* c = &cmd;
   struct Opts {
     std::string model, data = "fashion-mnist:test", out, labels;
     int64_t limit = 0;

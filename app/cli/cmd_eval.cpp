@@ -12,10 +12,12 @@
 
 #include "app/bundled_models.h"
 #include "app/cli/cli_common.h"
+#include "app/cli/cmd_eval_gan.h"
 #include "app/cli/commands.h"
 #include "engine/diffusion/sampler.h"
 #include "engine/eval/diffusion_eval.h"
 #include "engine/eval/vae_eval.h"
+#include "engine/models/gan_bundle.h"
 #include "engine/util/errors.h"
 
 namespace latentlab::cli {
@@ -32,6 +34,7 @@ struct EvalOptions {
   int64_t referenceCount = 0;  // 0 = as many as --count
   DiffusionEvalOptions diffusion;
   SamplingGiven given;  // which sampling options were on the command line
+  std::vector<double> truncations = {1.0, 0.7, 0.5};  // GANs: psi values (cmd_eval_gan.h)
 };
 
 nlohmann::json numberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
@@ -90,6 +93,15 @@ int evalClassifier(ModelBundle& b, const EvalOptions& o) {
   std::printf("%s on %s (%lld images)\naccuracy  %.4f\n", b.manifest.name.c_str(), o.data.c_str(), (long long)d.count,
               r.accuracy);
   return 0;
+}
+
+int evalGan(const EvalOptions& o) {
+  GanEvalCli g;
+  g.model = o.model, g.data = o.data, g.limit = o.limit, g.classifier = o.classifier, g.reference = o.reference;
+  g.referenceCount = o.referenceCount, g.json = o.json, g.engine = o.engine, g.progress = stderrProgress();
+  g.eval.count = o.diffusion.count, g.eval.seed = o.diffusion.seed, g.eval.batch = o.diffusion.batch;
+  g.eval.truncations = o.truncations;
+  return runGanEval(g);
 }
 
 int evalDiffusion(std::shared_ptr<ModelBundle> b, const EvalOptions& given) {
@@ -171,8 +183,8 @@ int evalDiffusion(std::shared_ptr<ModelBundle> b, const EvalOptions& given) {
 
 }  // namespace
 
-void addEval(CLI::App& app, Action& action) {
-  auto* c = app.add_subcommand("eval", "Measure a model on a data set");
+void addEval(CLI::App& cmd, Action& action) {
+  auto* c = &cmd;
   auto o = std::make_shared<EvalOptions>();
   c->add_option("--model", o->model, "Model bundle folder")->required();
   c->add_option("--data", o->data, "Data SPEC (diffusion: the set distances are measured to)")->capture_default_str();
@@ -197,9 +209,12 @@ void addEval(CLI::App& app, Action& action) {
       ->capture_default_str()->group(g);
   c->add_option("--reference-count", o->referenceCount, "How many real images (0 = as many as --count)")
       ->check(CLI::NonNegativeNumber)->group(g);
+  c->add_option("--truncation", o->truncations, "Truncation psi values, z scaled toward 0 (comma separated)")
+      ->delimiter(',')->capture_default_str()->group("GANs");
   addEngineOptions(c, o->engine);
   c->callback([&action, o] {
     action = [o] {
+      if (isGanBundle(o->model)) return evalGan(*o);
       auto b = loadModelForCli(o->model, o->engine);
       const std::string& kind = b->manifest.kind;
       if (kind == "diffusion" || kind == "latent-diffusion") return evalDiffusion(b, *o);

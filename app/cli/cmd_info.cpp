@@ -10,8 +10,8 @@
 
 namespace latentlab::cli {
 
-void addInfo(CLI::App& app, Action& action) {
-  auto* c = app.add_subcommand("info", "Describe a model bundle and the engine setup");
+void addInfo(CLI::App& cmd, Action& action) {
+  auto* c = &cmd;
   struct Opts {
     std::string model;
     bool json = false;

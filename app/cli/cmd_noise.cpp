@@ -79,8 +79,8 @@ int renderNoise(const NoiseOptions& o) {
 
 }  // namespace
 
-void addRenderNoise(CLI::App& render, Action& action) {
-  auto* c = render.add_subcommand("noise", "Forward noising q(x_t | x_0) of data images; columns = timesteps");
+void addRenderNoise(CLI::App& cmd, Action& action) {
+  auto* c = &cmd;
   auto o = std::make_shared<NoiseOptions>();
   c->add_option("--model", o->model, "Diffusion or latent-diffusion bundle folder")->required();
   c->add_option("--data", o->data, "Data SPEC")->capture_default_str();

@@ -49,8 +49,10 @@ std::string fmt(double v) {
   return buf;
 }
 
-void addRecon(CLI::App& render, Action& action) {
-  auto* c = render.add_subcommand("recon", "The first N data images and their reconstructions");
+}  // namespace
+
+void addRenderRecon(CLI::App& cmd, Action& action) {
+  auto* c = &cmd;
   auto r = std::make_shared<RenderCommon>();
   auto data = std::make_shared<std::string>("fashion-mnist:test");
   auto count = std::make_shared<int>(10);
@@ -93,8 +95,8 @@ void addRecon(CLI::App& render, Action& action) {
   });
 }
 
-void addSample(CLI::App& render, Action& action) {
-  auto* c = render.add_subcommand("sample", "Decode random latents drawn from the prior N(0, T^2 I)");
+void addRenderSample(CLI::App& cmd, Action& action) {
+  auto* c = &cmd;
   auto r = std::make_shared<RenderCommon>();
   auto count = std::make_shared<int>(16);
   auto seed = std::make_shared<uint64_t>(0);
@@ -122,8 +124,8 @@ void addSample(CLI::App& render, Action& action) {
   });
 }
 
-void addInterp(CLI::App& render, Action& action) {
-  auto* c = render.add_subcommand("interp", "Interpolate between the latents of two data images");
+void addRenderInterp(CLI::App& cmd, Action& action) {
+  auto* c = &cmd;
   auto r = std::make_shared<RenderCommon>();
   auto data = std::make_shared<std::string>("fashion-mnist:test");
   auto from = std::make_shared<int64_t>(0), to = std::make_shared<int64_t>(1);
@@ -159,8 +161,8 @@ void addInterp(CLI::App& render, Action& action) {
   });
 }
 
-void addTraverse(CLI::App& render, Action& action) {
-  auto* c = render.add_subcommand("traverse", "Walk along latent dimensions from the prior mean (one row each)");
+void addRenderTraverse(CLI::App& cmd, Action& action) {
+  auto* c = &cmd;
   auto r = std::make_shared<RenderCommon>();
   auto dims = std::make_shared<std::vector<int64_t>>();
   auto range = std::make_shared<std::vector<double>>(std::vector<double>{-3, 3});
@@ -192,15 +194,6 @@ void addTraverse(CLI::App& render, Action& action) {
       return 0;
     };
   });
-}
-
-}  // namespace
-
-void addRenderAutoencoder(CLI::App& render, Action& action) {
-  addRecon(render, action);
-  addSample(render, action);
-  addInterp(render, action);
-  addTraverse(render, action);
 }
 
 }  // namespace latentlab::cli

@@ -1,26 +1,15 @@
 // `latentlab train vae ...`: trains the built-in VAE with progress and checkpoints.
-#include <unistd.h>
-
 #include <cstdio>
-#include <iostream>
 
+#include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "engine/train/vae_trainer.h"
 #include "engine/util/device.h"
 
 namespace latentlab::cli {
 
-namespace {
-std::string formatEta(double s) {
-  char buf[32];
-  int m = int(s) / 60, sec = int(s) % 60;
-  std::snprintf(buf, sizeof buf, "%d:%02d", m, sec);
-  return buf;
-}
-}  // namespace
-
-void addTrainVae(CLI::App& train, Action& action) {
-  auto* vae = train.add_subcommand("vae", "Train the convolutional VAE");
+void addTrainVae(CLI::App& cmd, Action& action) {
+  auto* vae = &cmd;
   auto o = std::make_shared<VaeTrainOptions>();
   auto threads = std::make_shared<int>(defaultEngineThreads());
   vae->add_option("--data", o->dataSpec, "Training data SPEC")->capture_default_str();
@@ -41,13 +30,7 @@ void addTrainVae(CLI::App& train, Action& action) {
       o->commandLine = "latentlab train vae --data " + o->dataSpec + " --latent-dim " + std::to_string(o->latentDim) +
                        " --epochs " + std::to_string(o->epochs) + " --seed " + std::to_string(o->seed) + " -o " +
                        o->outDir;
-      bool tty = isatty(2);
-      auto res = trainVae(*o, [tty](const Progress& p) {
-        std::fprintf(stderr, "%sepoch %d/%d  batch %lld/%lld  loss %.2f  mse %.5f  kl %.2f  ETA %s%s",
-                     tty ? "\r" : "", p.epoch, p.epochs, (long long)p.step, (long long)p.steps, p.loss, p.mse, p.kl,
-                     formatEta(p.etaSeconds).c_str(), tty ? "   " : "\n");
-        if (tty && p.step == p.steps) std::fprintf(stderr, "\n");
-      });
+      auto res = trainVae(*o, trainProgressPrinter());
       std::printf("trained %d epochs: loss %.3f, mse %.5f, kl %.3f; bundle written to %s\n", res.epochsDone,
                   res.finalLoss, res.finalMse, res.finalKl, o->outDir.c_str());
       return 0;

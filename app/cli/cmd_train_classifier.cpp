@@ -1,18 +1,17 @@
 // `latentlab train classifier ...`: trains the built-in conv classifier that `latentlab
 // eval` uses to judge generative models, with progress, checkpoints and --resume.
 // Only parses options and formats output: the loop is engine/train/classifier_trainer.
-#include <unistd.h>
-
 #include <cstdio>
 
+#include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "engine/train/classifier_trainer.h"
 #include "engine/util/device.h"
 
 namespace latentlab::cli {
 
-void addTrainClassifier(CLI::App& train, Action& action) {
-  auto* c = train.add_subcommand("classifier", "Train the convolutional classifier used by eval");
+void addTrainClassifier(CLI::App& cmd, Action& action) {
+  auto* c = &cmd;
   auto o = std::make_shared<ClassifierTrainOptions>();
   auto threads = std::make_shared<int>(0);
   c->add_option("--data", o->dataSpec, "Training data SPEC (labelled)")->capture_default_str();
@@ -45,14 +44,7 @@ void addTrainClassifier(CLI::App& train, Action& action) {
       o->commandLine = "latentlab train classifier --data " + o->dataSpec + " --epochs " +
                        std::to_string(o->epochs) + " --seed " + std::to_string(o->seed) + " -o " +
                        o->outDir;
-      bool tty = isatty(2);
-      auto res = trainClassifier(*o, [tty](const Progress& p) {
-        std::fprintf(stderr, "%sepoch %d/%d  batch %lld/%lld  loss %.4f  %s  ETA %d:%02d%s",
-                     tty ? "\r" : "", p.epoch, p.epochs, (long long)p.step, (long long)p.steps,
-                     p.loss, p.message.c_str(), int(p.etaSeconds) / 60, int(p.etaSeconds) % 60,
-                     tty ? "   " : "\n");
-        if (tty && p.step == p.steps) std::fprintf(stderr, "\n");
-      });
+      auto res = trainClassifier(*o, trainProgressPrinter());
       std::printf(
           "trained %d epochs: loss %.4f, train accuracy %.4f, test accuracy %.4f; bundle written "
           "to %s\n",

@@ -1,22 +1,42 @@
-// Registration of each CLI subcommand. A subcommand's callback sets `action`, which runCli
-// calls after a successful parse; errors propagate as typed exceptions (see cli.cpp).
+// The CLI's subcommands, as one table (app/cli/subcommands.cpp). runCli builds the parser
+// from it and decides "is this a subcommand?" from it, so adding a command or a train kind
+// is one table entry plus the declaration of its registration function below.
+// A registration function gets the subcommand already created with the table's name and
+// help: it adds options and a callback that sets `action`, which runCli calls after a
+// successful parse; errors propagate as typed exceptions (see cli.cpp). It must never call
+// add_subcommand for itself.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <vector>
 
 namespace latentlab::cli {
 
 using Action = std::function<int()>;
+using Register = void (*)(CLI::App& cmd, Action& action);
 
-void addInfo(CLI::App& app, Action& action);
-void addEval(CLI::App& app, Action& action);
-void addEncode(CLI::App& app, Action& action);
-void addBench(CLI::App& app, Action& action);
-void addTrainVae(CLI::App& train, Action& action);             // train vae
-void addTrainDiffusion(CLI::App& train, Action& action);       // train diffusion
-void addTrainClassifier(CLI::App& train, Action& action);      // train classifier
-void addRenderAutoencoder(CLI::App& render, Action& action);   // render recon|sample|interp|traverse
-void addRenderDenoise(CLI::App& render, Action& action);       // render denoise
-void addRenderNoise(CLI::App& render, Action& action);         // render noise (forward noising)
+struct Subcommand {
+  const char* path;  // "info", or "train vae": a group word, then the command
+  const char* help;  // one line, shown by --help
+  Register add;      // nullptr for a group ("train", "render"): it only holds commands
+};
+
+// Every subcommand, groups before their commands.
+const std::vector<Subcommand>& subcommands();
+
+void addInfo(CLI::App& cmd, Action& action);              // info
+void addEval(CLI::App& cmd, Action& action);              // eval
+void addEncode(CLI::App& cmd, Action& action);            // encode
+void addBench(CLI::App& cmd, Action& action);             // bench
+void addTrainVae(CLI::App& cmd, Action& action);          // train vae
+void addTrainDiffusion(CLI::App& cmd, Action& action);    // train diffusion
+void addTrainClassifier(CLI::App& cmd, Action& action);   // train classifier
+void addTrainGan(CLI::App& cmd, Action& action);          // train gan
+void addRenderRecon(CLI::App& cmd, Action& action);       // render recon
+void addRenderSample(CLI::App& cmd, Action& action);      // render sample
+void addRenderInterp(CLI::App& cmd, Action& action);      // render interp
+void addRenderTraverse(CLI::App& cmd, Action& action);    // render traverse
+void addRenderDenoise(CLI::App& cmd, Action& action);     // render denoise
+void addRenderNoise(CLI::App& cmd, Action& action);       // render noise (forward noising)
 
 }  // namespace latentlab::cli

@@ -1,8 +1,11 @@
 // The CLI end to end: every render command writes a PNG of the predictable size, --npy
-// writes the expected array, encode writes latents and labels, and bad calls exit 2 or 3
-// with one line on stderr.
+// writes the expected array, encode writes latents and labels, info --json agrees with the
+// bundle's files, eval's numbers agree with an independent PyTorch computation, and bad
+// calls exit 2 or 3 with one line on stderr naming what is wrong.
 #include <doctest/doctest.h>
 #include <stb_image.h>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/data/npy.h"
 #include "test_support.h"
@@ -83,14 +86,68 @@ TEST_CASE("encode writes N x latent float32 and int64 labels") {
   CHECK(y.i64()[0] == 9);  // the first test image is an ankle boot (checked against Python in test_idx)
 }
 
-TEST_CASE("info and eval report the model") {
-  auto r = t::runLatentlab("info --model " + kModel + " --json");
+TEST_CASE("info --json describes the bundle as its files do") {
+  auto r = t::runLatentlab("info --model " + kModel + " --json --device cpu --threads 2");
   REQUIRE_MESSAGE(r.exitCode == 0, r.err);
-  CHECK(r.out.find("\"latent_shape\": [\n    16\n  ]") != std::string::npos);
-  auto e = t::runLatentlab("eval --model " + kModel + " --limit 200 --json");
+  auto j = nlohmann::json::parse(r.out);  // the whole of stdout is one JSON document
+  auto manifest = nlohmann::json::parse(t::readText(kModel + "/model.json"));
+  CHECK(j.at("name") == manifest.at("name"));
+  CHECK(j.at("kind") == "autoencoder");
+  CHECK(j.at("latent_shape") == nlohmann::json::array({16}));
+  CHECK(j.at("image").at("channels") == 1);
+  CHECK(j.at("image").at("height") == 28);
+  CHECK(j.at("image").at("width") == 28);
+  CHECK(j.at("image").at("range") == nlohmann::json::array({0.0, 1.0}));
+  CHECK(j.at("classes") == manifest.at("classes"));
+  CHECK(j.at("training").at("decoder_sigma") == manifest.at("training").at("decoder_sigma"));
+  CHECK(j.at("device") == "cpu");
+  CHECK(j.at("threads") == 2);
+  CHECK(!j.at("torch_version").get<std::string>().empty());
+  // Parameters: counted from the weight file's own header (safetensors: 8-byte length, JSON).
+  std::string raw = t::readText(kModel + "/vae.safetensors");
+  REQUIRE(raw.size() > 8);
+  uint64_t headerLen = 0;
+  for (int i = 7; i >= 0; --i) headerLen = headerLen << 8 | uint8_t(raw[size_t(i)]);
+  int64_t params = 0;
+  auto header = nlohmann::json::parse(raw.substr(8, headerLen));
+  for (auto& [name, info] : header.items()) {
+    if (name == "__metadata__") continue;
+    int64_t n = 1;
+    for (auto d : info.at("shape")) n *= d.get<int64_t>();
+    params += n;
+  }
+  CHECK(params > 100000);
+  CHECK(j.at("parameters") == params);
+}
+
+TEST_CASE("eval of an autoencoder matches an independent PyTorch computation") {
+  // tools/reference/vae_eval.py: the same network re-implemented in PyTorch, images read
+  // straight from the IDX file, sums in float64.
+  const int n = 200;
+  auto ref = t::runCommand(std::string(PYTHON_WITH_TORCH) + " " + t::sourcePath("tools/reference/vae_eval.py") + " " +
+                           kModel + " " + std::to_string(n));
+  REQUIRE_MESSAGE(ref.exitCode == 0, ref.err);
+  auto want = nlohmann::json::parse(ref.out);
+  auto e = t::runLatentlab("eval --model " + kModel + " --limit " + std::to_string(n) + " --json --device cpu");
   REQUIRE_MESSAGE(e.exitCode == 0, e.err);
-  CHECK(e.out.find("\"mse_per_pixel\"") != std::string::npos);
-  CHECK(e.out.find("\"kl_per_dim\"") != std::string::npos);
+  auto got = nlohmann::json::parse(e.out);
+  CHECK(got.at("count") == n);
+  CHECK(got.at("data") == "fashion-mnist:test");
+  // float32 networks in two implementations: agreement to 1e-5 relative is the honest bound.
+  auto close = [](const nlohmann::json& a, const nlohmann::json& b) {
+    return doctest::Approx(b.get<double>()).epsilon(1e-5) == a.get<double>();
+  };
+  for (const char* key : {"mse_per_pixel", "kl", "decoder_sigma", "recon_nll", "elbo"}) {
+    CAPTURE(key);
+    CHECK(close(got.at(key), want.at(key)));
+  }
+  REQUIRE(got.at("kl_per_dim").size() == 16);
+  for (size_t i = 0; i < 16; ++i) {
+    CAPTURE(i);
+    CHECK(close(got.at("kl_per_dim")[i], want.at("kl_per_dim")[i]));
+  }
+  // A trained 16-d VAE reconstructs far better than the mean image (about 0.09 per pixel).
+  CHECK(got.at("mse_per_pixel").get<double>() < 0.02);
 }
 
 TEST_CASE("usage errors exit 2, bad input exits 3, each with one line on stderr") {
@@ -104,7 +161,7 @@ TEST_CASE("usage errors exit 2, bad input exits 3, each with one line on stderr"
   std::vector<Case> cases = {
       {"render recon --count 3 -o " + dir + "/x.png", 2, "--model"},
       {"render sample --model " + kModel + " --count -4 -o " + dir + "/x.png", 2, "count"},
-      {"render bogus --model " + kModel, 2, ""},
+      {"render bogus --model " + kModel, 2, "unknown render command \"bogus\""},
       {"render recon --model /nonexistent -o " + dir + "/x.png", 3, "/nonexistent"},
       {"render recon --model " + dir + " -o " + dir + "/x.png", 3, "model.json"},
       {"render recon --model " + kModel + " --data idx:/nope.gz -o " + dir + "/x.png", 3, "/nope.gz"},

@@ -1,0 +1,29 @@
+// The table of CLI subcommands: the only place a command is named. runCli builds the parser
+// from it, the "unknown subcommand" error lists it, and `latentlab --help` shows it.
+#include "app/cli/commands.h"
+
+namespace latentlab::cli {
+
+const std::vector<Subcommand>& subcommands() {
+  static const std::vector<Subcommand> table = {
+      {"info", "Describe a model bundle and the engine setup", addInfo},
+      {"render", "Render images with a model to a PNG grid", nullptr},
+      {"render recon", "The first N data images and their reconstructions", addRenderRecon},
+      {"render sample", "Decode random latents drawn from the prior N(0, T^2 I)", addRenderSample},
+      {"render interp", "Interpolate between the latents of two data images", addRenderInterp},
+      {"render traverse", "Walk along latent dimensions from the prior mean (one row each)", addRenderTraverse},
+      {"render denoise", "Sample with a diffusion model; grid rows = samples, columns = steps", addRenderDenoise},
+      {"render noise", "Forward noising q(x_t | x_0) of data images; columns = timesteps", addRenderNoise},
+      {"encode", "Encode a data set to latent means (N x latent float32 .npy)", addEncode},
+      {"train", "Train a built-in model", nullptr},
+      {"train vae", "Train the convolutional VAE", addTrainVae},
+      {"train diffusion", "Train a diffusion denoiser (unet on pixels, latent-mlp in a VAE latent)", addTrainDiffusion},
+      {"train classifier", "Train the convolutional classifier used by eval", addTrainClassifier},
+      {"train gan", "Train the class-conditional GAN (DCGAN generator and discriminator)", addTrainGan},
+      {"eval", "Measure a model on a data set", addEval},
+      {"bench", "Time decode latency and encode throughput (diffusion models: step and sample times)", addBench},
+  };
+  return table;
+}
+
+}  // namespace latentlab::cli
