@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "engine/models/manifest.h"
+#include "engine/util/errors.h"
+
 namespace fs = std::filesystem;
 
 namespace latentlab {
@@ -28,14 +31,27 @@ std::string findBundledModel(const std::string& name) {
   return (fs::path(LATENTLAB_SOURCE_DIR) / "assets" / "models" / name).string();
 }
 
+bool guiOpensKind(const std::string& kind) {
+  return kind == "autoencoder" || kind == "diffusion" || kind == "latent-diffusion";
+}
+
 std::vector<std::string> listBundledModels() {
   std::vector<std::string> out;
   std::error_code ec;
   for (auto& root : modelRoots()) {
     if (!fs::is_directory(root, ec)) continue;
-    for (auto& entry : fs::directory_iterator(root, ec))
-      if (fs::exists(entry.path() / "model.json", ec)) out.push_back(entry.path().string());
-    if (!out.empty()) break;
+    bool any = false;
+    for (auto& entry : fs::directory_iterator(root, ec)) {
+      if (!fs::exists(entry.path() / "model.json", ec)) continue;
+      any = true;
+      try {
+        if (guiOpensKind(readManifest(entry.path().string()).kind)) out.push_back(entry.path().string());
+      } catch (const BadInput&) {
+        // A broken bundle cannot be opened either; the Browse button still reaches it and
+        // then shows the error.
+      }
+    }
+    if (any) break;
   }
   std::sort(out.begin(), out.end());
   return out;

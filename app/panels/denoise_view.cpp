@@ -2,19 +2,27 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "app/engine_client.h"
+#include "app/panels/param_help.h"
 
 namespace latentlab {
 
 void captionedImage(PanelContext& ctx, const char* caption, const char* key, const Image& img, uint64_t version,
                     float side) {
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(caption);
+  // A caption wider than its picture loses its explanation in brackets (shown on hover):
+  // at 2x "predicted x0 (the model's guess)" ran into the next column.
+  std::string text = caption;
+  size_t bracket = text.find(" (");
+  if (ImGui::CalcTextSize(caption).x > side && bracket != std::string::npos) text.resize(bracket);
+  ImGui::TextUnformatted(text.c_str());
   ImTextureID tex = img.empty() ? nullptr : ctx.textures.texture(key, img, version, ctx.state.nearestFilter);
   if (tex) ImGui::Image(tex, ImVec2(side, side));
   else ImGui::Dummy(ImVec2(side, side));
   ImGui::EndGroup();
+  if (text != caption && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", caption);
 }
 
 void DenoiseView::update(const SampleTrack& track) {
@@ -40,13 +48,17 @@ void DenoiseView::draw(PanelContext& ctx, const DiffusionSettings& settings) {
     return;
   }
   int step = m_shown + 1;
+  const SampleFrame& f = track.frames[size_t(m_shown)];
+  // The step and its timestep on the slider itself: one line less for the pictures.
+  char format[64];
+  std::snprintf(format, sizeof format, "step %%d of %d   t = %lld", f.steps, (long long)f.timestep);
   float buttonW = ImGui::CalcTextSize("Run from this step").x + ImGui::GetStyle().FramePadding.x * 2;
   ImGui::SetNextItemWidth(std::max(60.f, ImGui::GetContentRegionAvail().x - buttonW - ImGui::GetStyle().ItemSpacing.x));
-  if (ImGui::SliderInt("##timeline", &step, 1, n, "step %d")) {
+  if (ImGui::SliderInt("##timeline", &step, 1, n, format)) {
     m_shown = std::clamp(step, 1, n) - 1;
     m_follow = m_shown == n - 1;  // scrubbing to the newest step resumes following the run
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Scrub through the recorded steps (Left/Right arrows step one)");
+  itemHelp("timeline");
   if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !ImGui::GetIO().WantTextInput) {
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow)) && m_shown > 0) {
       --m_shown;
@@ -58,7 +70,6 @@ void DenoiseView::draw(PanelContext& ctx, const DiffusionSettings& settings) {
     }
   }
   ImGui::SameLine();
-  const SampleFrame& f = track.frames[size_t(m_shown)];
   bool canBranch = !e->sampling() && f.index + 1 < f.steps && !f.state.empty();
   if (!canBranch) ImGui::BeginDisabled();
   if (ImGui::Button("Run from this step")) {
@@ -70,10 +81,7 @@ void DenoiseView::draw(PanelContext& ctx, const DiffusionSettings& settings) {
     ctx.requests.sample = r;
   }
   if (!canBranch) ImGui::EndDisabled();
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("Start a new run from this step's x_t with the current seed, class, guidance and sampler.\n"
-                      "The steps before it are kept; try switching the class half-way.");
-  ImGui::Text("step %d of %d   t = %lld", f.index + 1, f.steps, (long long)f.timestep);
+  itemHelp("run-from-step", "Try switching the class half-way.");
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float gap = ImGui::GetStyle().ItemSpacing.x;
   float side = std::max(8.f, std::min((avail.x - gap) * 0.5f, avail.y - ImGui::GetTextLineHeightWithSpacing()));

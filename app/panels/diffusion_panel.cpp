@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "app/engine_client.h"
+#include "app/panels/param_help.h"
 
 namespace latentlab {
 
@@ -40,7 +41,7 @@ void DiffusionPanel::drawControls(PanelContext& ctx) {
   ImGui::SetNextItemWidth(w);
   ImGui::InputInt("Seed", &s.seed);
   s.seed = std::max(s.seed, 0);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The starting noise (and every step's noise): same seed, same picture");
+  itemHelp("seed");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w * 1.4f);
   if (ImGui::BeginCombo("Class", className(info, s.classIndex).c_str())) {
@@ -49,7 +50,7 @@ void DiffusionPanel::drawControls(PanelContext& ctx) {
       if (ImGui::Selectable(className(info, c).c_str(), s.classIndex == c)) s.classIndex = c;
     ImGui::EndCombo();
   }
-  notesToggle(ctx);
+  itemHelp("class");
 
   ImGui::SetNextItemWidth(w);
   if (ImGui::BeginCombo("Sampler", s.sampler.c_str())) {
@@ -58,22 +59,20 @@ void DiffusionPanel::drawControls(PanelContext& ctx) {
         if (ImGui::Selectable(name.c_str(), name == s.sampler)) s.sampler = name;
     ImGui::EndCombo();
   }
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("ddpm: the original noisy steps; ddim: deterministic at eta 0; euler: an ODE step in "
-                      "sigma space; dpmpp-2m: a second-order solver, good in few steps");
+  itemHelp("sampler");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w);
   ImGui::SliderInt("Steps", &s.steps, 1, std::min(info ? info->maxSteps : 1000, 250));
+  itemHelp("steps");
   ImGui::SetNextItemWidth(w);
   ImGui::SliderFloat("Guidance", &s.guidance, 0.f, 10.f, "%.1f");
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Classifier-free guidance: 1 = none, higher = more like the class, less varied");
+  itemHelp("guidance", s.classIndex < 0 ? "No class is chosen, so guidance has no effect now." : nullptr);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w);
   // eta only changes DDIM (0 deterministic, 1 DDPM-like); the slider stays for all samplers
   // so the settings do not jump around when the sampler changes.
   ImGui::SliderFloat("Eta", &s.eta, 0.f, 1.f, "%.2f");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("DDIM only: 0 = deterministic, 1 = as noisy as DDPM");
+  itemHelp("eta", s.sampler != "ddim" ? "The sampler chosen now ignores eta." : nullptr);
 }
 
 void DiffusionPanel::drawRunButtons(PanelContext& ctx) {
@@ -84,31 +83,38 @@ void DiffusionPanel::drawRunButtons(PanelContext& ctx) {
   bool keys = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !ImGui::GetIO().WantTextInput;
   bool stepKey = keys && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) && ImGui::GetIO().KeyShift;
   bool runKey = keys && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) && !ImGui::GetIO().KeyShift;
-  if (!running) {
-    if ((ImGui::Button("Run") || runKey) && info) run(ctx, false);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Sample from fresh noise, every step live (Enter)");
-    ImGui::SameLine();
-    if ((ImGui::Button("Step") || stepKey) && info) run(ctx, true);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start a run and stop after each step (Shift+Enter)");
-  } else {
-    if (held) {
-      if (ImGui::Button("Step") || stepKey) ctx.requests.stepSample = true;
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("One more step (Shift+Enter)");
-      ImGui::SameLine();
-      if (ImGui::Button("Continue") || runKey) ctx.requests.resumeSample = true;
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the remaining steps (Enter)");
-      ImGui::SameLine();
-    }
-    if (ImGui::Button("Cancel")) ctx.requests.cancelSample = true;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop; the steps so far stay on the timeline (Esc)");
+  // One fixed row: every button is always there, greyed out when it does not apply. A row
+  // that changed with the run's state put Continue under the mouse right after a Step, so a
+  // second click on the same spot ran the whole sample.
+  auto button = [](const char* label, const char* key, bool enabled) {
+    ImGui::BeginDisabled(!enabled);
+    bool pressed = ImGui::Button(label);
+    ImGui::EndDisabled();
+    itemHelp(key);
+    return pressed && enabled;
+  };
+  bool canRun = info && !running;
+  bool canStep = info && (!running || held);
+  if ((button("Run", "run", canRun) || runKey) && canRun) run(ctx, false);
+  ImGui::SameLine();
+  if ((button("Step", "step", canStep) || stepKey) && canStep) {
+    if (held) ctx.requests.stepSample = true;  // one more step of the held run
+    else run(ctx, true);                       // a new run, held after its first step
   }
+  ImGui::SameLine();
+  if ((button("Continue", "continue", held) || runKey) && held) ctx.requests.resumeSample = true;
+  ImGui::SameLine();
+  if (button("Cancel", "cancel", running)) ctx.requests.cancelSample = true;
   ImGui::SameLine();
   const SampleTrack* t = e ? &e->sampleA : nullptr;
   int done = t ? int(t->frames.size()) : 0, total = t ? std::max(t->steps, 1) : 1;
   char overlay[64];
   std::snprintf(overlay, sizeof overlay, "%d / %d steps%s%s", done, t ? t->steps : 0, held ? " (held)" : "",
                 t && t->cancelled ? " (cancelled)" : "");
-  ImGui::ProgressBar(float(done) / float(total), ImVec2(-1, 0), overlay);
+  // The Notes toggle ends this row: on the first row it needed a line of its own at 2x.
+  float notesW = ImGui::CalcTextSize("Hide notes").x + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::ProgressBar(float(done) / float(total), ImVec2(-(notesW + ImGui::GetStyle().ItemSpacing.x), 0), overlay);
+  notesToggle(ctx);
 }
 
 void DiffusionPanel::fitToModel(const DiffusionInfo& info) {

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <random>
 
 #include "app/engine_client.h"
 #include "engine/data/dataset.h"
 #include "app/panels/denoise_view.h"
+#include "app/panels/param_help.h"
 #include "app/panels/schedule_plot.h"
 
 namespace latentlab {
@@ -19,18 +21,23 @@ void ForwardNoiseView::draw(PanelContext& ctx) {
   int index = int(m_index);
   ImGui::SetNextItemWidth(w);
   if (ImGui::InputInt("Data item", &index)) m_index = std::max(index, 0);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Index into %s", ctx.state.dataSpec.c_str());
+  std::string from = "From " + ctx.state.dataSpec + ".";
+  itemHelp("noise-item", from.c_str());
   ImGui::SameLine();
   if (ImGui::Button("Random item")) {
     int64_t last = ctx.data ? ctx.data->count - 1 : 9999;  // pixel models: the test split's size
     m_index = std::uniform_int_distribution<int64_t>(0, std::max<int64_t>(last, 0))(m_rng);
   }
+  itemHelp("noise-random");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w);
   if (ImGui::InputInt("Noise seed", &m_seed)) m_seed = std::max(m_seed, 0);
+  itemHelp("noise-seed");
   ImGui::SetNextItemWidth(-ImGui::CalcTextSize("t (noise level)").x - ImGui::GetStyle().ItemSpacing.x);
   ImGui::SliderInt("t (noise level)", &m_t, 0, info->maxSteps - 1);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("0 = almost clean, %d = pure noise", info->maxSteps - 1);
+  char range[64];
+  std::snprintf(range, sizeof range, "0 = almost clean, %d = pure noise.", info->maxSteps - 1);
+  itemHelp("noise-t", range);
   m_t = std::clamp(m_t, 0, info->maxSteps - 1);
 
   if (m_askedIndex != m_index || m_askedT != m_t || m_askedSeed != m_seed || m_askedModel != info) {

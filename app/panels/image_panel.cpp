@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "app/engine_client.h"
+#include "app/panels/param_help.h"
 
 namespace latentlab {
 
@@ -28,8 +29,10 @@ void ImagePanel::drawContent(PanelContext& ctx) {
   AppState& s = ctx.state;
   int filter = s.nearestFilter ? 0 : 1;
   ImGui::RadioButton("Nearest", &filter, 0);
+  itemHelp("filter-nearest");
   ImGui::SameLine();
   ImGui::RadioButton("Bilinear", &filter, 1);
+  itemHelp("filter-bilinear");
   s.nearestFilter = filter == 0;
   notesToggle(ctx);
 

@@ -1,10 +1,15 @@
 #include "app/panels/latent_map_panel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "app/engine_client.h"
+#include "app/panels/axis_ticks.h"
 #include "app/panels/diffusion_map_overlay.h"
+#include "app/panels/flow_row.h"
+#include "app/panels/grid_geometry.h"
+#include "app/panels/param_help.h"
 #include "engine/data/dataset.h"
 
 namespace latentlab {
@@ -25,7 +30,10 @@ void LatentMapPanel::drawToolbar(PanelContext& ctx) {
   int current = 0;
   for (int i = 0; i < 4; ++i)
     if (s.planeMode == modes[i]) current = i;
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+  float fs = ImGui::GetFontSize();
+  FlowRow row;  // wraps onto a second line rather than pushing Fit and Dot size out of sight
+  row.next(FlowRow::labeled(fs * 10, "Plane"));
+  ImGui::SetNextItemWidth(fs * 10);
   if (ImGui::Combo("Plane", &current, labels, s.plane.origin.empty() && s.planeMode != "custom" ? 3 : 4)) {
     if (current == 2) {
       m_picking = 1;  // the plane changes once three points are picked
@@ -34,30 +42,38 @@ void LatentMapPanel::drawToolbar(PanelContext& ctx) {
       ctx.requests.planeChanged = true;
     }
   }
+  itemHelp("plane");
   if (s.planeMode == "axes") {
     int dim = s.plane.dim();
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    row.next(FlowRow::labeled(fs * 6, "dims"));
+    ImGui::SetNextItemWidth(fs * 6);
     int a[2] = {s.axisI, s.axisJ};
     if (ImGui::InputInt2("dims", a) && a[0] != a[1] && a[0] >= 0 && a[1] >= 0 && a[0] < dim && a[1] < dim) {
       s.axisI = a[0];
       s.axisJ = a[1];
       ctx.requests.planeChanged = true;
     }
+    itemHelp("plane-dims");
   }
-  ImGui::SameLine();
   if (m_picking > 0) {
-    ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "Click point %d of 3", m_picking);
-    ImGui::SameLine();
+    char msg[32];
+    std::snprintf(msg, sizeof msg, "Click point %d of 3", m_picking);
+    row.next(FlowRow::text(msg));
+    ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "%s", msg);
+    row.next(FlowRow::button("Stop"));
     if (ImGui::SmallButton("Stop")) m_picking = 0;
-  } else if (ImGui::SmallButton("Pick 3 points")) {
-    m_picking = 1;
+  } else {
+    row.next(FlowRow::button("Pick 3 points"));
+    if (ImGui::SmallButton("Pick 3 points")) m_picking = 1;
+    itemHelp("pick-points");
   }
-  ImGui::SameLine();
+  row.next(FlowRow::button("Fit"));
   if (ImGui::SmallButton("Fit") && ctx.points) s.view.fit(ctx.points->uv);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+  itemHelp("fit");
+  row.next(FlowRow::labeled(fs * 5, "Dot size"));
+  ImGui::SetNextItemWidth(fs * 5);
   ImGui::SliderFloat("Dot size", &s.pointSize, 1.f, 10.f, "%.0f");
+  itemHelp("dot-size");
   notesToggle(ctx);
 }
 
@@ -65,25 +81,103 @@ void LatentMapPanel::drawLegend(PanelContext& ctx, float width, float height) {
   ImGui::BeginChild("legend", ImVec2(width, height), false);
   ImGui::TextDisabled("Classes");
   const MapPoints* pts = ctx.points;
+  m_swatches.clear();
   if (pts) {
+    float fs = ImGui::GetFontSize();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
     for (size_t c = 0; c < pts->classNames.size(); ++c) {
       if (ctx.state.hiddenClasses.size() <= c) ctx.state.hiddenClasses.resize(c + 1, false);
       bool hidden = ctx.state.hiddenClasses[c];
-      ImU32 col = classColor(int(c));
-      ImVec4 cv = ImGui::ColorConvertU32ToFloat4(col);
-      if (hidden) cv.w = 0.25f;
       ImGui::PushID(int(c));
-      ImGui::ColorButton("##c", cv, ImGuiColorEditFlags_NoTooltip, ImVec2(ImGui::GetFontSize(), ImGui::GetFontSize()));
-      ImGui::SameLine();
-      if (hidden) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-      if (ImGui::Selectable(pts->classNames[c].c_str(), false)) ctx.state.hiddenClasses[c] = !hidden;
-      if (hidden) ImGui::PopStyleColor();
+      // The whole row (swatch and name) toggles the class.
+      if (ImGui::Selectable("##class", false, 0, ImVec2(0, fs))) ctx.state.hiddenClasses[c] = !hidden;
+      itemHelp("legend-class", hidden ? "Hidden now." : nullptr);
+      ImVec2 p = ImGui::GetItemRectMin();
+      // A hidden class keeps only a dim outline of its colour, so the legend says at a glance
+      // which dots are off the map.
+      ImVec4 cv = ImGui::ColorConvertU32ToFloat4(classColor(int(c)));
+      Swatch sw;
+      if (hidden) {
+        sw.fill = 0;
+        sw.border = ImGui::ColorConvertFloat4ToU32(ImVec4(cv.x, cv.y, cv.z, 0.45f));
+      } else {
+        sw.fill = ImGui::ColorConvertFloat4ToU32(ImVec4(cv.x, cv.y, cv.z, 1.f));
+        sw.border = sw.fill;
+      }
+      ImVec2 a(p.x + 1, p.y + 1), b(p.x + fs - 1, p.y + fs - 1);
+      if (sw.fill) dl->AddRectFilled(a, b, sw.fill, 2.f);
+      dl->AddRect(a, b, sw.border, 2.f, 0, 1.5f);
+      ImU32 text = ImGui::GetColorU32(hidden ? ImGuiCol_TextDisabled : ImGuiCol_Text);
+      dl->AddText(ImVec2(p.x + fs * 1.4f, p.y), text, pts->classNames[c].c_str());
+      m_swatches.push_back(sw);
       ImGui::PopID();
     }
-    if (!pts->classNames.empty() && ImGui::SmallButton("Show all"))
-      std::fill(ctx.state.hiddenClasses.begin(), ctx.state.hiddenClasses.end(), false);
+    if (!pts->classNames.empty()) {
+      if (ImGui::SmallButton("Show all")) std::fill(ctx.state.hiddenClasses.begin(), ctx.state.hiddenClasses.end(), false);
+      itemHelp("show-all");
+    }
   }
   ImGui::EndChild();
+}
+
+void LatentMapPanel::drawTicks(PanelContext& ctx, ImDrawList* dl, const MapRect& r) {
+  // Ticks in plane units along the bottom and left edges: distances on the map can be read
+  // and compared between zooms (the two directions share one scale).
+  const AppState& s = ctx.state;
+  float fs = ImGui::GetFontSize();
+  double u0, u1, v0, v1;
+  s.view.bounds(r, u0, u1, v0, v1);
+  ImU32 line = IM_COL32(150, 155, 170, 255), text = IM_COL32(175, 180, 195, 255), back = IM_COL32(22, 24, 30, 200);
+  float tickLen = fs * 0.4f;
+  m_ticks.clear();
+  // As many ticks as their labels allow: from dense to sparse until a label and a gap fit
+  // between neighbours.
+  Ticks tu;
+  for (int n = std::max(2, int(r.w / (fs * 2))); n >= 2; --n) {
+    tu = niceTicks(u0, u1, n);
+    float widest = 0;
+    for (double u : tu.values) widest = std::max(widest, ImGui::CalcTextSize(tickLabel(u, tu.step).c_str()).x);
+    if (tu.step * s.view.pixelsPerUnit(r) >= widest + fs * 1.5f) break;
+  }
+  if (tu.step <= 0) return;
+  float labelW = ImGui::CalcTextSize(tickLabel(u0, tu.step).c_str()).x + fs;  // room kept for the v labels
+  // The same spacing on both axes: one unit is as long across as it is up.
+  Ticks tv;
+  tv.step = tu.step;
+  for (double k = std::ceil(v0 / tu.step); k * tu.step <= v1; k += 1) tv.values.push_back(k * tu.step);
+  float bottom = r.y + r.h, left = r.x;
+  for (double u : tu.values) {
+    float x, y;
+    s.view.toScreen(r, u, v0, x, y);
+    std::string label = tickLabel(u, tu.step);
+    ImVec2 sz = ImGui::CalcTextSize(label.c_str());
+    ImVec4 box(x - sz.x * 0.5f, bottom - tickLen - sz.y - 1, sz.x, sz.y);
+    if (box.x < left + labelW || box.x + box.z > r.x + r.w - 2) continue;  // clear of the v labels and the edge
+    dl->AddLine(ImVec2(x, bottom - tickLen), ImVec2(x, bottom), line, 1.f);
+    dl->AddRectFilled(ImVec2(box.x - 2, box.y), ImVec2(box.x + box.z + 2, box.y + box.w), back, 2.f);
+    dl->AddText(ImVec2(box.x, box.y), text, label.c_str());
+    m_ticks.push_back({false, u, x, box});
+  }
+  for (double v : tv.values) {
+    float x, y;
+    s.view.toScreen(r, u0, v, x, y);
+    std::string label = tickLabel(v, tv.step);
+    ImVec2 sz = ImGui::CalcTextSize(label.c_str());
+    // The label sits just above its tick: beside it, the tick mark read as a minus sign.
+    ImVec4 box(left + 3, y - sz.y - 1, sz.x, sz.y);
+    if (box.y < r.y + fs * 1.5f || box.y + box.w > bottom - tickLen - sz.y - 2) continue;  // clear of the u labels
+    dl->AddLine(ImVec2(left, y), ImVec2(left + tickLen, y), line, 1.f);
+    dl->AddRectFilled(ImVec2(box.x - 2, box.y), ImVec2(box.x + box.z + 2, box.y + box.w), back, 2.f);
+    dl->AddText(ImVec2(box.x, box.y), text, label.c_str());
+    m_ticks.push_back({true, v, y, box});
+  }
+  // Which directions the map shows: the principal components, or latent dimensions.
+  std::string un = "u", vn = "v";
+  if (s.planeMode == "pca") un = "PC1", vn = "PC2";
+  else if (s.planeMode == "axes") un = "z" + std::to_string(s.axisI), vn = "z" + std::to_string(s.axisJ);
+  ImVec2 usz = ImGui::CalcTextSize(un.c_str());
+  dl->AddText(ImVec2(r.x + r.w - usz.x - fs * 0.4f, bottom - tickLen - usz.y * 2 - 2), text, un.c_str());
+  dl->AddText(ImVec2(left + fs * 0.4f, r.y + fs * 0.3f), text, vn.c_str());
 }
 
 void LatentMapPanel::drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRect& r) {
@@ -100,17 +194,15 @@ void LatentMapPanel::drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRe
   if (s.gridOverlay && ctx.engine && ctx.engine->grid.k >= 2) {
     // The manifold grid over the map: each decode centred on the plane point it came from.
     const GridImages& g = ctx.engine->grid;
-    double ppu = s.view.pixelsPerUnit(r);
-    float tw = float((g.u1 - g.u0) / (g.k - 1) * ppu), th = float((g.v1 - g.v0) / (g.k - 1) * ppu);
+    PlaneRect area{g.u0, g.u1, g.v0, g.v1};
     ImTextureID tex = ctx.textures.texture("grid-atlas", g.atlas, g.version, s.nearestFilter);
     float du = 1.f / float(g.k);
     for (int row = 0; tex && row < g.k; ++row)
       for (int col = 0; col < g.k; ++col) {
-        float x, y;
-        s.view.toScreen(r, g.u0 + (g.u1 - g.u0) * col / (g.k - 1), g.v1 - (g.v1 - g.v0) * row / (g.k - 1), x, y);
+        ImVec4 t = gridTileRect(s.view, r, area, g.k, row, col);
         // A tile of the atlas: all tiles share one texture, so ImGui batches them.
-        dl->AddImage(tex, ImVec2(x - tw * 0.5f, y - th * 0.5f), ImVec2(x + tw * 0.5f, y + th * 0.5f),
-                     ImVec2(col * du, row * du), ImVec2((col + 1) * du, (row + 1) * du), IM_COL32(255, 255, 255, 190));
+        dl->AddImage(tex, ImVec2(t.x, t.y), ImVec2(t.x + t.z, t.y + t.w), ImVec2(col * du, row * du),
+                     ImVec2((col + 1) * du, (row + 1) * du), IM_COL32(255, 255, 255, 190));
       }
   }
   mark(s.selected, IM_COL32(255, 255, 255, 255), fs * 0.45f, nullptr);
@@ -218,6 +310,7 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
   }
   m_hovered = hovered && !io.MouseDown[0] ? near : -1;
 
+  drawTicks(ctx, dl, r);
   drawOverlays(ctx, dl, r);
   dl->PopClipRect();
 

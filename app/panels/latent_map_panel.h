@@ -3,6 +3,9 @@
 // click to select, and the decode cursor (left press/drag). Only writes AppState; the app
 // turns cursor and selection changes into engine requests.
 #pragma once
+#include <array>
+#include <vector>
+
 #include "app/panels/panel.h"
 
 namespace latentlab {
@@ -11,6 +14,20 @@ class LatentMapPanel : public Panel {
  public:
   LatentMapPanel() : Panel("map", "Latent map") {}
   int64_t hovered() const { return m_hovered; }
+  // A legend swatch as last drawn: fill 0 = hollow (the class is hidden).
+  struct Swatch {
+    ImU32 fill = 0, border = 0;
+  };
+  const std::vector<Swatch>& swatches() const { return m_swatches; }
+  // An axis tick as last drawn: `vertical` ticks mark v on the left edge, the others u on
+  // the bottom edge; `screen` is its x (u) or y (v); `label` its text's rectangle.
+  struct Tick {
+    bool vertical = false;
+    double value = 0;
+    float screen = 0;
+    ImVec4 label;
+  };
+  const std::vector<Tick>& ticks() const { return m_ticks; }
 
  protected:
   void drawContent(PanelContext& ctx) override;
@@ -22,6 +39,10 @@ class LatentMapPanel : public Panel {
   void drawLegend(PanelContext& ctx, float width, float height);
   void drawMap(PanelContext& ctx, ImVec2 size);
   void drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRect& r);
+  void drawTicks(PanelContext& ctx, ImDrawList* dl, const MapRect& r);
+
+  std::vector<Swatch> m_swatches;
+  std::vector<Tick> m_ticks;
 
   int64_t m_hovered = -1;
   bool m_cursorDrag = false;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "app/engine_client.h"
+#include "app/panels/param_help.h"
 
 namespace latentlab {
 
@@ -17,16 +18,22 @@ void ManifoldPanel::drawContent(PanelContext& ctx) {
   const EngineClient* e = ctx.engine;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
   ImGui::SliderInt("K", &s.gridK, 2, 32);
+  itemHelp("grid-k");
   ImGui::SameLine();
   bool busy = e && e->background().status().busy && e->background().status().runningSlot == "grid";
   if (busy) {
     if (ImGui::Button("Cancel")) ctx.requests.cancelGrid = true;
-  } else if (ImGui::Button("Decode grid")) {
-    ctx.requests.decodeGrid = true;
-    s.gridRequested = true;
+    itemHelp("grid-cancel");
+  } else {
+    if (ImGui::Button("Decode grid")) {
+      ctx.requests.decodeGrid = true;
+      s.gridRequested = true;
+    }
+    itemHelp("decode-grid");
   }
   ImGui::SameLine();
   ImGui::Checkbox("Over the map", &s.gridOverlay);
+  itemHelp("grid-overlay");
   notesToggle(ctx);
   if (!e || e->grid.atlas.empty()) {
     ImGui::TextWrapped("Decode a grid over the visible map area.");

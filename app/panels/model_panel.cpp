@@ -6,12 +6,22 @@
 
 #include "app/bundled_models.h"
 #include "app/engine_client.h"
+#include "app/panels/param_help.h"
 
 namespace fs = std::filesystem;
 
 namespace latentlab {
 
 const char* ModelPanel::notes() const {
+  // What the loaded model is, in a student's words: the notes follow the model's kind.
+  if (m_kind == "diffusion")
+    return "The model is a diffusion model: it learned to remove a little noise from a noisy picture. "
+           "Starting from pure noise and removing noise step by step, it draws a new picture. It has no "
+           "encoder, so there is no latent map: use the Diffusion panel to watch it sample.";
+  if (m_kind == "latent-diffusion")
+    return "The model is a latent diffusion model: a diffusion model that works on the latent numbers of "
+           "an autoencoder instead of on pixels. The map shows that autoencoder's latent space; a sampling "
+           "run draws its path across the map, and the decoder turns the result into a picture.";
   return "The model is a trained autoencoder: an encoder squeezes each picture into a few numbers "
          "(its latent) and a decoder turns numbers back into a picture. Here you pick the model and "
          "the pictures to place on the map; encoding all of them takes a few seconds.";
@@ -45,6 +55,18 @@ void ModelPanel::drawBrowser(PanelContext& ctx) {
   ImGui::EndChild();
 }
 
+namespace {
+std::string folderName(const std::string& dir) {
+  fs::path p(dir);
+  if (p.filename().empty()) p = p.parent_path();  // "models/x/" names x
+  return p.filename().string();
+}
+bool sameFolder(const std::string& a, const std::string& b) {
+  std::error_code ec1, ec2;
+  return fs::weakly_canonical(a, ec1) == fs::weakly_canonical(b, ec2);
+}
+}  // namespace
+
 void ModelPanel::drawContent(PanelContext& ctx) {
   AppState& s = ctx.state;
   const EngineClient* e = ctx.engine;
@@ -56,45 +78,88 @@ void ModelPanel::drawContent(PanelContext& ctx) {
     std::snprintf(m_dataSpec, sizeof(m_dataSpec), "%s", s.dataSpec.c_str());
     m_specInit = true;
   }
-  std::string current = s.modelDir.empty() ? "(none)" : fs::path(s.modelDir).filename().string();
+  // The picker names the model that is loaded, not the one last asked for: after a failed
+  // open the old model is still the one on screen.
+  std::string loadedDir;
+  if (e && e->diffusion()) loadedDir = e->diffusion()->dir, m_kind = e->diffusion()->kind;
+  else if (e && e->model()) loadedDir = e->model()->dir, m_kind = e->model()->kind;
+  else m_kind.clear();
+  bool loading = e && e->loading();
+  m_shownModel = loadedDir.empty() ? "(none)" : folderName(loadedDir);
+  if (loading) m_shownModel = "loading " + folderName(s.modelDir) + "...";
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
-  if (ImGui::BeginCombo("Model", current.c_str())) {
+  if (ImGui::BeginCombo("Model", m_shownModel.c_str())) {
     for (auto& dir : m_bundled)
-      if (ImGui::Selectable(fs::path(dir).filename().string().c_str(), dir == s.modelDir)) ctx.requests.loadModel = dir;
+      if (ImGui::Selectable(folderName(dir).c_str(), !loadedDir.empty() && sameFolder(dir, loadedDir)))
+        ctx.requests.loadModel = dir;
     ImGui::EndCombo();
   }
+  itemHelp("model");
   ImGui::SameLine();
   if (ImGui::SmallButton("Browse...")) m_browsing = !m_browsing;
+  itemHelp("browse");
   notesToggle(ctx);
   if (m_browsing) drawBrowser(ctx);
 
-  if (e && e->loading()) ImGui::TextUnformatted("Loading the model...");
-  if (e && !e->modelError.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e->modelError.c_str());
-  if (e && e->diffusion() && !e->model())
-    ImGui::Text("%s\n%s on %s", e->diffusion()->name.c_str(), e->diffusion()->kind.c_str(), e->diffusion()->device.c_str());
+  if (loading) ImGui::TextUnformatted("Loading the model...");
+  m_errorShown.clear();
+  if (e && !e->modelError.empty() && !loading) {
+    // Said in full, wrapped to the panel, naming the model that failed; the same text on
+    // hover (the tooltip stays readable when the panel is short).
+    m_errorShown = "Could not open " + folderName(s.modelDir) + ": " + e->modelError;
+    if (!loadedDir.empty() && !sameFolder(loadedDir, s.modelDir)) m_errorShown += " Still showing " + folderName(loadedDir) + ".";
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.4f, 1));
+    ImGui::TextWrapped("%s", m_errorShown.c_str());
+    ImGui::PopStyleColor();
+    itemTooltip("model-error", m_errorShown);
+  }
+  // Wrapped: model names are long and the panel is narrow at a large UI scale.
+  if (const DiffusionInfo* d = e ? e->diffusion() : nullptr) {
+    ImGui::TextWrapped("%s", d->name.c_str());
+    if (d->latent) ImGui::TextWrapped("latent diffusion over an autoencoder, %d classes", d->numClasses);
+    else ImGui::TextWrapped("diffusion on pixels, %d classes, %d training timesteps", d->numClasses, d->maxSteps);
+  }
   if (const ModelInfo* m = e ? e->model() : nullptr) {
-    ImGui::Text("%s", m->name.c_str());
-    ImGui::Text("%s, image %dx%dx%d, latent %d", m->kind.c_str(), m->channels, m->height, m->width, m->latentDim);
-    ImGui::Text("%.2fM parameters on %s", double(m->parameterCount) / 1e6, m->device.c_str());
+    if (!e->diffusion()) ImGui::TextWrapped("%s", m->name.c_str());
+    ImGui::TextWrapped("%s: image %dx%dx%d, latent %d", e->diffusion() ? "its autoencoder" : m->kind.c_str(), m->channels,
+                       m->height, m->width, m->latentDim);
+    ImGui::TextWrapped("%.2fM parameters on %s", double(m->parameterCount) / 1e6, m->device.c_str());
     if (!m->classes.empty() && ImGui::IsItemHovered()) {
       std::string cls;
       for (auto& c : m->classes) cls += (cls.empty() ? "" : ", ") + c;
       ImGui::SetTooltip("classes: %s", cls.c_str());
     }
+  } else if (const DiffusionInfo* d = e ? e->diffusion() : nullptr) {
+    ImGui::TextWrapped("runs on %s", d->device.c_str());
   }
   ImGui::Separator();
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
   ImGui::InputText("Data", m_dataSpec, sizeof(m_dataSpec));
+  itemHelp("data");
   ImGui::SameLine();
-  if (e && e->encoding()) {
+  bool pixelDiffusion = e && e->diffusion() && !e->model();
+  if (pixelDiffusion) {
+    // No encoder, so nothing to encode: the data set only feeds Forward noising.
+    if (ImGui::SmallButton("Use")) s.dataSpec = m_dataSpec;
+    itemHelp("data-use");
+  } else if (e && e->encoding()) {
     if (ImGui::SmallButton("Cancel")) ctx.requests.cancelEncode = true;
+    itemHelp("encode-cancel");
     RunnerStatus st = e->background().status();
     ImGui::ProgressBar(float(st.progress), ImVec2(-1, 0), st.message.c_str());
-  } else if (ImGui::SmallButton("Encode")) {
-    s.dataSpec = m_dataSpec;
-    ctx.requests.encode = true;
+  } else {
+    if (ImGui::SmallButton("Encode")) {
+      s.dataSpec = m_dataSpec;
+      ctx.requests.encode = true;
+    }
+    itemHelp("encode");
   }
-  if (e && !e->dataError.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", e->dataError.c_str());
+  if (e && !e->dataError.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.4f, 1));
+    ImGui::TextWrapped("%s", e->dataError.c_str());
+    ImGui::PopStyleColor();
+    itemTooltip("data-error", e->dataError);
+  }
   if (const LatentSet* l = e ? e->latents() : nullptr)
     ImGui::Text("%lld points from %s", (long long)l->count, l->dataSpec.c_str());
 }

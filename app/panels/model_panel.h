@@ -12,6 +12,11 @@ namespace latentlab {
 class ModelPanel : public Panel {
  public:
   ModelPanel() : Panel("model", "Model and data") {}
+  // For tests: what the picker shows (the loaded model's folder name), the error line as
+  // last drawn ("" when none) and the Notes text for the loaded model's kind.
+  const std::string& shownModel() const { return m_shownModel; }
+  const std::string& shownError() const { return m_errorShown; }
+  const char* modelNotes() const { return notes(); }
 
  protected:
   void drawContent(PanelContext& ctx) override;
@@ -24,6 +29,8 @@ class ModelPanel : public Panel {
   bool m_listed = false, m_browsing = false;
   char m_dataSpec[512] = {0};
   bool m_specInit = false;
+  std::string m_kind;  // the loaded model's kind (the notes depend on it)
+  std::string m_shownModel, m_errorShown;
 };
 
 }  // namespace latentlab

@@ -1,6 +1,8 @@
 #include "app/panels/performance_panel.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 #include <vector>
 
 #include "app/engine_client.h"
@@ -9,8 +11,9 @@
 namespace latentlab {
 
 const char* PerformancePanel::notes() const {
-  return "How hard the computer is working. The plot shows how long each screen frame took: "
-         "below the dashed line (16.7 ms) the picture updates 60 times a second. Decode is the "
+  return "How hard the computer is working. The plot shows how long the work of each screen frame took "
+         "(reading input, drawing, showing the picture; time spent waiting for input is not counted): "
+         "below the dashed line (16.7 ms) the picture can update 60 times a second. Decode is the "
          "time from moving the cursor to having the new image. The model runs on two worker "
          "threads so the window never freezes while it thinks.";
 }
@@ -48,22 +51,43 @@ void runnerLine(const char* name, const RunnerStatus& r) {
 }
 }  // namespace
 
+std::string PerformancePanel::readout(const PerfStats& perf) {
+  char buf[128];
+  if (!perf.workMs.empty())
+    std::snprintf(buf, sizeof buf, "work per frame p50 %.1f  p99 %.1f ms", PerfStats::percentile(perf.workMs, 0.5),
+                  PerfStats::percentile(perf.workMs, 0.99));
+  else
+    std::snprintf(buf, sizeof buf, "frame interval p50 %.1f  p99 %.1f ms (includes waiting)",
+                  PerfStats::percentile(perf.frameMs, 0.5), PerfStats::percentile(perf.frameMs, 0.99));
+  return buf;
+}
+
 void PerformancePanel::drawContent(PanelContext& ctx) {
   if (ctx.perf) {
-    const auto& ms = ctx.perf->frameMs;
-    ImGui::Text("frame p50 %.1f  p99 %.1f ms", PerfStats::percentile(ms, 0.5), PerfStats::percentile(ms, 0.99));
+    bool work = !ctx.perf->workMs.empty();
+    m_readout = readout(*ctx.perf);
+    ImGui::TextUnformatted(m_readout.c_str());
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(work ? "Time from the start of a frame to the picture on screen: input, panels, drawing.\n"
+                               "Waiting for input while nothing moves is not counted."
+                             : "Time between frames, including the wait for input while idle.");
     notesToggle(ctx);
     float h = std::max(ImGui::GetFontSize() * 3, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 4);
-    plot(ms, ImVec2(ImGui::GetContentRegionAvail().x, h));
+    plot(work ? ctx.perf->workMs : ctx.perf->frameMs, ImVec2(ImGui::GetContentRegionAvail().x, h));
   }
   if (!ctx.perf) notesToggle(ctx);
   if (const EngineClient* e = ctx.engine) {
     std::vector<float> d(e->decodeMsHistory.begin(), e->decodeMsHistory.end());
-    ImGui::Text("decode %.1f ms  p50 %.1f  p99 %.1f", e->lastDecodeMs, PerfStats::percentile(d, 0.5),
-                PerfStats::percentile(d, 0.99));
+    // Short enough for the narrow panel at 2x.
+    if (d.empty()) ImGui::TextDisabled("decode: none yet");
+    else ImGui::Text("decode p50 %.0f  p99 %.0f ms", PerfStats::percentile(d, 0.5), PerfStats::percentile(d, 0.99));
+    if (ImGui::IsItemHovered() && !d.empty())
+      ImGui::SetTooltip("From moving the cursor to having its decoded image; last %.1f ms.", e->lastDecodeMs);
     runnerLine("interactive", e->interactive().status());
     runnerLine("background", e->background().status());
-    ImGui::Text("%s, %d intra-op thread(s)", e->model() ? e->model()->device.c_str() : "-", e->threads());
+    // A pixel diffusion model has no map model: its device is the diffusion model's.
+    m_device = e->model() ? e->model()->device : e->diffusion() ? e->diffusion()->device : "no model";
+    ImGui::Text("%s, %d intra-op thread(s)", m_device.c_str(), e->threads());
   }
 }
 

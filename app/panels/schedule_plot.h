@@ -16,8 +16,11 @@ struct ScheduleMarks {
   int64_t current = -1;            // highlighted timestep, -1 for none
 };
 
-// Draws both plots into `size` (stacked); returns the timestep under the mouse or -1.
-int64_t drawSchedulePlots(const std::vector<double>& alphaBars, const ScheduleMarks& marks, ImVec2 size);
+// Draws both plots into `size` (stacked, one labelled t axis under them); returns the
+// timestep under the mouse or -1. `textRects`, when given, receives the rectangle (x, y, w, h)
+// of every label drawn.
+int64_t drawSchedulePlots(const std::vector<double>& alphaBars, const ScheduleMarks& marks, ImVec2 size,
+                          std::vector<ImVec4>* textRects = nullptr);
 
 // log10 of SNR(t) for alpha_bar a, kept finite at both ends (a = 0 or 1).
 double log10Snr(double alphaBar);

@@ -18,7 +18,7 @@ void ScheduleView::draw(PanelContext& ctx, const DiffusionSettings& settings, in
                      m_timesteps.size(), settings.steps, shownTimestep >= 0 ? ", yellow: the step shown" : "");
   ImVec2 avail = ImGui::GetContentRegionAvail();
   ScheduleMarks marks{m_timesteps, shownTimestep};
-  drawSchedulePlots(info->alphaBars, marks, ImVec2(avail.x, std::max(avail.y, ImGui::GetFontSize() * 8)));
+  drawSchedulePlots(info->alphaBars, marks, ImVec2(avail.x, std::max(avail.y, ImGui::GetFontSize() * 12)));
 }
 
 }  // namespace latentlab

@@ -5,11 +5,15 @@
 #include <imgui.h>
 
 #include <chrono>
+#include <cmath>
 #include <functional>
 #include <thread>
 
 #include "app/diffusion_requests.h"
 #include "app/engine_client.h"
+#include "app/panels/diffusion_map_overlay.h"
+#include "app/panels/label_layout.h"
+#include "app/panels/param_help.h"
 #include "engine/data/dataset.h"
 #include "diffusion_panel_harness.h"
 
@@ -20,6 +24,31 @@ using test::pollUntil;
 namespace {
 
 void loadLdm(EngineClient& e, AppState& s) { test::loadBundled(e, s, "fashion-ldm"); }
+
+// Runs the harness until no run is going (the automatic first run, a Run click...).
+void finishRuns(test::DiffusionPanelHarness& h) {
+  for (int i = 0; i < 24000 && h.e.sampling(); ++i) {
+    h.frame();
+    std::this_thread::sleep_for(5ms);
+  }
+  h.frame();
+}
+
+// Presses and releases the left button at `at` as a user does (hover, press, release),
+// one frame each; true if any of those frames asked to resume a held run.
+bool click(test::DiffusionPanelHarness& h, ImVec2 at) {
+  ImGuiIO& io = ImGui::GetIO();
+  bool resumed = false;
+  io.MousePos = at;
+  for (bool down : {false, true, false}) {
+    io.MouseDown[0] = down;
+    h.frame();
+    resumed |= h.last.resumeSample;
+  }
+  return resumed;
+}
+
+ImVec2 centre(const ImVec4& r) { return ImVec2(std::floor(r.x + r.z * 0.5f), std::floor(r.y + r.w * 0.5f)); }
 
 SampleRequest request(int steps) {
   SampleRequest r;
@@ -73,7 +102,7 @@ TEST_CASE("Step holds the run after every step until the next Step or Continue")
   applyDiffusionRequests(req, e, s);
   REQUIRE(pollUntil(e, s, [&] { return e.sampleA.gate->waiting(); }));
   e.cancelSample();
-  REQUIRE(pollUntil(e, s, [&] { return e.background().idle(); }));
+  REQUIRE(pollUntil(e, s, [&] { return e.sampler().idle(); }));
   CHECK(e.sampleA.frames.size() == 1);
 }
 
@@ -136,7 +165,7 @@ TEST_CASE("Forward noising: the tab asks for the item and t, the result arrives,
   CHECK(h.last.forwardNoise);
   CHECK(h.last.noiseIndex == 7);
   CHECK(h.last.noiseT == 600);
-  REQUIRE(pollUntil(h.e, h.s, [&] { return h.e.noised.version > 0; }));
+  REQUIRE(pollUntil(h.e, h.s, [&] { return h.e.noised.index == 7 || !h.e.noised.error.empty(); }));
   CHECK(h.e.noised.index == 7);
   CHECK(h.e.noised.t == 600);
   CHECK(h.e.noised.result.image.width == 28);
@@ -195,4 +224,114 @@ TEST_CASE("keys: Enter runs, Shift+Enter starts a held run, Left scrubs back") {
   REQUIRE(pollUntil(h.e, h.s, [&] { return h.e.sampleA.gate->waiting(); }));
   CHECK(h.e.sampleA.frames.size() == 1);
   h.e.cancelSample();
+}
+
+TEST_CASE("Step clicked twice at the same spot does exactly two steps and never Continue") {
+  // The bug: after the first Step the button row changed and Continue sat where Step had
+  // been, so a second click on the same spot ran the whole sample.
+  test::DiffusionPanelHarness h;
+  loadLdm(h.e, h.s);
+  h.panel.fitToModel(*h.e.diffusion());
+  h.panel.settings().steps = 8;
+  h.frame();  // the automatic first run
+  finishRuns(h);
+  REQUIRE(h.e.sampleA.frames.size() == 8);
+  ImVec4 step = helpItemRect("step");
+  REQUIRE(step.z > 0);
+  ImVec2 at = centre(step);
+
+  CHECK_FALSE(click(h, at));
+  REQUIRE(pollUntil(h.e, h.s, [&] { return h.e.sampleA.frames.size() == 1 && h.e.sampleA.gate->waiting(); }));
+  h.frame();
+  CHECK(h.e.samplePaused());
+  // The held run's row: Step is where it was.
+  CHECK(helpItemRect("step").x == step.x);
+  CHECK(helpItemRect("step").y == step.y);
+
+  CHECK_FALSE(click(h, at));
+  REQUIRE(pollUntil(h.e, h.s, [&] { return h.e.sampleA.frames.size() >= 2 && h.e.sampleA.gate->waiting(); }));
+  std::this_thread::sleep_for(300ms);
+  for (int i = 0; i < 3; ++i) h.frame();
+  CHECK(h.e.sampleA.frames.size() == 2);  // two clicks, two steps
+  CHECK(h.e.sampling());
+  CHECK(h.e.samplePaused());
+
+  // Continue has a place of its own and finishes the run.
+  ImVec4 cont = helpItemRect("continue");
+  REQUIRE(cont.z > 0);
+  CHECK(cont.x > step.x + step.z);
+  CHECK(click(h, centre(cont)));
+  REQUIRE(pollUntil(h.e, h.s, [&] { return !h.e.sampling(); }));
+  CHECK(h.e.sampleA.frames.size() == 8);
+}
+
+TEST_CASE("Compare's headings name the settings each column's pictures were made with") {
+  test::DiffusionPanelHarness h;
+  loadLdm(h.e, h.s);
+  h.panel.fitToModel(*h.e.diffusion());
+  h.panel.settings().classIndex = 7;
+  h.panel.settings().steps = 4;
+  h.panel.settings().sampler = "ddim";
+  h.panel.compare().setEnabled(true);
+  h.panel.compare().setVary(CompareView::Vary::Guidance);
+  h.panel.selectTab("compare");
+  h.frame();  // the automatic first run, with B
+  finishRuns(h);
+  REQUIRE(h.e.sampleB.frames.size() == 4);
+  CHECK(h.e.sampleB.request.sampler == "ddim");
+  CHECK(h.panel.compare().label(1).ran == "B: ddim, guidance 1.0");
+  CHECK(h.panel.compare().label(1).pending == "");
+
+  // The teacher switches B to the euler sampler: the pictures on screen are still ddim's, so
+  // the heading must not claim otherwise, and it says what the next Run will do.
+  h.panel.compare().setVary(CompareView::Vary::Sampler);
+  h.panel.compare().setSamplerB("euler");
+  h.frame();
+  CHECK(h.panel.compare().label(1).ran == "B: ddim, guidance 1.0");
+  CHECK(h.panel.compare().label(1).pending.find("euler") != std::string::npos);
+  CHECK(h.panel.compare().label(0).pending == "");  // A is unchanged
+
+  ImVec4 run = helpItemRect("run");
+  REQUIRE(run.z > 0);
+  click(h, centre(run));
+  finishRuns(h);
+  REQUIRE(h.e.sampleB.frames.size() == 4);
+  CHECK(h.e.sampleB.request.sampler == "euler");
+  CHECK(h.panel.compare().label(1).ran == "B: euler, guidance 3.0");
+  CHECK(h.panel.compare().label(1).pending == "");
+  CHECK(h.panel.compare().label(0).ran == "A: ddim, guidance 3.0");
+}
+
+TEST_CASE("the path labels on the map never overlap, even when the points coincide") {
+  // A one-step run: the path's first step is its last, so "noise" and "x_t" name one point.
+  test::DiffusionPanelHarness h;
+  loadLdm(h.e, h.s);
+  SampleRequest r = request(1);
+  h.e.sample(r);
+  REQUIRE(pollUntil(h.e, h.s, [&] { return !h.e.sampling(); }));
+  REQUIRE(h.e.sampleA.frames.size() == 1);
+  h.s.plane = axesPlane(16);
+  h.s.diffusionTab = "denoise";
+  h.s.diffusionShownStep = 0;
+  const auto& f = h.e.sampleA.frames[0];
+  h.s.view.centerU = f.latent[0];
+  h.s.view.centerV = f.latent[1];
+  h.s.view.halfExtent = 4;
+  ImGui::NewFrame();
+  UiRequests req;
+  PanelContext ctx{h.s, req, h.textures, h.drawer};
+  ctx.engine = &h.e;
+  ImGui::Begin("map");
+  drawDiffusionOverlay(ctx, ImGui::GetWindowDrawList(), MapRect{100, 100, 600, 500});
+  ImGui::End();
+  ImGui::Render();
+  std::vector<ImVec4> labels;
+  for (const char* name : {"overlay-label:noise", "overlay-label:x_t", "overlay-label:predicted x0"}) {
+    REQUIRE(ctx.rects.count(name) == 1);
+    labels.push_back(ctx.rects[name]);
+  }
+  for (size_t i = 0; i < labels.size(); ++i) {
+    CHECK(labels[i].z > 0);
+    for (size_t j = i + 1; j < labels.size(); ++j) CHECK_FALSE(rectsOverlap(labels[i], labels[j]));
+  }
 }

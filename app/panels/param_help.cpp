@@ -1,0 +1,130 @@
+#include "app/panels/param_help.h"
+
+#include <map>
+
+namespace latentlab {
+
+const std::vector<HelpEntry>& helpEntries() {
+  // One sentence each, for a student seeing the word for the first time: what it does to
+  // the picture, not how it is implemented.
+  static const std::vector<HelpEntry> entries = {
+      // Latent map
+      {"plane", "Chooses which flat slice of the model's latent space the map shows; PCA picks the slice where "
+                "the images spread out the most."},
+      {"plane-dims", "The two latent numbers drawn as the map's left-right and up-down directions."},
+      {"pick-points", "Click three dots on the map and it shows the flat slice that passes through those three "
+                      "images."},
+      {"fit", "Zooms and pans so that every dot fits on the map (F)."},
+      {"dot-size", "How large each image's dot is drawn, in pixels; it changes only the drawing, not the model."},
+      {"legend-class", "Click a class to hide or show its dots on the map."},
+      {"show-all", "Shows the dots of every class again."},
+      // Decoded image
+      {"filter-nearest", "Shows each pixel of the model's small picture as a sharp square."},
+      {"filter-bilinear", "Blends neighbouring pixels so the enlarged picture looks smooth."},
+      // Manifold grid
+      {"grid-k", "How many pictures per side of the grid: K by K decodes spread evenly over the part of the map "
+                 "you can see."},
+      {"decode-grid", "Decodes a K by K grid of pictures over the visible part of the map."},
+      {"grid-cancel", "Stops decoding the grid."},
+      {"grid-overlay", "Draws the grid's pictures on the map, each one centred on the point it was decoded from."},
+      // Model and data
+      {"model", "The trained model to explore; only models this window can open are listed."},
+      {"browse", "Look through folders for another model (a folder with a model.json)."},
+      {"data", "Which images to place on the map, e.g. fashion-mnist:test for the 10,000 test images."},
+      {"data-use", "Uses these images for Forward noising; this model has no encoder, so it has no map to fill."},
+      {"encode", "Runs every image through the encoder to find its place on the map."},
+      {"encode-cancel", "Stops encoding; the map keeps what it had before."},
+      // Diffusion
+      {"seed", "The number that picks the starting noise: the same seed and settings always give the same "
+               "picture."},
+      {"class", "Which kind of picture to ask for; unconditional lets the model pick by itself."},
+      {"sampler", "The rule for each denoising step: ddpm adds fresh noise every step, ddim is repeatable, euler "
+                  "and dpmpp-2m reach a clean picture in fewer steps."},
+      {"steps", "How many denoising steps the run takes: more steps are slower but usually cleaner."},
+      {"guidance", "How hard each step pushes the picture towards the chosen class: 1 means no push, higher "
+                   "means more typical but less varied pictures."},
+      {"eta", "How much fresh noise DDIM adds at each step: 0 makes the run repeatable, 1 makes it as random as "
+              "DDPM (other samplers ignore it)."},
+      {"run", "Samples a new picture from fresh noise, showing every step as it happens (Enter)."},
+      {"step", "Does exactly one denoising step and then waits, so you can look at each step (Shift+Enter)."},
+      {"continue", "Runs the remaining steps of a run that is waiting after Step (Enter)."},
+      {"cancel", "Stops the run; the steps so far stay on the timeline (Esc)."},
+      {"timeline", "Drag to look at any recorded step (Left and Right arrows move one step)."},
+      {"run-from-step", "Starts a new run from this step's noisy picture with the current settings, keeping the "
+                        "steps before it."},
+      {"compare-on", "Runs a second sample with the same seed and class but one setting changed, shown beside "
+                     "the first."},
+      {"vary-sampler", "The second run uses a different sampler, so you see what the stepping rule changes."},
+      {"vary-guidance", "The second run uses a different guidance, so you see what pushing towards the class "
+                        "changes."},
+      {"b-sampler", "The sampler of the second run."},
+      {"b-guidance", "The guidance of the second run: 1 means no push towards the class."},
+      {"compare-timeline", "Drag to compare both runs at the same step."},
+      {"noise-item", "Which data image to add noise to (its number in the data set)."},
+      {"noise-random", "Picks a random data image."},
+      {"noise-seed", "The number that picks the noise added to the image."},
+      {"noise-t", "How far along the noising the image is: 0 is the clean image, the last timestep is pure "
+                  "noise."},
+  };
+  return entries;
+}
+
+const char* helpText(const std::string& key) {
+  for (const HelpEntry& e : helpEntries())
+    if (key == e.key) return e.text;
+  return "";
+}
+
+namespace {
+struct Record {
+  std::map<std::string, ImVec4> rects;
+  std::string shownKey;
+  int shownFrame = -1;
+};
+Record& record() {
+  static Record r;  // main thread only, like ImGui itself
+  return r;
+}
+}  // namespace
+
+namespace {
+// Records the last item's rectangle under `key`; true when its tooltip should show.
+bool recordItem(const char* key) {
+  Record& r = record();
+  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  r.rects[key] = ImVec4(a.x, a.y, b.x - a.x, b.y - a.y);
+  if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return false;
+  r.shownKey = key;
+  r.shownFrame = ImGui::GetFrameCount();
+  return true;
+}
+
+void tooltip(const char* text, const char* extra) {
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
+  ImGui::TextUnformatted(text);
+  if (extra) ImGui::TextDisabled("%s", extra);
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+}  // namespace
+
+void itemHelp(const char* key, const char* extra) {
+  if (recordItem(key)) tooltip(helpText(key), extra);
+}
+
+void itemTooltip(const char* key, const std::string& text) {
+  if (recordItem(key)) tooltip(text.c_str(), nullptr);
+}
+
+ImVec4 helpItemRect(const std::string& key) {
+  auto it = record().rects.find(key);
+  return it == record().rects.end() ? ImVec4(0, 0, 0, 0) : it->second;
+}
+
+std::string shownHelpKey() {
+  const Record& r = record();
+  return r.shownFrame == ImGui::GetFrameCount() ? r.shownKey : "";
+}
+
+}  // namespace latentlab
