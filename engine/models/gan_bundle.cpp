@@ -24,32 +24,6 @@ torch::Tensor GanBundle::generate(const torch::Tensor& z, const torch::Tensor& c
   return generator->forward(truncateLatent(z, psi).to(device, torch::kFloat), c);
 }
 
-namespace {
-
-// The manifest's common fields. Until manifest.* knows kind "gan", the GAN-only fields are
-// set aside and the rest is validated as a classifier-shaped manifest, so every shared
-// field gets the same checks and messages as in other bundles.
-Manifest parseGanManifest(const nlohmann::json& j, const std::string& where) {
-  if (!j.is_object() || !j.contains("kind") || j["kind"] != "gan")
-    throw BadInput(where + ": not a GAN bundle (field \"kind\" must be \"gan\")");
-  if (!j.contains("generator")) throw BadInput(where + ": a GAN model needs a \"generator\" object");
-  try {
-    return parseManifest(j, where);
-  } catch (const BadInput&) {
-  }
-  nlohmann::json rest = j;
-  rest.erase("generator");
-  rest.erase("truncation");
-  rest["kind"] = "classifier";
-  rest["classifier"] = j["generator"];
-  Manifest m = parseManifest(rest, where);
-  m.kind = "gan";
-  m.classifier.reset();
-  return m;
-}
-
-}  // namespace
-
 bool isGanBundle(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_regular_file(dir + "/model.json", ec)) return false;
@@ -69,34 +43,26 @@ std::shared_ptr<GanBundle> loadGanBundle(const std::string& dir, torch::Device d
   auto b = std::make_shared<GanBundle>();
   b->dir = dir;
   b->device = device;
-  b->manifest = parseGanManifest(j, where);
-  const nlohmann::json& g = j["generator"];
-  if (!g.is_object() || !g.contains("builtin") || !g["builtin"].is_string())
-    throw BadInput(where + ": generator.builtin must be a string (\"dcgan-generator\")");
-  if (g["builtin"] != "dcgan-generator")
-    throw BadInput(where + ": generator.builtin is \"" + g["builtin"].get<std::string>() + "\", expected \"dcgan-generator\"");
-  if (!g.contains("weights") || !g["weights"].is_string()) throw BadInput(where + ": generator.weights must be a file name");
-  const std::string weights = g["weights"].get<std::string>();
-  if (weights.empty() || weights.find("..") != std::string::npos || weights[0] == '/')
-    throw BadInput(where + ": generator.weights \"" + weights + "\" must be a plain name inside the bundle folder");
+  b->manifest = parseManifest(j, where);
   const Manifest& m = b->manifest;
-  GanConfig cfg = GanConfig::fromJson(g.value("config", nlohmann::json::object()), m.image.channels, m.image.height,
-                                      m.image.width, where + ": generator");
+  if (m.kind != "gan") throw BadInput(where + ": not a GAN bundle (kind is \"" + m.kind + "\", expected \"gan\")");
+  const NetworkSpec& g = *m.generator;  // parseManifest requires it for kind gan
+  if (!g.torchscript.empty()) throw BadInput(where + ": TorchScript generators are not supported yet");
+  if (g.builtin != "dcgan-generator")
+    throw BadInput(where + ": generator.builtin is \"" + g.builtin + "\", expected \"dcgan-generator\"");
+  const std::string weights = g.weights;
+  GanConfig cfg = GanConfig::fromJson(g.config, m.image.channels, m.image.height, m.image.width, where + ": generator");
   if (m.latentShape.size() != 1 || m.latentShape[0] != cfg.latentDim)
     throw BadInput(where + ": latent.shape must be [" + std::to_string(cfg.latentDim) +
                    "] to match generator.config.latent_dim");
-  if (j.contains("latent") && j["latent"].contains("prior") && j["latent"]["prior"] != "normal")
+  if (j["latent"].contains("prior") && j["latent"]["prior"] != "normal")
     throw BadInput(where + ": latent.prior must be \"normal\" (the generator was trained on N(0, I))");
   if (m.numClasses != cfg.numClasses)
     throw BadInput(where + ": conditioning.num_classes (" + std::to_string(m.numClasses) +
                    ") differs from generator.config.num_classes (" + std::to_string(cfg.numClasses) + ")");
   if (m.image.rangeLo != 0.f || m.image.rangeHi != 1.f)
     throw BadInput(where + ": image.range must be [0, 1] for dcgan-generator");
-  if (j.contains("truncation")) {
-    if (!j["truncation"].is_number() || j["truncation"].get<double>() < 0 || j["truncation"].get<double>() > 1)
-      throw BadInput(where + ": truncation must be a number in 0..1 (the recommended psi)");
-    b->truncation = j["truncation"].get<double>();
-  }
+  b->truncation = m.truncation;
   b->generator = GanGenerator(cfg);
   loadModuleWeights(*b->generator, dir + "/" + weights);
   b->generator->to(device);
@@ -110,11 +76,11 @@ void saveGanBundle(const std::string& dir, Manifest manifest, GanGenerator& gene
   manifest.kind = "gan";
   manifest.latentShape = {cfg.latentDim};
   manifest.numClasses = cfg.numClasses;
+  manifest.generator = NetworkSpec{"dcgan-generator", cfg.toJson(), "generator.safetensors", ""};
+  if (truncation >= 0) manifest.truncation = truncation;
   saveModuleWeights(*generator, dir + "/generator.safetensors");
   nlohmann::json j = manifestToJson(manifest);
-  j["latent"] = {{"shape", {cfg.latentDim}}, {"prior", "normal"}};
-  j["generator"] = {{"builtin", "dcgan-generator"}, {"config", cfg.toJson()}, {"weights", "generator.safetensors"}};
-  if (truncation >= 0) j["truncation"] = truncation;
+  j["latent"]["prior"] = "normal";
   writeFileAtomic(dir + "/model.json", j.dump(2) + "\n");
 }
 

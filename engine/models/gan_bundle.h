@@ -34,8 +34,8 @@ std::shared_ptr<GanBundle> loadGanBundle(const std::string& dir, torch::Device d
 bool isGanBundle(const std::string& dir);  // model.json says kind "gan"
 
 // Writes the weights and then model.json (atomic). `manifest` gives name, image, classes,
-// training; kind, latent and generator are filled in from the model. psi < 0: no
-// recommended truncation stored.
+// training; kind, latent and generator are filled in from the model. truncation < 0 keeps
+// manifest.truncation (the recommended psi, 1 unless set).
 void saveGanBundle(const std::string& dir, Manifest manifest, GanGenerator& generator, double truncation = -1);
 
 }  // namespace latentlab
