@@ -1,17 +1,20 @@
 # Thin wrapper around CMake/ctest. The README's two commands: `make run` and `make test`.
 # `deps` installs the Debian packages that are missing (apt-get; through sudo when not root).
+# `make fuzz` runs each libFuzzer target for FUZZ_SECONDS (tests/fuzz/README.md).
 
 BUILD ?= build
 JOBS  ?= $(shell nproc)
+FUZZ_SECONDS ?= 120
 PKGS  := cmake g++ ninja-build ccache pkg-config zlib1g-dev \
          libtorch-dev libopenblas0-openmp \
          libimgui-dev libglfw3-dev libepoxy-dev libstb-dev libgif-dev \
          nlohmann-json3-dev libcli11-dev doctest-dev \
-         xvfb xauth libgl1-mesa-dri fonts-dejavu-core \
+         xvfb xauth xdotool libgl1-mesa-dri fonts-dejavu-core \
+         clang-14 libclang-rt-14-dev libfuzzer-14-dev \
          dataset-fashion-mnist python3-torch python3-numpy
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test fuzz bench clean
 
 all: build
 
@@ -38,6 +41,11 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Only the clang fuzz build (parsers, ASan + UBSan), then every target for FUZZ_SECONDS.
+fuzz: configure
+	cmake --build $(BUILD) --target fuzzers
+	tests/fuzz/run_fuzzers.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: build
 	$(BUILD)/latentlab bench

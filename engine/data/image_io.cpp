@@ -17,7 +17,49 @@ bool isPng(const Bytes& b) {
   static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   return b.size() >= 8 && std::memcmp(b.data(), sig, 8) == 0;
 }
+// stb's reason for the last failure, never empty.
+std::string stbReason() {
+  const char* r = stbi_failure_reason();
+  return r && *r ? r : "corrupt data";
+}
+
 bool isJpeg(const Bytes& b) { return b.size() >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff; }
+
+// Debian's stb_image (2.27) trusts a JPEG's Huffman table counts: a DHT segment whose 16
+// counts add up to more than 256 makes it write past its 256-entry tables. Walk every
+// segment (through the entropy-coded scans, which progressive files interleave with more
+// tables) and refuse such files before stb sees them.
+void checkJpegSegments(const Bytes& b, const std::string& where) {
+  auto corrupt = [&](const std::string& what) { throw BadInput(where + ": corrupt JPEG (" + what + ")"); };
+  size_t pos = 2;  // after SOI
+  while (pos < b.size()) {
+    if (b[pos] != 0xff) {  // entropy-coded data: skip to the next real marker
+      ++pos;
+      continue;
+    }
+    while (pos < b.size() && b[pos] == 0xff) ++pos;  // fill bytes
+    if (pos >= b.size()) break;
+    uint8_t m = b[pos++];
+    if (m == 0x00 || (m >= 0xd0 && m <= 0xd7) || m == 0x01 || m == 0xd8) continue;  // stuffing, RSTn, TEM, SOI
+    if (m == 0xd9) return;                                                         // EOI
+    if (pos + 2 > b.size()) corrupt("segment length cut off");
+    size_t len = (size_t(b[pos]) << 8) | b[pos + 1];
+    if (len < 2 || pos + len > b.size()) corrupt("segment longer than the file");
+    if (m == 0xc4) {  // DHT: tables of (class/id, 16 counts, values)
+      size_t p = pos + 2, end = pos + len;
+      while (p < end) {
+        if (end - p < 17) corrupt("Huffman table cut off");
+        if ((b[p] >> 4) > 1 || (b[p] & 15) > 3) corrupt("bad Huffman table id");
+        size_t n = 0;
+        for (size_t i = 1; i <= 16; ++i) n += b[p + i];
+        if (n > 256) corrupt("Huffman table with " + std::to_string(n) + " codes, more than 256");
+        if (end - p - 17 < n) corrupt("Huffman table values cut off");
+        p += 17 + n;
+      }
+    }
+    pos += len;
+  }
+}
 }  // namespace
 
 Image decodeImage(const Bytes& raw, const std::string& where) {
@@ -27,9 +69,10 @@ Image decodeImage(const Bytes& raw, const std::string& where) {
   if (!isPng(raw) && !isJpeg(raw)) throw BadInput(where + ": not a PNG or JPEG image (unknown signature)");
   if (raw.size() > kMaxImageFileBytes)  // stb takes the length as an int
     throw BadInput(where + ": image file larger than " + formatBytes(kMaxImageFileBytes));
+  if (isJpeg(raw)) checkJpegSegments(raw, where);
   int w = 0, h = 0, c = 0;
   if (!stbi_info_from_memory(raw.data(), int(raw.size()), &w, &h, &c))
-    throw BadInput(where + ": not a readable PNG/JPEG image (" + stbi_failure_reason() + ")");
+    throw BadInput(where + ": not a readable PNG/JPEG image (" + stbReason() + ")");
   if (w <= 0 || h <= 0 || int64_t(w) * h > kMaxImagePixels)
     throw BadInput(where + ": image size " + std::to_string(w) + "x" + std::to_string(h) + " not supported (at most " +
                    std::to_string(kMaxImagePixels) + " pixels)");
@@ -37,7 +80,7 @@ Image decodeImage(const Bytes& raw, const std::string& where) {
   int want = (c == 1 || c == 2) ? 1 : 3;
   int w2 = 0, h2 = 0, c2 = 0;
   uint8_t* px = stbi_load_from_memory(raw.data(), int(raw.size()), &w2, &h2, &c2, want);
-  if (!px) throw BadInput(where + ": cannot decode image (" + stbi_failure_reason() + ")");
+  if (!px) throw BadInput(where + ": cannot decode image (" + stbReason() + ")");
   std::unique_ptr<uint8_t, void (*)(void*)> owned(px, stbi_image_free);
   // The buffer is w2 x h2 x want: trust those, and refuse if they disagree with the header.
   if (w2 != w || h2 != h) throw BadInput(where + ": image header and data disagree about the size");

@@ -63,7 +63,10 @@ Bytes readFileBytes(const std::string& path, uint64_t maxBytes) {
 }
 
 Bytes readMaybeGzip(const std::string& path, uint64_t maxBytes) {
-  Bytes raw = readFileBytes(path, maxBytes);
+  return gunzipIfCompressed(readFileBytes(path, maxBytes), path, maxBytes);
+}
+
+Bytes gunzipIfCompressed(Bytes raw, const std::string& path, uint64_t maxBytes) {
   if (raw.size() < 2 || raw[0] != 0x1f || raw[1] != 0x8b) return raw;
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) throw BadInput(path + ": cannot initialise gzip");

@@ -27,6 +27,9 @@ Bytes readFileBytes(const std::string& path, uint64_t maxBytes = kMaxFileBytes);
 // Reads a file, transparently gunzipping when it starts with the gzip magic. Both the file
 // and its decompressed size are capped by maxBytes, so a gzip bomb is refused, not allocated.
 Bytes readMaybeGzip(const std::string& path, uint64_t maxBytes = uint64_t(2) << 30);
+// The in-memory half of readMaybeGzip: returns `raw` itself unless it starts with the gzip
+// magic; `where` names the source in messages.
+Bytes gunzipIfCompressed(Bytes raw, const std::string& where, uint64_t maxBytes);
 
 // Writes bytes to `path.tmp.<pid>` then renames over `path`. Throws BadInput on failure.
 void writeFileAtomic(const std::string& path, const void* data, size_t size);

@@ -1,6 +1,7 @@
 // Data sources other than the Debian set: image folders (sub-folders = classes) and npy.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "engine/data/dataset.h"
@@ -105,6 +106,22 @@ std::string pngHeader(uint32_t w, uint32_t h) {
   b += std::string(4, '\0');            // CRC (stb does not check it)
   return b;
 }
+
+// SOI, then a DHT segment whose one table declares `codes` codes (and holds them).
+std::string jpegWithDht(int codes) {
+  std::string table(1, '\0');  // class 0, id 0
+  int left = codes;
+  for (int i = 0; i < 16; ++i) {
+    int n = i < 15 ? std::min(left, 255) : left;
+    table += char(n), left -= n;
+  }
+  table += std::string(size_t(codes), '\x01');
+  size_t len = table.size() + 2;
+  return std::string("\xff\xd8\xff\xc4", 4) + char(len >> 8) + char(len & 0xff) + table;
+}
+
+// A file the fuzzers found, committed under tests/fuzz/corpus/.
+std::string fuzzFile(const std::string& rel) { return t::readText(t::sourcePath("tests/fuzz/corpus/" + rel)); }
 }  // namespace
 
 TEST_CASE("image files that are not PNG/JPEG or declare absurd sizes are refused, naming the file") {
@@ -120,7 +137,14 @@ TEST_CASE("image files that are not PNG/JPEG or declare absurd sizes are refused
       {"huge.png", pngHeader(10000, 10000), "10000x10000 not supported"},
       {"zero.png", pngHeader(0, 7), "not a readable PNG/JPEG"},
       {"header-only.png", pngHeader(4, 4), "cannot decode"},
-      {"jpeg-cut.jpg", "\xff\xd8\xff\xe0", "not a readable PNG/JPEG"},
+      {"jpeg-cut.jpg", "\xff\xd8\xff\xe0", "corrupt JPEG (segment length cut off)"},
+      // Huffman counts adding up to 300: Debian's stb_image 2.27 writes past its 256-entry table.
+      {"dht-300-codes.jpg", jpegWithDht(300), "Huffman table with 300 codes, more than 256"},
+      {"dht-cut.jpg", jpegWithDht(10).substr(0, 12), "segment longer than the file"},
+      // Found by fuzz_image (tests/fuzz/corpus/image/): the same overflow, in a cut-off DHT.
+      {"crash-jpeg-dht-counts", fuzzFile("image/crash-jpeg-dht-counts"), "segment longer than the file"},
+      // Found by fuzz_image: a zero-length IDAT (stb's memcpy(NULL, .., 0)), then garbage.
+      {"crash-png-empty-idat", fuzzFile("image/crash-png-empty-idat"), "cannot decode image (corrupt data)"},
   };
   for (auto& c : cases) {
     CAPTURE(c.name);
