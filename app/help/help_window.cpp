@@ -63,7 +63,7 @@ std::string HelpWindow::readmeLink() const {
 }
 
 void HelpWindow::menuItems(const std::string& deviceRequest, int engineWorkers) {
-  if (ImGui::MenuItem("Keyboard shortcuts", shortcutKeys(Shortcut::ShowShortcuts).c_str())) showShortcuts();
+  if (ImGui::MenuItem("Keyboard shortcuts", shortcutKeys(ShortcutId::ShowShortcuts).c_str())) showShortcuts();
   std::string readme = std::string("README: ") + panelTitle(m_panel);
   if (ImGui::MenuItem(readme.c_str())) showReadme();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Where the README explains the panel you last clicked in");

@@ -4,10 +4,12 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include <algorithm>
+
 namespace latentlab {
 
 const std::vector<ShortcutInfo>& shortcutTable() {
-  using S = Shortcut;
+  using S = ShortcutId;
   static const std::vector<ShortcutInfo> table = {
       {S::OpenSession, GLFW_KEY_O, true, Shift::No, "Ctrl+O", "Open a saved session (model, plane, view, selection).", "Everywhere", true},
       {S::SaveSession, GLFW_KEY_S, true, Shift::No, "Ctrl+S", "Save the session to a JSON file to reopen it later.", "Everywhere", true},
@@ -25,8 +27,11 @@ const std::vector<ShortcutInfo>& shortcutTable() {
       {S::AllNotes, GLFW_KEY_F1, false, Shift::Any, "F1", "Show or hide every panel's \"what am I looking at?\" notes.", "Everywhere", true},
       {S::CancelWork, GLFW_KEY_ESCAPE, false, Shift::Any, "Esc", "Cancel long work: encoding, the manifold grid, a sampling run.", "Everywhere", true},
       {S::ShowShortcuts, GLFW_KEY_SLASH, true, Shift::Any, "Ctrl+/", "Show this list of shortcuts.", "Everywhere", true},
-      {S::RunSample, GLFW_KEY_ENTER, false, Shift::No, "Enter", "Run the sampler with the current settings.", "Diffusion panel", false},
-      {S::StepSample, GLFW_KEY_ENTER, false, Shift::Yes, "Shift+Enter", "Do one denoising step at a time.", "Diffusion panel", false},
+      // Run and Step reach the Diffusion panel whichever window has the focus.
+      {S::RunSample, GLFW_KEY_ENTER, false, Shift::No, "Enter", "Run the sampler with the current settings.", "Diffusion panel", true},
+      {S::RunSample, GLFW_KEY_KP_ENTER, false, Shift::No, "Keypad Enter", "Run the sampler with the current settings.", "Diffusion panel", true},
+      {S::StepSample, GLFW_KEY_ENTER, false, Shift::Yes, "Shift+Enter", "Do one denoising step at a time.", "Diffusion panel", true},
+      {S::StepSample, GLFW_KEY_KP_ENTER, false, Shift::Yes, "Shift+Keypad Enter", "Do one denoising step at a time.", "Diffusion panel", true},
       {S::PrevStep, GLFW_KEY_LEFT, false, Shift::No, "Left", "Show the previous recorded denoising step.", "Diffusion panel", false},
       {S::NextStep, GLFW_KEY_RIGHT, false, Shift::No, "Right", "Show the next recorded denoising step.", "Diffusion panel", false},
       {S::DialogConfirm, GLFW_KEY_ENTER, false, Shift::Any, "Enter", "Open the selected folder, or choose the selected file.", "File dialog", false},
@@ -43,53 +48,61 @@ const std::vector<ShortcutInfo>& shortcutTable() {
   return table;
 }
 
-std::string shortcutKeys(Shortcut id) {
+std::string shortcutKeys(ShortcutId id) {
   std::string keys;
   for (const auto& s : shortcutTable())
     if (s.id == id) keys += (keys.empty() ? "" : ", ") + std::string(s.keys);
   return keys;
 }
 
-std::optional<Shortcut> pressedShortcut(const ImGuiIO& io) {
+std::vector<ShortcutId> pressedShortcuts(const ImGuiIO& io) {
+  std::vector<ShortcutId> out;
   // A text field has the keys, or a dialog/menu is open and its own keys (Esc, Enter) rule.
-  if (io.WantTextInput || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return std::nullopt;
+  if (io.WantTextInput || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return out;
   for (const auto& s : shortcutTable()) {
     if (!s.global || s.key <= 0) continue;
     if (s.ctrl != io.KeyCtrl) continue;
     if (s.shift != Shift::Any && (s.shift == Shift::Yes) != io.KeyShift) continue;
-    bool repeat = s.id == Shortcut::ScaleUp || s.id == Shortcut::ScaleDown;
-    if (ImGui::IsKeyPressed(s.key, repeat)) return s.id;
+    bool repeat = s.id == ShortcutId::ScaleUp || s.id == ShortcutId::ScaleDown;
+    if (ImGui::IsKeyPressed(s.key, repeat) && std::find(out.begin(), out.end(), s.id) == out.end())
+      out.push_back(s.id);
   }
-  return std::nullopt;
+  return out;
 }
 
-const char* shortcutName(Shortcut id) {
+std::optional<ShortcutId> pressedShortcut(const ImGuiIO& io) {
+  auto all = pressedShortcuts(io);
+  if (all.empty()) return std::nullopt;
+  return all.front();
+}
+
+const char* shortcutName(ShortcutId id) {
   switch (id) {
-    case Shortcut::OpenSession: return "open_session";
-    case Shortcut::SaveSession: return "save_session";
-    case Shortcut::OpenModel: return "open_model";
-    case Shortcut::Export: return "export";
-    case Shortcut::Quit: return "quit";
-    case Shortcut::Undo: return "undo";
-    case Shortcut::Redo: return "redo";
-    case Shortcut::ScaleUp: return "scale_up";
-    case Shortcut::ScaleDown: return "scale_down";
-    case Shortcut::FitMap: return "fit_map";
-    case Shortcut::AllNotes: return "all_notes";
-    case Shortcut::CancelWork: return "cancel_work";
-    case Shortcut::ShowShortcuts: return "show_shortcuts";
-    case Shortcut::RunSample: return "run_sample";
-    case Shortcut::StepSample: return "step_sample";
-    case Shortcut::PrevStep: return "prev_step";
-    case Shortcut::NextStep: return "next_step";
-    case Shortcut::DialogConfirm: return "dialog_confirm";
-    case Shortcut::DialogCancel: return "dialog_cancel";
-    case Shortcut::DialogMove: return "dialog_move";
-    case Shortcut::DialogUp: return "dialog_up";
-    case Shortcut::MouseDrag: return "mouse_drag";
-    case Shortcut::MouseZoom: return "mouse_zoom";
-    case Shortcut::MousePan: return "mouse_pan";
-    case Shortcut::MouseClick: return "mouse_click";
+    case ShortcutId::OpenSession: return "open_session";
+    case ShortcutId::SaveSession: return "save_session";
+    case ShortcutId::OpenModel: return "open_model";
+    case ShortcutId::Export: return "export";
+    case ShortcutId::Quit: return "quit";
+    case ShortcutId::Undo: return "undo";
+    case ShortcutId::Redo: return "redo";
+    case ShortcutId::ScaleUp: return "scale_up";
+    case ShortcutId::ScaleDown: return "scale_down";
+    case ShortcutId::FitMap: return "fit_map";
+    case ShortcutId::AllNotes: return "all_notes";
+    case ShortcutId::CancelWork: return "cancel_work";
+    case ShortcutId::ShowShortcuts: return "show_shortcuts";
+    case ShortcutId::RunSample: return "run_sample";
+    case ShortcutId::StepSample: return "step_sample";
+    case ShortcutId::PrevStep: return "prev_step";
+    case ShortcutId::NextStep: return "next_step";
+    case ShortcutId::DialogConfirm: return "dialog_confirm";
+    case ShortcutId::DialogCancel: return "dialog_cancel";
+    case ShortcutId::DialogMove: return "dialog_move";
+    case ShortcutId::DialogUp: return "dialog_up";
+    case ShortcutId::MouseDrag: return "mouse_drag";
+    case ShortcutId::MouseZoom: return "mouse_zoom";
+    case ShortcutId::MousePan: return "mouse_pan";
+    case ShortcutId::MouseClick: return "mouse_click";
   }
   return "?";
 }

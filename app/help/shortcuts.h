@@ -11,7 +11,7 @@ struct ImGuiIO;
 
 namespace latentlab {
 
-enum class Shortcut {
+enum class ShortcutId {
   OpenSession, SaveSession, OpenModel, Export, Quit,
   Undo, Redo,
   ScaleUp, ScaleDown, FitMap, AllNotes, CancelWork, ShowShortcuts,
@@ -25,7 +25,7 @@ enum class Shortcut {
 enum class Shift { No, Yes, Any };
 
 struct ShortcutInfo {
-  Shortcut id;
+  ShortcutId id;
   int key;  // GLFW_KEY_* (what the GLFW backend puts in io.KeysDown), 0 for a mouse gesture
   bool ctrl;
   Shift shift;
@@ -38,11 +38,13 @@ struct ShortcutInfo {
 // All rows; an action with two bindings (Redo: Ctrl+Shift+Z and Ctrl+Y) has two rows.
 const std::vector<ShortcutInfo>& shortcutTable();
 // The keys of every row of `id`, joined: "Ctrl+Shift+Z, Ctrl+Y" (menus show this).
-std::string shortcutKeys(Shortcut id);
+std::string shortcutKeys(ShortcutId id);
 // The global shortcut pressed this frame, if any. None while a text field has the
 // keyboard (there Ctrl+Z is the field's own undo) or a popup (a dialog, a menu) is open.
-std::optional<Shortcut> pressedShortcut(const ImGuiIO& io);
+std::optional<ShortcutId> pressedShortcut(const ImGuiIO& io);
+// Every global shortcut pressed this frame, in table order, each once.
+std::vector<ShortcutId> pressedShortcuts(const ImGuiIO& io);
 // Stable lower-case name, e.g. "undo" (logs, tests).
-const char* shortcutName(Shortcut id);
+const char* shortcutName(ShortcutId id);
 
 }  // namespace latentlab

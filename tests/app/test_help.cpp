@@ -125,7 +125,7 @@ TEST_CASE("each global row of the table is the shortcut its keys give, and only 
     if (s.ctrl) CHECK_FALSE(pressed(s.key, false, false).has_value());  // the key alone is not it
   }
   CHECK(rows >= 10);
-  CHECK(shortcutKeys(Shortcut::Redo) == "Ctrl+Shift+Z, Ctrl+Y");
+  CHECK(shortcutKeys(ShortcutId::Redo) == "Ctrl+Shift+Z, Ctrl+Y");
 
   // Not while a dialog (a popup) is open: there Esc and Enter belong to the dialog.
   for (int i = 0; i < 3; ++i) {

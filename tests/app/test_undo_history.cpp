@@ -193,8 +193,8 @@ TEST_CASE("headless: a slider dragged over many frames is one step; Ctrl+Z, Ctrl
     io.MouseDown[0] = down;
     ImGui::NewFrame();
     if (auto s = pressedShortcut(io)) {
-      if (*s == Shortcut::Undo) u.undo();
-      if (*s == Shortcut::Redo) u.redo();
+      if (*s == ShortcutId::Undo) u.undo();
+      if (*s == ShortcutId::Redo) u.redo();
     }
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(800, 600));
