@@ -1,8 +1,8 @@
 // Training loop for the built-in conv classifier, the evaluation tool behind `latentlab eval`
 // for generative models. Cross-entropy with Adam and a cosine learning-rate decay; random
-// one-pixel shifts as the only augmentation. After every epoch: an atomic checkpoint (model,
-// optimizer, history), a train_log.csv row with the test accuracy, and the bundle rewritten,
-// so --resume continues and a run in progress can already be used. The test set is only
+// one-pixel shifts as the only augmentation. The shared skeleton (engine/train/trainer_loop.h)
+// runs the loop: after every epoch a checkpoint, a train_log.csv row with the test accuracy,
+// and the bundle rewritten, so --resume continues and a run in progress can already be used. The test set is only
 // measured and recorded (model.json training.test_accuracy), never used to pick anything.
 // The same seed gives the same run, resumed or not.
 #pragma once

@@ -2,11 +2,9 @@
 
 #include <torch/torch.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 
 #include "engine/data/dataset.h"
 #include "engine/data/image_tensor.h"
@@ -16,50 +14,19 @@
 #include "engine/util/device.h"
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
-#include "engine/util/json_strict.h"
+#include "engine/train/trainer_loop.h"
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 namespace latentlab {
 
 namespace {
-
-struct Checkpoint {
-  std::string dir;
-  std::string model() const { return dir + "/model.safetensors"; }
-  std::string ema() const { return dir + "/ema.safetensors"; }
-  std::string optim() const { return dir + "/optimizer.pt"; }
-  std::string state() const { return dir + "/state.json"; }
-};
-
-// Position in the run. A checkpoint taken mid-epoch resumes at the next batch.
-struct TrainState {
-  int epoch = 0;             // current epoch (0-based)
-  int64_t batch = 0;         // batches done in the current epoch
-  int64_t step = 0;          // optimizer steps done in total
-  double epochLossSum = 0;   // over the batches done in the current epoch
-  nlohmann::json history = nlohmann::json::array();
-};
 
 uint64_t mix(uint64_t x) {  // splitmix64: independent streams from (seed, epoch, batch)
   x += 0x9E3779B97F4A7C15ull;
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
   return x ^ (x >> 31);
-}
-
-void saveCheckpoint(const Checkpoint& ck, torch::nn::Module& model, torch::nn::Module& ema, torch::optim::Adam& optim,
-                    const TrainState& s) {
-  fs::create_directories(ck.dir);
-  saveModuleWeights(model, ck.model());
-  saveModuleWeights(ema, ck.ema());
-  std::string tmp = ck.optim() + ".tmp";
-  torch::save(optim, tmp);
-  fs::rename(tmp, ck.optim());
-  nlohmann::json st = {{"epoch", s.epoch}, {"batch", s.batch}, {"step", s.step},
-                       {"epoch_loss_sum", s.epochLossSum}, {"history", s.history}};
-  writeFileAtomic(ck.state(), st.dump(2));  // last: marks the checkpoint complete
 }
 
 double learningRate(double base, int64_t step, int64_t total) {
@@ -113,6 +80,97 @@ nlohmann::json defaultDiffusionScheduler(const std::string& modelType) {
   return c.toJson();
 }
 
+namespace {
+
+class DiffusionHooks : public TrainerHooks {
+ public:
+  DiffusionHooks(const DiffusionTrainOptions& o, const Manifest& m, const NoiseSchedule& schedule,
+                 const TrainingData& td, BuiltinDenoiser& model, BuiltinDenoiser& ema, torch::optim::Adam& optim,
+                 torch::Device device, int batchSize, double baseLr, int64_t totalSteps)
+      : m_o(o), m_m(m), m_schedule(schedule), m_model(model), m_ema(ema), m_optim(optim), m_device(device),
+        m_latent(o.modelType == "latent-mlp"), m_batchSize(batchSize), m_baseLr(baseLr), m_totalSteps(totalSteps),
+        m_n(td.x.size(0)), m_latentScale(td.latentScale), m_xAll(td.x.to(device)) {
+    if (td.posteriorStd.defined()) m_stdAll = td.posteriorStd.to(device);
+    if (td.labels.defined()) m_labelsAll = td.labels.to(device);
+  }
+
+  void beginEpoch(int epoch) override {
+    m_perm = torch::randperm(m_n, at::detail::createCPUGenerator(mix(m_o.seed * 1000003 + uint64_t(epoch))),
+                             torch::TensorOptions(torch::kLong));
+  }
+
+  // Every batch draws from its own generator seeded by (seed, epoch, batch): a run resumed
+  // anywhere, even mid-epoch, gives the same weights as an uninterrupted one.
+  std::vector<double> trainBatch(int epoch, int64_t batch, int64_t step) override {
+    auto gen = at::detail::createCPUGenerator(mix(mix(m_o.seed) ^ (uint64_t(epoch) << 32) ^ uint64_t(batch)));
+    auto idx = m_perm.slice(0, batch * m_batchSize, std::min(m_n, (batch + 1) * m_batchSize)).to(m_device);
+    const int64_t bn = idx.size(0);
+    auto x0 = m_xAll.index_select(0, idx);
+    auto cpuF = torch::TensorOptions(torch::kFloat);
+    if (m_latent)
+      x0 = (x0 + m_stdAll.index_select(0, idx) * torch::randn(x0.sizes(), gen, cpuF).to(m_device)) * m_latentScale;
+    auto t = torch::randint(0, m_schedule.numTrainTimesteps(), {bn}, gen, torch::TensorOptions(torch::kLong)).to(m_device);
+    auto noise = torch::randn(x0.sizes(), gen, cpuF).to(m_device);
+    torch::Tensor classes;
+    if (m_labelsAll.defined()) {
+      auto drop = (torch::rand({bn}, gen, cpuF) < m_o.classDropout).to(m_device);
+      classes = torch::where(drop, torch::full({bn}, m_m.numClasses, m_labelsAll.options()),  // the null class
+                             m_labelsAll.index_select(0, idx));
+    }
+    auto xt = m_schedule.addNoise(x0, noise, t);
+    auto out = m_model.forward(xt, t.to(torch::kFloat), classes);
+    auto loss = torch::mse_loss(out, m_schedule.trainingTarget(x0, noise, t));
+    setLearningRate(m_optim, learningRate(m_baseLr, step, m_totalSteps));
+    m_optim.zero_grad();
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(m_model.module().parameters(), 1.0);
+    m_optim.step();
+    {
+      torch::NoGradGuard ng;
+      const double d = std::min(m_o.emaDecay, (1.0 + double(step)) / (10.0 + double(step)));
+      auto src = m_model.module().parameters(), dst = m_ema.module().parameters();
+      for (size_t i = 0; i < src.size(); ++i) dst[i].mul_(d).add_(src[i].detach(), 1 - d);
+    }
+    return {loss.item<double>()};
+  }
+
+  std::string progressMessage(const std::vector<double>&, int64_t, double secondsPerBatch) override {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.3f s/batch", secondsPerBatch);
+    return rate;
+  }
+
+  // The exported weights are the EMA's.
+  void writeBundle(const TrainPosition& at) override {
+    Manifest out = m_m;
+    out.training = {{"data", m_o.dataSpec}, {"model_type", m_o.modelType}, {"epochs", at.epochsDone},
+                    {"seed", m_o.seed}, {"batch_size", m_batchSize}, {"learning_rate", m_baseLr},
+                    {"class_dropout", m_o.classDropout}, {"ema_decay", m_o.emaDecay}, {"steps", at.step},
+                    {"loss", "MSE to the " + predictionTypeName(m_schedule.config().predictionType) + " target"},
+                    {"final_train_loss", at.history.empty() ? 0.0 : at.history.back().value("loss", 0.0)},
+                    {"parameters", m_model.parameterCount()}, {"command", m_o.commandLine}};
+    if (m_latent) out.training["vae"] = m_o.vaeDir;
+    m_ema.module().eval();
+    saveDenoiserBundle(m_o.outDir, out, m_ema);
+  }
+
+ private:
+  const DiffusionTrainOptions& m_o;
+  const Manifest& m_m;
+  const NoiseSchedule& m_schedule;
+  BuiltinDenoiser &m_model, &m_ema;
+  torch::optim::Adam& m_optim;
+  torch::Device m_device;
+  bool m_latent;
+  int m_batchSize;
+  double m_baseLr;
+  int64_t m_totalSteps, m_n;
+  double m_latentScale;
+  torch::Tensor m_xAll, m_stdAll, m_labelsAll, m_perm;
+};
+
+}  // namespace
+
 DiffusionTrainResult trainDiffusion(const DiffusionTrainOptions& o, const ProgressFn& progress, CancelToken cancel) {
   if (o.outDir.empty()) throw UsageError("train diffusion: an output folder (-o DIR) is required");
   if (o.modelType != "unet" && o.modelType != "latent-mlp")
@@ -125,10 +183,7 @@ DiffusionTrainResult trainDiffusion(const DiffusionTrainOptions& o, const Progre
   const double baseLr = o.learningRate > 0 ? o.learningRate : (latent ? 1e-3 : 5e-4);
   torch::Device device = pickDevice(o.device);
 
-  DatasetOptions dopts;
-  dopts.limit = o.limit;
-  Dataset data = openDataset(o.dataSpec, dopts);
-  if (data.count < 1) throw BadInput(o.dataSpec + ": no images");
+  Dataset data = openTrainingSet(o.dataSpec, o.limit);
 
   Manifest m;
   m.classes = data.classNames;
@@ -167,7 +222,7 @@ DiffusionTrainResult trainDiffusion(const DiffusionTrainOptions& o, const Progre
   if (!data.labels.empty()) td.labels = torch::tensor(data.labels, torch::kLong);
   m.name = o.name.empty() ? (latent ? "Latent diffusion (" : "Pixel diffusion (") + o.dataSpec + ")" : o.name;
 
-  torch::manual_seed(o.seed);
+  torch::manual_seed(o.seed);  // the initial weights
   auto model = makeBuiltinDenoiser(m, "train diffusion");
   auto ema = makeBuiltinDenoiser(m, "train diffusion");
   {
@@ -177,139 +232,32 @@ DiffusionTrainResult trainDiffusion(const DiffusionTrainOptions& o, const Progre
   }
   model->to(device), ema->to(device);
   torch::optim::Adam optim(model->module().parameters(), torch::optim::AdamOptions(baseLr));
+  model->module().train();
 
-  Checkpoint ck{o.outDir + "/checkpoint"};
-  TrainState st;
-  if (o.resume && fs::exists(ck.state())) {
-    auto j = readJsonFile(ck.state());
-    st.epoch = j.at("epoch").get<int>(), st.batch = j.at("batch").get<int64_t>(), st.step = j.at("step").get<int64_t>();
-    st.epochLossSum = j.value("epoch_loss_sum", 0.0);
-    st.history = j.value("history", nlohmann::json::array());
-    loadModuleWeights(model->module(), ck.model());
-    loadModuleWeights(ema->module(), ck.ema());
-    torch::load(optim, ck.optim());
-    model->to(device), ema->to(device);
-  }
-  fs::create_directories(o.outDir);
-  const bool freshLog = !o.resume || !fs::exists(o.outDir + "/train_log.csv");
-  std::ofstream log(o.outDir + "/train_log.csv", freshLog ? std::ios::trunc : std::ios::app);
-  if (freshLog) log << "epoch,loss,seconds,seconds_per_batch\n";
+  TrainerSpec spec;
+  spec.command = "train diffusion";
+  spec.outDir = o.outDir;
+  spec.epochs = o.epochs;
+  spec.batchesPerEpoch = (td.x.size(0) + batchSize - 1) / batchSize;
+  spec.resume = o.resume;
+  spec.batchMetrics = spec.epochColumns = {"loss"};
+  spec.progressEvery = 10;
+  spec.checkpointMinutes = o.checkpointMinutes;
+  spec.maxBatches = o.maxBatches;
+  CheckpointParts parts{{{"model", &model->module()}, {"ema", &ema->module()}},
+                        {{"optimizer", &optim}},
+                        {{"batch_size", batchSize}, {"model_type", o.modelType}}};
+  DiffusionHooks hooks(o, m, schedule, td, *model, *ema, optim, device, batchSize, baseLr,
+                       int64_t(o.epochs) * spec.batchesPerEpoch);
+  TrainerRun run = runTrainerLoop(spec, parts, hooks, progress, cancel);
 
-  const int64_t n = td.x.size(0);
-  const int64_t batches = (n + batchSize - 1) / batchSize;
-  const int64_t totalSteps = int64_t(o.epochs) * batches;
-  const int nullClass = m.numClasses;
   DiffusionTrainResult res;
   res.parameters = model->parameterCount();
-  res.epochsDone = st.epoch;
-  if (!st.history.empty()) res.firstEpochLoss = st.history[0].value("loss", 0.0);
-  auto xAll = td.x.to(device);
-  auto stdAll = td.posteriorStd.defined() ? td.posteriorStd.to(device) : torch::Tensor();
-  auto labelsAll = td.labels.defined() ? td.labels.to(device) : torch::Tensor();
-  model->module().train();
-  const auto runStart = Clock::now();
-  auto lastCheckpoint = Clock::now();
-  int64_t batchesThisRun = 0;
-  const int64_t remaining = totalSteps - (int64_t(st.epoch) * batches + st.batch);
-  bool stopped = false;
-
-  auto writeBundle = [&](const TrainState& s) {
-    Manifest out = m;
-    out.training = {{"data", o.dataSpec}, {"model_type", o.modelType}, {"epochs", s.epoch},
-                    {"seed", o.seed}, {"batch_size", batchSize}, {"learning_rate", baseLr},
-                    {"class_dropout", o.classDropout}, {"ema_decay", o.emaDecay}, {"steps", s.step},
-                    {"loss", "MSE to the " + predictionTypeName(schedule.config().predictionType) + " target"},
-                    {"final_train_loss", s.history.empty() ? 0.0 : s.history.back().value("loss", 0.0)},
-                    {"parameters", res.parameters}, {"command", o.commandLine}};
-    if (latent) out.training["vae"] = o.vaeDir;
-    ema->module().eval();
-    saveDenoiserBundle(o.outDir, out, *ema);
-  };
-
-  for (; st.epoch < o.epochs && !stopped; ++st.epoch) {
-    torch::Tensor perm = torch::randperm(n, at::detail::createCPUGenerator(mix(o.seed * 1000003 + uint64_t(st.epoch))),
-                                         torch::TensorOptions(torch::kLong));
-    auto epochStart = Clock::now();
-    const int64_t firstBatch = st.batch;
-    for (; st.batch < batches; ++st.batch) {
-      cancel.throwIfCancelled();
-      if (o.maxBatches > 0 && batchesThisRun >= o.maxBatches) {
-        stopped = true;
-        break;
-      }
-      auto gen = at::detail::createCPUGenerator(mix(mix(o.seed) ^ (uint64_t(st.epoch) << 32) ^ uint64_t(st.batch)));
-      auto idx = perm.slice(0, st.batch * batchSize, std::min(n, (st.batch + 1) * batchSize)).to(device);
-      const int64_t bn = idx.size(0);
-      auto x0 = xAll.index_select(0, idx);
-      auto cpuF = torch::TensorOptions(torch::kFloat);
-      if (latent) x0 = (x0 + stdAll.index_select(0, idx) * torch::randn(x0.sizes(), gen, cpuF).to(device)) * td.latentScale;
-      auto t = torch::randint(0, schedule.numTrainTimesteps(), {bn}, gen, torch::TensorOptions(torch::kLong)).to(device);
-      auto noise = torch::randn(x0.sizes(), gen, cpuF).to(device);
-      torch::Tensor classes;
-      if (labelsAll.defined()) {
-        auto drop = (torch::rand({bn}, gen, cpuF) < o.classDropout).to(device);
-        classes = torch::where(drop, torch::full({bn}, nullClass, labelsAll.options()), labelsAll.index_select(0, idx));
-      }
-      auto xt = schedule.addNoise(x0, noise, t);
-      auto out = model->forward(xt, t.to(torch::kFloat), classes);
-      auto loss = torch::mse_loss(out, schedule.trainingTarget(x0, noise, t));
-      for (auto& g : optim.param_groups())
-        static_cast<torch::optim::AdamOptions&>(g.options()).lr(learningRate(baseLr, st.step, totalSteps));
-      optim.zero_grad();
-      loss.backward();
-      torch::nn::utils::clip_grad_norm_(model->module().parameters(), 1.0);
-      optim.step();
-      {
-        torch::NoGradGuard ng;
-        const double d = std::min(o.emaDecay, (1.0 + double(st.step)) / (10.0 + double(st.step)));
-        auto src = model->module().parameters(), dst = ema->module().parameters();
-        for (size_t i = 0; i < src.size(); ++i) dst[i].mul_(d).add_(src[i].detach(), 1 - d);
-      }
-      double l = loss.item<double>();
-      if (!std::isfinite(l)) throw BadInput("training diverged (loss is NaN/Inf) at epoch " + std::to_string(st.epoch + 1));
-      st.epochLossSum += l;
-      ++st.step, ++batchesThisRun;
-      double elapsed = std::chrono::duration<double>(Clock::now() - runStart).count();
-      res.secondsPerBatch = elapsed / double(batchesThisRun);
-      if (progress && (st.batch % 10 == 0 || st.batch + 1 == batches)) {
-        Progress p;
-        p.epoch = st.epoch + 1, p.epochs = o.epochs, p.step = st.batch + 1, p.steps = batches;
-        p.loss = st.epochLossSum / double(st.batch + 1);
-        p.etaSeconds = res.secondsPerBatch * double(remaining - batchesThisRun);
-        char rate[32];
-        std::snprintf(rate, sizeof rate, "%.3f s/batch", res.secondsPerBatch);
-        p.message = rate;
-        progress(p);
-      }
-      if (o.checkpointMinutes > 0 && st.batch + 1 < batches &&
-          std::chrono::duration<double>(Clock::now() - lastCheckpoint).count() > 60 * o.checkpointMinutes) {
-        TrainState mid = st;
-        mid.batch = st.batch + 1;
-        saveCheckpoint(ck, model->module(), ema->module(), optim, mid);
-        lastCheckpoint = Clock::now();
-      }
-    }
-    if (stopped) break;
-    double secs = std::chrono::duration<double>(Clock::now() - epochStart).count();
-    double epochLoss = st.epochLossSum / double(batches);
-    st.history.push_back({{"epoch", st.epoch + 1}, {"loss", epochLoss}});
-    log << st.epoch + 1 << "," << epochLoss << "," << secs << "," << secs / double(std::max<int64_t>(1, batches - firstBatch))
-        << std::endl;
-    if (st.epoch == 0) res.firstEpochLoss = epochLoss;
-    TrainState next = st;
-    next.epoch = st.epoch + 1, next.batch = 0, next.epochLossSum = 0;
-    saveCheckpoint(ck, model->module(), ema->module(), optim, next);
-    lastCheckpoint = Clock::now();
-    writeBundle(next);
-    res.epochsDone = next.epoch;
-    st.batch = 0, st.epochLossSum = 0;
-  }
-  if (stopped) {  // --max-batches: keep the position, and a bundle to sample from
-    saveCheckpoint(ck, model->module(), ema->module(), optim, st);
-    writeBundle(st);
-  }
-  if (!st.history.empty()) res.finalLoss = st.history.back().value("loss", 0.0);
-  else if (st.batch > 0) res.finalLoss = st.epochLossSum / double(st.batch);
+  res.epochsDone = run.at.epochsDone;
+  res.firstEpochLoss = run.first("loss");
+  res.secondsPerBatch = run.secondsPerBatch;
+  if (!run.at.history.empty()) res.finalLoss = run.last("loss");
+  else if (run.at.batch > 0) res.finalLoss = run.at.sums[0] / double(run.at.batch);
   return res;
 }
 

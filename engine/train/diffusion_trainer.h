@@ -4,8 +4,9 @@
 // Loss: MSE to the schedule's prediction target at a uniform random timestep; labels are
 // dropped to the null class with probability class_dropout (classifier-free guidance).
 // An exponential moving average of the weights is what gets exported.
-// Checkpoints (model, EMA, optimizer, position) are written atomically after every epoch
-// and every checkpoint_minutes inside long epochs; --resume continues from the last one and
+// Checkpoints (model, EMA, optimizer, position: the shared epoch checkpoint of
+// engine/train/trainer_loop.h) are written after every epoch and every checkpoint_minutes
+// inside long epochs; --resume continues from the last one and
 // gives the same result as an uninterrupted run (every batch draws from its own seeded
 // generator). The bundle (model.json + EMA weights) is rewritten after every epoch, so a
 // run in progress can already be sampled. The learning-rate schedule (warm-up, cosine

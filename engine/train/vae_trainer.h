@@ -3,8 +3,9 @@
 // batch's mean squared error (detached), so reconstruction is weighted 1/(2 sigma^2) against
 // the KL term. This is the ELBO with the maximum-likelihood global sigma, and it gives much
 // sharper reconstructions than a Bernoulli/beta=1 VAE at the same size.
-// Checkpoints (model, optimizer, epoch) are written atomically after every epoch;
-// resume continues from the last one. The same seed gives the same run.
+// The loop, checkpoints (after every epoch), --resume, the log and progress are the shared
+// skeleton's (engine/train/trainer_loop.h); the bundle is rewritten after every epoch.
+// The same seed gives the same run, resumed or not.
 #pragma once
 #include <string>
 
