@@ -105,15 +105,20 @@ void DiffusionPanel::drawRunButtons(PanelContext& ctx) {
   if ((button("Continue", "continue", held) || runKey) && held) ctx.requests.resumeSample = true;
   ImGui::SameLine();
   if (button("Cancel", "cancel", running)) ctx.requests.cancelSample = true;
-  ImGui::SameLine();
+  // The progress bar and Notes follow on this row when the bar still gets room to read
+  // "12 / 50 steps (held)", else on a row of their own (2x in a narrow panel).
+  float notesW = ImGui::CalcTextSize("Hide notes").x + ImGui::GetStyle().FramePadding.x * 2;
+  float spacing = ImGui::GetStyle().ItemSpacing.x;
+  float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  float room = right - (ImGui::GetItemRectMax().x + spacing) - notesW - spacing;
+  if (room >= ImGui::CalcTextSize("00 / 000 steps (held)").x) ImGui::SameLine();
   const SampleTrack* t = e ? &e->sampleA : nullptr;
   int done = t ? int(t->frames.size()) : 0, total = t ? std::max(t->steps, 1) : 1;
   char overlay[64];
   std::snprintf(overlay, sizeof overlay, "%d / %d steps%s%s", done, t ? t->steps : 0, held ? " (held)" : "",
                 t && t->cancelled ? " (cancelled)" : "");
   // The Notes toggle ends this row: on the first row it needed a line of its own at 2x.
-  float notesW = ImGui::CalcTextSize("Hide notes").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::ProgressBar(float(done) / float(total), ImVec2(-(notesW + ImGui::GetStyle().ItemSpacing.x), 0), overlay);
+  ImGui::ProgressBar(float(done) / float(total), ImVec2(-(notesW + spacing), 0), overlay);
   notesToggle(ctx);
 }
 

@@ -87,7 +87,11 @@ void ModelPanel::drawContent(PanelContext& ctx) {
   bool loading = e && e->loading();
   m_shownModel = loadedDir.empty() ? "(none)" : folderName(loadedDir);
   if (loading) m_shownModel = "loading " + folderName(s.modelDir) + "...";
-  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+  // The picker takes what the row leaves after its label, Browse and Notes: all on one line.
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float reserve = ImGui::CalcTextSize("Model").x + st.ItemInnerSpacing.x + ImGui::CalcTextSize("Browse...").x +
+                  ImGui::CalcTextSize("Hide notes").x + st.FramePadding.x * 4 + st.ItemSpacing.x * 3;
+  ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 7, ImGui::GetContentRegionAvail().x - reserve));
   if (ImGui::BeginCombo("Model", m_shownModel.c_str())) {
     for (auto& dir : m_bundled)
       if (ImGui::Selectable(folderName(dir).c_str(), !loadedDir.empty() && sameFolder(dir, loadedDir)))

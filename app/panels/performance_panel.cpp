@@ -43,30 +43,42 @@ void plot(const std::vector<float>& ms, ImVec2 size) {
 
 void runnerLine(const char* name, const RunnerStatus& r) {
   ImGui::Text("%s: %s%s", name, r.busy ? "busy " : "idle", r.busy ? r.runningSlot.c_str() : "");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("queued %zu, done %llu, stale results dropped %llu", r.queued,
-                                                (unsigned long long)r.completed, (unsigned long long)r.dropped);
-  ImGui::SameLine();
-  ImGui::TextDisabled("q %zu  done %llu  drop %llu", r.queued, (unsigned long long)r.completed,
-                      (unsigned long long)r.dropped);
+  char tip[128];
+  std::snprintf(tip, sizeof tip, "queued %zu, done %llu, stale results dropped %llu", r.queued,
+                (unsigned long long)r.completed, (unsigned long long)r.dropped);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+  // The counts follow on the line when they fit (a narrow panel at 2x keeps them in the tooltip).
+  char counts[96];
+  std::snprintf(counts, sizeof counts, "q %zu  done %llu  drop %llu", r.queued, (unsigned long long)r.completed,
+                (unsigned long long)r.dropped);
+  float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(counts).x <= right) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", counts);
+  }
+}
+
+// "2.4" below 10 ms, "107" above: the readout stays short enough for a narrow panel.
+std::string ms(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, v < 10 ? "%.1f" : "%.0f", v);
+  return buf;
 }
 }  // namespace
 
 std::string PerformancePanel::readout(const PerfStats& perf) {
-  char buf[128];
-  if (!perf.workMs.empty())
-    std::snprintf(buf, sizeof buf, "work per frame p50 %.1f  p99 %.1f ms", PerfStats::percentile(perf.workMs, 0.5),
-                  PerfStats::percentile(perf.workMs, 0.99));
-  else
-    std::snprintf(buf, sizeof buf, "frame interval p50 %.1f  p99 %.1f ms (includes waiting)",
-                  PerfStats::percentile(perf.frameMs, 0.5), PerfStats::percentile(perf.frameMs, 0.99));
-  return buf;
+  bool work = !perf.workMs.empty();
+  const std::vector<float>& v = work ? perf.workMs : perf.frameMs;
+  std::string p50 = ms(PerfStats::percentile(v, 0.5)), p99 = ms(PerfStats::percentile(v, 0.99));
+  if (work) return "work per frame p50 " + p50 + "  p99 " + p99 + " ms";
+  return "frame interval p50 " + p50 + "  p99 " + p99 + " ms (includes waiting)";
 }
 
 void PerformancePanel::drawContent(PanelContext& ctx) {
   if (ctx.perf) {
     bool work = !ctx.perf->workMs.empty();
     m_readout = readout(*ctx.perf);
-    ImGui::TextUnformatted(m_readout.c_str());
+    ImGui::TextWrapped("%s", m_readout.c_str());
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip(work ? "Time from the start of a frame to the picture on screen: input, panels, drawing.\n"
                                "Waiting for input while nothing moves is not counted."
