@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,9 @@ struct AppState {
 
   float uiScale = 1.f;
   std::map<std::string, bool> showNotes;  // per panel id
+  // Per panel id: {"open": bool, ...its own saveState()}. Filled by GuiApp before a save,
+  // handed back to the panels after an open; ids no panel claims are kept as they are.
+  std::map<std::string, nlohmann::json> panels;
 
   bool classHidden(int label) const {
     return label >= 0 && size_t(label) < hiddenClasses.size() && hiddenClasses[size_t(label)];

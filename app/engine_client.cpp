@@ -8,43 +8,75 @@
 
 namespace latentlab {
 
-// A bundle as the GUI uses it: autoencoders (and latent diffusion's VAE) drive the map,
-// diffusion bundles the Diffusion panel; a pixel diffusion model has no map model.
-struct EngineClient::Loaded {
-  std::shared_ptr<ExploreModel> model;
-  std::shared_ptr<DiffusionSampler> diffusion;
-};
-
-struct EngineClient::Encoded {
-  std::shared_ptr<const Dataset> data;
-  std::shared_ptr<const LatentSet> latents;
-  LatentPlane pca;
-};
-
 namespace {
 double nowMs() {
   using namespace std::chrono;
   return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
+
+std::string firstLine(std::string s) {
+  auto nl = s.find('\n');  // LibTorch errors carry a multi-line backtrace
+  if (nl != std::string::npos) s.resize(nl);
+  return s;
+}
 }  // namespace
 
 EngineClient::EngineClient(int threads)
-    : m_threads(threads), m_interactive("interactive", threads), m_background("background", threads) {}
+    : m_threads(threads),
+      m_interactive("interactive", threads),
+      m_background("background", threads),
+      m_sampler("sampler", threads) {
+  std::shared_ptr<Waker> wake = m_wake;
+  for (JobRunner* r : {&m_interactive, &m_background, &m_sampler}) r->setWakeCallback([wake] { (*wake)(); });
+}
 
-EngineClient::~EngineClient() = default;
+EngineClient::~EngineClient() { shutdown(-1); }
 
-void EngineClient::setWake(std::function<void()> wake) {
-  m_wake = wake;
-  m_interactive.setWakeCallback(wake);
-  m_background.setWakeCallback(wake);
+void EngineClient::setWake(std::function<void()> wake) { m_wake->set(std::move(wake)); }
+
+bool EngineClient::shutdown(double timeoutSeconds) {
+  // Order matters: first nothing new may start and held runs must let go, then no worker
+  // may call the window system, then the workers stop.
+  for (JobRunner* r : {&m_interactive, &m_background, &m_sampler}) r->cancelAll();
+  for (SampleTrack* t : {&sampleA, &sampleB}) t->gate->run();
+  m_wake->clear();
+  bool clean = true;
+  for (JobRunner* r : {&m_sampler, &m_interactive, &m_background}) clean = r->shutdown(timeoutSeconds) && clean;
+  return clean;
+}
+
+// Every job goes through here: its result is an EngineResult holding an R, stamped with the
+// generation of the model it was asked with. Failures and cancellations come back as a
+// value-initialised R with `error` / `cancelled` set, so poll() knows what failed by type.
+template <typename R, typename F>
+void EngineClient::submit(JobRunner& runner, const char* slotName, F work) {
+  uint64_t generation = m_generation;
+  runner.submit(slotName, [generation, work = std::move(work)](JobContext& ctx) mutable -> std::any {
+    EngineResult r;
+    r.generation = generation;
+    r.value = R{};
+    try {
+      r.value = work(ctx);
+    } catch (const Cancelled&) {
+      r.cancelled = true;
+    } catch (const std::exception& e) {
+      r.error = firstLine(e.what());
+    } catch (...) {
+      r.error = "unknown error";
+    }
+    if (ctx.cancelled()) r.cancelled = true;
+    return r;
+  });
 }
 
 void EngineClient::loadModel(const std::string& dir, const std::string& device) {
   m_loading = true;
+  m_loadingDir = dir;
   modelError.clear();
-  m_background.submit("load", [dir, device](JobContext& ctx) -> std::any {
+  submit<LoadResult>(m_background, slot::kLoad, [dir, device](JobContext& ctx) {
     ctx.setProgress(0, "loading " + dir);
-    Loaded l;
+    LoadResult l;
+    l.dir = dir;
     std::string kind = readManifest(dir).kind;
     bool diffusion = kind == "diffusion" || kind == "latent-diffusion";
     if (diffusion) l.diffusion = DiffusionSampler::load(dir, device);
@@ -66,17 +98,27 @@ void EngineClient::encodeData(const std::string& spec) {
   }
   m_encoding = true;
   auto model = m_model;
-  m_background.submit("encode", [model, spec](JobContext& ctx) -> std::any {
+  submit<EncodeResult>(m_background, slot::kEncode, [model, spec](JobContext& ctx) {
     ctx.setProgress(0, "reading " + spec);
     auto data = std::make_shared<Dataset>(openDataset(spec));
     auto set = std::make_shared<LatentSet>(model->encode(
         *data, [&](double f, const std::string& msg) { ctx.setProgress(f, msg); }, ctx.cancelToken()));
-    Encoded e;
+    EncodeResult e;
     e.pca = pcaPlane(*set);
     e.data = data;
     e.latents = set;
     return e;
   });
+}
+
+void EngineClient::cancelEncode() {
+  m_background.cancel(slot::kEncode);
+  m_encoding = false;
+}
+
+void EngineClient::cancelGrid() {
+  m_background.cancel(slot::kGrid);
+  m_gridPending = false;
 }
 
 void EngineClient::sample(const SampleRequest& req, int trackIndex, bool paused) {
@@ -91,9 +133,14 @@ void EngineClient::sample(const SampleRequest& req, int trackIndex, bool paused)
   if (paused) track.gate->pause();
   auto gate = track.gate;
   uint64_t run = track.begin(req);
-  m_background.submit(trackIndex == 1 ? "sample-b" : "sample", [model, queue, gate, wake, run, req](JobContext& ctx) -> std::any {
+  submit<SampleResult>(m_sampler, trackIndex == 1 ? slot::kSampleB : slot::kSample,
+                       [model, queue, gate, wake, run, req, trackIndex](JobContext& ctx) {
     ctx.setProgress(0, "sampling");
-    Image final = model->sample(
+    SampleResult out;
+    out.track = trackIndex;
+    // DiffusionSampler::sample releases the model while this callback runs, so a run held
+    // at the gate keeps nobody else waiting (forward noising, loading another model).
+    out.final = model->sample(
         req,
         [&](const SampleFrame& f) {
           {
@@ -101,13 +148,13 @@ void EngineClient::sample(const SampleRequest& req, int trackIndex, bool paused)
             if (queue->run != run) return;  // a newer run owns the queue
             queue->pending.push_back(f);
           }
-          ctx.setProgress(double(f.index + 1) / f.steps, "step " + std::to_string(f.index + 1) + "/" +
-                                                            std::to_string(f.steps));
-          if (wake) wake();
+          ctx.setProgress(double(f.index + 1) / f.steps,
+                          "step " + std::to_string(f.index + 1) + "/" + std::to_string(f.steps));
+          (*wake)();
           if (f.index + 1 < f.steps) gate->waitAfterStep(ctx.cancelToken());
         },
         ctx.cancelToken());
-    return final;
+    return out;
   });
 }
 
@@ -130,11 +177,11 @@ bool EngineClient::samplePaused() const { return sampleA.sampling && sampleA.gat
 
 void EngineClient::cancelSample() {
   if (sampleA.sampling) {
-    m_background.cancel("sample");
+    m_sampler.cancel(slot::kSample);
     sampleA.stop();
   }
   if (sampleB.sampling) {
-    m_background.cancel("sample-b");
+    m_sampler.cancel(slot::kSampleB);
     sampleB.stop();
   }
 }
@@ -144,7 +191,7 @@ void EngineClient::forwardNoise(int64_t index, int64_t t, uint64_t seed, const s
   auto model = m_diffusion;
   auto mapData = m_data;
   auto cache = m_noiseData;
-  m_interactive.submit("noise", [=](JobContext&) -> std::any {
+  submit<NoiseResult>(m_interactive, slot::kNoise, [=](JobContext&) {
     std::shared_ptr<const Dataset> data = mapData;
     if (!data) {
       std::lock_guard<std::mutex> lock(cache->mutex);
@@ -157,9 +204,12 @@ void EngineClient::forwardNoise(int64_t index, int64_t t, uint64_t seed, const s
     if (index < 0 || index >= data->count)
       throw BadInput("data item " + std::to_string(index) + " is not in " + dataSpec + " (0.." +
                      std::to_string(data->count - 1) + ")");
-    Image original = data->image(index);
-    NoisedImage n = model->forwardNoise(original, t, seed);
-    return std::make_tuple(index, t, original, n);
+    NoiseResult n;
+    n.index = index;
+    n.t = t;
+    n.original = data->image(index);
+    n.noised = model->forwardNoise(n.original, t, seed);
+    return n;
   });
 }
 
@@ -167,9 +217,12 @@ void EngineClient::decodeCursor(std::vector<float> latent) {
   if (!m_model) return;
   auto model = m_model;
   double t0 = nowMs();
-  m_interactive.submit("decode", [model, latent, t0](JobContext&) -> std::any {
-    Image img = model->decode(latent);
-    return std::make_tuple(img, latent, t0);
+  submit<DecodeResult>(m_interactive, slot::kDecode, [model, latent, t0](JobContext&) {
+    DecodeResult d;
+    d.image = model->decode(latent);
+    d.latent = latent;
+    d.submitMs = t0;
+    return d;
   });
 }
 
@@ -177,17 +230,23 @@ void EngineClient::reconstruct(int64_t index) {
   if (!m_model || !m_data || index < 0 || index >= m_data->count) return;
   auto model = m_model;
   auto data = m_data;
-  m_interactive.submit("recon", [model, data, index](JobContext&) -> std::any {
-    Image original = data->image(index);
-    return std::make_tuple(index, original, model->reconstruct(original));
+  submit<ReconResult>(m_interactive, slot::kRecon, [model, data, index](JobContext&) {
+    ReconResult r;
+    r.index = index;
+    r.original = data->image(index);
+    r.recon = model->reconstruct(r.original);
+    return r;
   });
 }
 
 void EngineClient::decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1, int k) {
   if (!m_model) return;
   auto model = m_model;
-  m_background.submit("grid", [=](JobContext& ctx) -> std::any {
-    GridImages g;
+  m_gridPending = true;
+  uint64_t generation = m_generation;
+  submit<GridResult>(m_background, slot::kGrid, [=](JobContext& ctx) {
+    GridResult r;
+    GridImages& g = r.grid;
     GridOptions tiles;  // the decodes edge to edge, one k x k picture
     tiles.cols = k, tiles.scale = 1, tiles.pad = 0;
     g.atlas = makeGrid(model->decodeGrid(plane, u0, u1, v0, v1, k, ctx.cancelToken()), tiles);
@@ -196,154 +255,167 @@ void EngineClient::decodeGrid(const LatentPlane& plane, double u0, double u1, do
     g.u1 = u1;
     g.v0 = v0;
     g.v1 = v1;
-    return g;
+    g.plane = plane;
+    g.generation = generation;
+    return r;
   });
 }
 
 bool EngineClient::applyPlane(AppState& s) {
-  if (!m_latents) return false;
-  int dim = m_latents->dim;
-  try {
-    if (s.planeMode == "pca") {
-      s.plane = m_pcaPlane;
-    } else if (s.planeMode == "axes") {
-      s.plane = axesPlane(dim, s.axisI, s.axisJ);
-    } else if (s.planeMode == "points") {
-      for (auto i : s.planePoints)
-        if (i < 0 || i >= m_latents->count)
-          throw BadInput("plane through points: data index " + std::to_string(i) + " is not in the data set");
-      s.plane = planeThroughPoints(m_latents->latent(s.planePoints[0]), m_latents->latent(s.planePoints[1]),
-                                   m_latents->latent(s.planePoints[2]));
-    } else if (s.planeMode == "custom") {
-      if (s.plane.dim() != dim || !s.plane.valid())
-        throw BadInput("the session's custom plane does not fit a " + std::to_string(dim) + "-d latent");
-    }
-  } catch (const BadInput& e) {
-    lastError = std::string(e.what()) + "; showing the PCA plane";
-    s.planeMode = "pca";
-    s.plane = m_pcaPlane;
+  if (!m_map.latents()) return false;
+  std::string e = m_map.applyPlane(s);
+  if (!e.empty()) error(e);
+  return e.empty();
+}
+
+std::vector<std::string> EngineClient::takeErrors() {
+  std::vector<std::string> out;
+  out.swap(m_errors);
+  return out;
+}
+
+void EngineClient::apply(const EngineResult& r, LoadResult& v, AppState&) {
+  m_loading = false;
+  m_loadingDir.clear();
+  if (!r.error.empty() || r.cancelled) {
+    modelError = r.error.empty() ? "loading was cancelled" : r.error;
+    error(modelError);
+    m_pendingEncode.clear();
+    return;
   }
-  m_points.uv = projectAll(s.plane, *m_latents);
-  m_points.labels = m_latents->labels;
-  m_points.classNames = m_latents->classNames;
-  ++m_points.version;
-  // A first-time user should see a decoded image at once, not an empty panel: start the
-  // cursor on the first data item (for Fashion-MNIST's test split, an ankle boot).
-  if (!s.hasCursor && m_points.count() > 0) {
-    s.hasCursor = true;
-    s.cursorU = m_points.uv[0];
-    s.cursorV = m_points.uv[1];
+  // A new model: nothing computed with the old one may be shown again. Jobs still queued
+  // for it are cancelled; results already on their way carry the old generation and are
+  // dropped by poll(). Versions move on (never back to 0) so no texture or point buffer of
+  // the old model is mistaken for the new one's.
+  ++m_generation;
+  for (const char* s : {slot::kEncode, slot::kGrid}) m_background.cancel(s);
+  for (const char* s : {slot::kDecode, slot::kRecon, slot::kNoise}) m_interactive.cancel(s);
+  for (const char* s : {slot::kSample, slot::kSampleB}) m_sampler.cancel(s);
+  m_model = v.model;
+  m_diffusion = v.diffusion;
+  for (SampleTrack* t : {&sampleA, &sampleB}) {
+    t->gate->run();  // a held run of the old model lets go
+    uint64_t run = t->run;
+    *t = SampleTrack{};
+    t->run = run;
   }
-  if (s.hiddenClasses.size() < m_points.classNames.size()) s.hiddenClasses.resize(m_points.classNames.size(), false);
-  return true;
+  noised = Noised{};
+  noised.version = nextVersion();
+  m_encoding = false;
+  m_gridPending = false;
+  m_data.reset();
+  m_map.clear();
+  cursorImage = Image{};
+  cursorLatent.clear();
+  ++cursorVersion;
+  selectedOriginal = Image{};
+  selectedRecon = Image{};
+  selectedIndex = -1;
+  ++selectedVersion;
+  grid = GridImages{};
+  grid.version = nextVersion();
+  if (!m_model) m_pendingEncode.clear();
+  if (!m_pendingEncode.empty()) {
+    std::string spec = m_pendingEncode;
+    m_pendingEncode.clear();
+    encodeData(spec);
+  }
+}
+
+void EngineClient::apply(const EngineResult& r, EncodeResult& v, AppState& state) {
+  m_encoding = false;
+  if (r.cancelled) return;
+  if (!r.error.empty()) {
+    dataError = r.error;
+    error(r.error);
+    return;
+  }
+  m_data = v.data;
+  m_map.setLatents(v.latents, v.pca);
+  // A 2-d latent needs no projection: on first view the map is the latent plane itself
+  // (z1 across, z2 up), the classic manifold picture.
+  if (!state.viewSet && v.latents->dim == 2 && state.planeMode == "pca") {
+    state.planeMode = "axes";
+    state.axisI = 0;
+    state.axisJ = 1;
+  }
+  applyPlane(state);
+  if (!state.viewSet) {
+    m_map.fit(state.view);
+    state.viewSet = true;
+  }
+}
+
+void EngineClient::apply(const EngineResult& r, DecodeResult& v, AppState&) {
+  if (r.cancelled) return;
+  if (!r.error.empty()) return error(r.error);
+  cursorImage = std::move(v.image);
+  cursorLatent = std::move(v.latent);
+  ++cursorVersion;
+  lastDecodeMs = nowMs() - v.submitMs;
+  decodeMsHistory.push_back(lastDecodeMs);
+  if (decodeMsHistory.size() > 600) decodeMsHistory.erase(decodeMsHistory.begin());
+}
+
+void EngineClient::apply(const EngineResult& r, ReconResult& v, AppState&) {
+  if (r.cancelled) return;
+  if (!r.error.empty()) return error(r.error);
+  selectedIndex = v.index;
+  selectedOriginal = std::move(v.original);
+  selectedRecon = std::move(v.recon);
+  ++selectedVersion;
+}
+
+void EngineClient::apply(const EngineResult& r, NoiseResult& v, AppState&) {
+  if (r.cancelled) return;
+  if (!r.error.empty()) {
+    noised.error = r.error;
+    return error(r.error);
+  }
+  noised.result = std::move(v.noised);
+  noised.index = v.index;
+  noised.t = v.t;
+  noised.error.clear();
+  noised.original = std::move(v.original);
+  noised.version = nextVersion();
+}
+
+void EngineClient::apply(const EngineResult& r, GridResult& v, AppState&) {
+  m_gridPending = false;
+  if (r.cancelled) return;
+  if (!r.error.empty()) return error(r.error);
+  grid = std::move(v.grid);
+  grid.version = nextVersion();
+}
+
+void EngineClient::apply(const EngineResult& r, SampleResult& v, AppState&) {
+  SampleTrack& track = v.track == 1 ? sampleB : sampleA;
+  track.drain();  // steps pushed after the last poll belong before the end
+  track.sampling = false;
+  ++track.finished;
+  track.cancelled = r.cancelled;
+  track.final = std::move(v.final);
+  if (!r.error.empty()) {
+    track.error = r.error;
+    error(r.error);
+  }
 }
 
 bool EngineClient::poll(AppState& state) {
   bool changed = false;
   changed |= sampleA.drain();
   changed |= sampleB.drain();
-  for (auto& r : m_background.takeResults()) {
-    changed = true;
-    if (r.slot == "load") {
-      m_loading = false;
-      if (!r.error.empty() || !r.value.has_value()) {
-        modelError = r.error.empty() ? "loading was cancelled" : r.error;
-        lastError = modelError;
-        m_pendingEncode.clear();
+  for (JobRunner* runner : {&m_background, &m_sampler, &m_interactive}) {
+    for (auto& jr : runner->takeResults()) {
+      changed = true;
+      auto* r = std::any_cast<EngineResult>(&jr.value);
+      if (!r) continue;  // cannot happen: every job is submitted through submit()
+      bool isLoad = std::holds_alternative<LoadResult>(r->value);
+      if (!isLoad && r->generation != m_generation) {
+        ++m_droppedOld;  // computed with a model that is no longer loaded
         continue;
       }
-      auto loaded = std::any_cast<Loaded>(r.value);
-      m_model = loaded.model;
-      m_diffusion = loaded.diffusion;
-      sampleA = SampleTrack{};
-      sampleB = SampleTrack{};
-      noised = Noised{};
-      if (!m_model) m_pendingEncode.clear();
-      m_latents.reset();
-      m_points = MapPoints{};
-      cursorImage = Image{};
-      grid = GridImages{};
-      if (!m_pendingEncode.empty()) {
-        std::string spec = m_pendingEncode;
-        m_pendingEncode.clear();
-        encodeData(spec);
-      }
-    } else if (r.slot == "encode") {
-      m_encoding = false;
-      if (r.cancelled) continue;
-      if (!r.error.empty()) {
-        dataError = r.error;
-        lastError = r.error;
-        continue;
-      }
-      auto e = std::any_cast<Encoded>(r.value);
-      m_data = e.data;
-      m_latents = e.latents;
-      m_pcaPlane = e.pca;
-      // A 2-d latent needs no projection: on first view the map is the latent plane itself
-      // (z1 across, z2 up), the classic manifold picture.
-      if (!state.viewSet && m_latents->dim == 2 && state.planeMode == "pca") {
-        state.planeMode = "axes";
-        state.axisI = 0;
-        state.axisJ = 1;
-      }
-      applyPlane(state);
-      if (!state.viewSet) {
-        state.view.fit(m_points.uv);
-        state.viewSet = true;
-      }
-    } else if (r.slot == "sample" || r.slot == "sample-b") {
-      SampleTrack& track = r.slot == "sample" ? sampleA : sampleB;
-      track.drain();  // steps pushed after the last poll belong before the end
-      track.sampling = false;
-      ++track.finished;
-      track.cancelled = r.cancelled;
-      if (r.value.has_value()) track.final = std::any_cast<Image>(r.value);
-      if (!r.error.empty()) {
-        track.error = r.error;
-        lastError = r.error;
-      }
-    } else if (r.slot == "grid") {
-      if (r.cancelled) continue;
-      if (!r.error.empty()) {
-        lastError = r.error;
-        continue;
-      }
-      auto g = std::any_cast<GridImages>(r.value);
-      g.version = grid.version + 1;
-      grid = std::move(g);
-    }
-  }
-  for (auto& r : m_interactive.takeResults()) {
-    changed = true;
-    if (!r.error.empty()) {
-      lastError = r.error;
-      if (r.slot == "noise") noised.error = r.error;
-      continue;
-    }
-    if (r.cancelled || !r.value.has_value()) continue;
-    if (r.slot == "decode") {
-      auto [img, latent, t0] = std::any_cast<std::tuple<Image, std::vector<float>, double>>(r.value);
-      cursorImage = std::move(img);
-      cursorLatent = std::move(latent);
-      ++cursorVersion;
-      lastDecodeMs = nowMs() - t0;
-      decodeMsHistory.push_back(lastDecodeMs);
-      if (decodeMsHistory.size() > 600) decodeMsHistory.erase(decodeMsHistory.begin());
-    } else if (r.slot == "noise") {
-      auto [index, t, original, n] = std::any_cast<std::tuple<int64_t, int64_t, Image, NoisedImage>>(r.value);
-      noised.result = std::move(n);
-      noised.index = index;
-      noised.t = t;
-      noised.error.clear();
-      noised.original = std::move(original);
-      ++noised.version;
-    } else if (r.slot == "recon") {
-      auto [index, original, recon] = std::any_cast<std::tuple<int64_t, Image, Image>>(r.value);
-      selectedIndex = index;
-      selectedOriginal = std::move(original);
-      selectedRecon = std::move(recon);
-      ++selectedVersion;
+      std::visit([&](auto& value) { apply(*r, value, state); }, r->value);
     }
   }
   return changed;
@@ -355,8 +427,8 @@ bool EngineClient::idle() const {
     std::lock_guard<std::mutex> lock(t->queue->mutex);
     framesWaiting = framesWaiting || !t->queue->pending.empty();
   }
-  return m_interactive.idle() && m_background.idle() && m_pendingEncode.empty() && !m_loading && !m_encoding &&
-         !sampling() && !framesWaiting;
+  return m_interactive.idle() && m_background.idle() && m_sampler.idle() && m_pendingEncode.empty() && !m_loading &&
+         !m_encoding && !sampling() && !framesWaiting;
 }
 
 }  // namespace latentlab

@@ -1,49 +1,35 @@
 #include "app/gui_app.h"
 
-#define GLFW_INCLUDE_NONE
-#include <epoxy/gl.h>
-#include <GLFW/glfw3.h>
 #include <imgui.h>
-#include <backends/imgui_impl_glfw.h>
-#include <backends/imgui_impl_opengl3.h>
+#include <imgui_internal.h>  // ErrorCheckEndFrameRecover: a frame that threw still ends cleanly
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
-#include <memory>
-#include <nlohmann/json.hpp>
 
 #include "app/bundled_models.h"
-#include "app/cursor_decoder.h"
 #include "app/diffusion_requests.h"
-#include "app/drag_bench.h"
-#include "app/engine_client.h"
 #include "app/gl/partial_redraw.h"
 #include "app/gl/scatter_renderer.h"
 #include "app/gl/texture_cache.h"
+#include "app/gl/window.h"
+#include "app/main_menu.h"
 #include "app/panels/diffusion_panel.h"
-#include "app/panels/image_panel.h"
-#include "app/panels/latent_map_panel.h"
-#include "app/panels/manifold_panel.h"
-#include "app/panels/model_panel.h"
-#include "app/panels/performance_panel.h"
-#include "app/perf_stats.h"
+#include "app/panels/grid_geometry.h"
+#include "app/panels/style.h"
 #include "app/session.h"
-#include "engine/data/image_io.h"
+#include "app/help/shortcuts.h"
 #include "engine/models/manifest.h"
 #include "engine/util/errors.h"
-#include "engine/util/file_io.h"
 
 namespace fs = std::filesystem;
 
 namespace latentlab {
 
 namespace {
-
 const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 double nowSeconds() {
@@ -51,68 +37,118 @@ double nowSeconds() {
   return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
-// A dropped folder (GLFW calls back without user data we could type-check cheaply).
-std::string g_dropped;
-void onDrop(GLFWwindow*, int count, const char** paths) {
-  if (count > 0) g_dropped = paths[0];
-  glfwPostEmptyEvent();
+void ignoreImGuiLog(void*, const char*, ...) {}  // the exception's own message says what went wrong
+
+bool samePlane(const LatentPlane& a, const LatentPlane& b) {
+  return a.origin == b.origin && a.axisU == b.axisU && a.axisV == b.axisV;
 }
+}  // namespace
 
-class GuiApp {
- public:
-  GuiApp(const GuiOptions& opts, AppState state, std::vector<std::string> warnings)
-      : m_opts(opts), m_state(std::move(state)), m_engine(1) {
-    for (auto& w : warnings) m_messages.push_back(w);
-  }
-  int run();
-
- private:
-  void applyScale();
-  void layout(float w, float h);
-  void drawMenu();
-  void handleShortcuts();
-  bool createWindow();  // with the current hints; made current. False (and a message) on failure
-  void drawSessionPopup();
-  void processRequests(UiRequests& req);
-  void openModel(const std::string& dir);
-  bool screenshotReady();
-  int writeScreenshot(int fbw, int fbh);
-
-  GuiOptions m_opts;
-  AppState m_state;
-  EngineClient m_engine;
-  GLFWwindow* m_window = nullptr;
-  gl::TextureCache m_textures;
-  gl::ScatterRenderer m_scatter;
+// What only a real window has: the window and the GL renderers. Destroyed before the window.
+struct GuiApp::Gl {
+  std::unique_ptr<gl::Window> window;
+  gl::TextureCache textures;
+  gl::ScatterRenderer scatter;
   // Re-rasterises only what changed (a software rasteriser pays for every pixel); set
   // LATENTLAB_FULL_REDRAW=1 to draw whole frames, e.g. to compare in bench/.
-  gl::PartialRedraw m_redraw;
-  bool m_fullRedraw = true;
-  bool m_alwaysFull = std::getenv("LATENTLAB_FULL_REDRAW") != nullptr;
-  bool m_singleBuffered = false;
-  bool m_pixelDiffusionLayout = false;  // a pixel diffusion model: no map, the Diffusion panel is large
-  PointsDrawer m_noPointsDrawer;
-  bool m_scatterOk = false;
-  LatentMapPanel m_map;
-  ImagePanel m_image;
-  ModelPanel m_model;
-  ManifoldPanel m_manifold;
-  DiffusionPanel m_diffusion;
-  PerformancePanel m_perfPanel;
-  PerfStats m_perf;
-  CursorDecoder m_decoder;
-  DragBench m_bench{m_opts.benchDrag, m_opts.benchMoves};
-  std::vector<std::string> m_messages;
-  std::map<std::string, ImVec4> m_rects;
-  float m_appliedScale = 0;
-  ImVec2 m_laidOut{0, 0};
-  bool m_relayout = true;
-  bool m_gridPending = false;
-  int m_idleFrames = 0;
-  std::string m_sessionPopup;   // "open" / "save": open the path popup this frame
-  std::string m_sessionPopup2;  // which one the open popup is for
-  char m_sessionPath[1024] = "session.json";
+  gl::PartialRedraw redraw;
+  bool scatterOk = false;
+  ~Gl() {
+    // GL objects must go while their context is still current, i.e. before the window.
+    textures.clear();
+    scatter.release();
+  }
 };
+
+GuiApp::GuiApp(const GuiOptions& opts, AppState state, std::vector<std::string> warnings)
+    : m_opts(opts), m_state(std::move(state)), m_engine(1), m_panels(makePanels()) {
+  for (auto& w : warnings) m_messages.error(w);
+  m_errorsAtStart = m_messages.count();
+  restorePanelState();
+}
+
+GuiApp::~GuiApp() {
+  // Workers first (they may call back into the window system), then the window.
+  m_engine.shutdown(m_gl ? 1.0 : -1.0);
+  m_gl.reset();
+}
+
+// ---------------------------------------------------------------- panels and layout
+
+Panel* GuiApp::panel(const std::string& id) const {
+  for (auto& e : m_panels)
+    if (e.panel->id() == id) return e.panel.get();
+  return nullptr;
+}
+
+ModelKind GuiApp::modelKind() const {
+  const DiffusionInfo* d = m_engine.diffusion();
+  if (d) return m_engine.model() ? ModelKind::LatentDiffusion : ModelKind::PixelDiffusion;
+  return m_engine.model() ? ModelKind::Autoencoder : ModelKind::None;
+}
+
+std::vector<Panel*> GuiApp::shownPanels() const {
+  std::vector<Panel*> out;
+  ModelKind kind = modelKind();
+  for (auto& e : m_panels)
+    if (e.placement(kind).role != PanelRole::Hidden) out.push_back(e.panel.get());
+  return out;
+}
+
+void GuiApp::applyLayout(float width, float height) {
+  LayoutInput in;
+  in.width = width;
+  in.height = height;
+  in.top = ImGui::GetFrameHeight();  // the main menu bar
+  in.fontSize = ImGui::GetFontSize();
+  ModelKind kind = modelKind();
+  for (auto& e : m_panels) in.items.push_back({e.panel->id(), e.placement(kind), e.panel->open});
+  m_layout = computeLayout(in);
+  for (auto& e : m_panels) {
+    auto it = m_layout.find(e.panel->id());
+    if (it != m_layout.end())
+      e.panel->setPlacement(ImVec2(it->second.x, it->second.y), ImVec2(it->second.w, it->second.h));
+  }
+  m_laidOut = ImVec2(width, height);
+  m_openLaidOut.clear();
+  for (auto& e : m_panels) m_openLaidOut.push_back(e.panel->open);
+}
+
+void GuiApp::resetLayout() {
+  for (auto& e : m_panels) e.panel->open = true;
+  m_relayout = true;
+}
+
+void GuiApp::collectPanelState() {
+  for (auto& e : m_panels) {
+    nlohmann::json j = nlohmann::json::object();
+    e.panel->saveState(j);
+    j["open"] = e.panel->open;
+    m_state.panels[e.panel->id()] = j;
+  }
+}
+
+void GuiApp::restorePanelState() {
+  std::vector<std::string> warnings;
+  for (auto& e : m_panels) {
+    auto it = m_state.panels.find(e.panel->id());
+    if (it == m_state.panels.end()) {
+      e.panel->open = true;
+      continue;
+    }
+    const nlohmann::json& j = it->second;
+    e.panel->open = j.value("open", true);
+    try {
+      e.panel->restoreState(j, warnings);
+    } catch (const std::exception& ex) {  // a panel's reader must not end the program
+      warnings.push_back("session: panels." + e.panel->id() + ": " + ex.what());
+    }
+  }
+  for (auto& w : warnings) m_messages.error(w);
+  m_relayout = true;
+}
+
+// ---------------------------------------------------------------- frame
 
 void GuiApp::applyScale() {
   float s = std::clamp(m_state.uiScale, 1.f, 3.f);
@@ -129,173 +165,208 @@ void GuiApp::applyScale() {
   }
   io.Fonts->Build();
   m_fullRedraw = true;  // the font texture changes under every glyph
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
+  if (m_gl) m_gl->window->rebuildFontTexture();
   ImGuiStyle style;
-  ImGui::StyleColorsDark(&style);
-  style.WindowRounding = 4;
-  style.FrameRounding = 3;
-  style.ScaleAllSizes(s);
+  applyAppStyle(style, s);
   ImGui::GetStyle() = style;
   m_appliedScale = s;
   m_relayout = true;
 }
 
-void GuiApp::layout(float w, float h) {
-  float top = ImGui::GetFrameHeight();
-  // Bigger UI scales give the right-hand panels more room; the map stays the largest.
-  float frac = std::clamp(0.62f - 0.08f * (m_appliedScale - 1.f), 0.5f, 0.62f);
-  float H = h - top, left = std::round(w * frac), right = w - left;
-  m_map.setPlacement(ImVec2(0, top), ImVec2(left, H));
-  m_image.setPlacement(ImVec2(left, top), ImVec2(right, std::round(H * 0.42f)));
-  m_manifold.setPlacement(ImVec2(left, top + std::round(H * 0.42f)), ImVec2(right, std::round(H * 0.30f)));
-  // A diffusion model's panel takes the place of the decoded image and the manifold grid.
-  m_diffusion.setPlacement(ImVec2(left, top), ImVec2(right, std::round(H * 0.72f)));
-  float y = top + std::round(H * 0.72f), hh = h - y;
-  m_model.setPlacement(ImVec2(left, y), ImVec2(std::round(right * 0.55f), hh));
-  m_perfPanel.setPlacement(ImVec2(left + std::round(right * 0.55f), y), ImVec2(right - std::round(right * 0.55f), hh));
-  if (m_pixelDiffusionLayout) {
-    // A pixel diffusion model has no latent map: its panel takes the map's place.
-    m_diffusion.setPlacement(ImVec2(0, top), ImVec2(left, H));
-    m_model.setPlacement(ImVec2(left, top), ImVec2(right, std::round(H * 0.5f)));
-    m_perfPanel.setPlacement(ImVec2(left, top + std::round(H * 0.5f)), ImVec2(right, H - std::round(H * 0.5f)));
+void GuiApp::start() {
+  std::string dir = m_state.modelDir;
+  if (m_state.planeMode != "custom") m_state.plane = LatentPlane{};
+  if (dir.empty()) {
+    m_messages.error("no model given: pick one in the Model panel");
+    return;
   }
-}
-
-void GuiApp::handleShortcuts() {
-  // Keyboard shortcuts, shown next to their menu items. Ignored while typing in a field.
-  ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
-  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) m_sessionPopup = "open";
-  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) m_sessionPopup = "save";
-  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) glfwSetWindowShouldClose(m_window, 1);
-  if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)))
-    m_state.uiScale = std::min(3.f, m_state.uiScale + 0.25f);
-  if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)))
-    m_state.uiScale = std::max(1.f, m_state.uiScale - 0.25f);
-  if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) {
-    bool all = true;
-    for (const char* id : {"map", "image", "manifold", "model", "perf", "diffusion"}) all = all && m_state.showNotes[id];
-    for (const char* id : {"map", "image", "manifold", "model", "perf", "diffusion"}) m_state.showNotes[id] = !all;
-  }
-  if (ImGui::IsKeyPressed(GLFW_KEY_F, false) && !io.KeyCtrl && m_engine.points().count()) {
-    m_state.view.fit(m_engine.points().uv);
-  }
-  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) {  // Esc cancels long work
-    if (m_engine.encoding()) m_engine.cancelEncode();
-    m_engine.cancelGrid();
-    if (m_engine.sampling()) m_engine.cancelSample();
-  }
-}
-
-void GuiApp::drawMenu() {
-  handleShortcuts();
-  if (!ImGui::BeginMainMenuBar()) return;
-  if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Open session...", "Ctrl+O")) m_sessionPopup = "open";
-    if (ImGui::MenuItem("Save session...", "Ctrl+S")) m_sessionPopup = "save";
-    ImGui::Separator();
-    if (ImGui::MenuItem("Quit", "Ctrl+Q")) glfwSetWindowShouldClose(m_window, 1);
-    ImGui::EndMenu();
-  }
-  if (ImGui::BeginMenu("View")) {
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    float s = m_state.uiScale;
-    if (ImGui::SliderFloat("UI scale", &s, 1.f, 3.f, "%.2fx")) m_state.uiScale = s;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+= / Ctrl+- to change; larger for projectors");
-    ImGui::TextDisabled("F: fit the map   Esc: cancel long work");
-    ImGui::MenuItem("Latent map", nullptr, &m_map.open);
-    ImGui::MenuItem("Decoded image", nullptr, &m_image.open);
-    ImGui::MenuItem("Manifold grid", nullptr, &m_manifold.open);
-    if (m_engine.diffusion()) ImGui::MenuItem("Diffusion", nullptr, &m_diffusion.open);
-    ImGui::MenuItem("Model and data", nullptr, &m_model.open);
-    ImGui::MenuItem("Performance", nullptr, &m_perfPanel.open);
-    if (ImGui::MenuItem("Reset layout")) m_relayout = true;
-    ImGui::EndMenu();
-  }
-  if (ImGui::BeginMenu("Help")) {
-    bool all = true;
-    for (const char* id : {"map", "image", "manifold", "model", "perf", "diffusion"}) all = all && m_state.showNotes[id];
-    if (ImGui::MenuItem("Show all notes", "F1", all))
-      for (const char* id : {"map", "image", "manifold", "model", "perf", "diffusion"}) m_state.showNotes[id] = !all;
-    ImGui::EndMenu();
-  }
-  // The newest message (an engine error, a session warning) stays visible in the menu bar.
-  std::string msg = !m_engine.lastError.empty() ? m_engine.lastError : (m_messages.empty() ? "" : m_messages.back());
-  if (!msg.empty()) {
-    ImGui::Separator();
-    ImGui::TextColored(ImVec4(1, 0.6f, 0.4f, 1), "%s", msg.c_str());
-    if (ImGui::SmallButton("x")) {
-      m_engine.lastError.clear();
-      m_messages.clear();
+  openModel(dir, true);
+  if (!m_opts.diffusionTab.empty()) {
+    if (auto* d = dynamic_cast<DiffusionPanel*>(panel("diffusion"))) {
+      d->selectTab(m_opts.diffusionTab);
+      if (m_opts.diffusionTab == "noise") d->forwardNoise().set(m_opts.noiseIndex, m_opts.noiseT);
+      if (m_opts.diffusionTab == "compare") d->compare().setEnabled(true);
     }
   }
-  ImGui::EndMainMenuBar();
 }
 
-void GuiApp::drawSessionPopup() {
-  if (!m_sessionPopup.empty()) {
-    ImGui::OpenPopup("Session file");
-    m_sessionPopup2 = m_sessionPopup;
-    m_sessionPopup.clear();
-  }
-  if (ImGui::BeginPopupModal("Session file", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::Text(m_sessionPopup2 == "save" ? "Save the session to:" : "Open the session from:");
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
-    ImGui::InputText("##path", m_sessionPath, sizeof(m_sessionPath));
-    if (ImGui::Button(m_sessionPopup2 == "save" ? "Save" : "Open")) {
-      try {
-        if (m_sessionPopup2 == "save") {
-          saveSession(m_sessionPath, m_state);
-          m_messages.push_back(std::string("saved ") + m_sessionPath);
-        } else {
-          AppState s;
-          auto warnings = loadSession(m_sessionPath, s);
-          for (auto& w : warnings) m_messages.push_back(w);
-          std::string dir = s.modelDir;
-          std::error_code ec;
-          if (dir.empty() || !fs::exists(fs::path(dir) / "model.json", ec)) {
-            m_messages.push_back("session: model \"" + dir + "\" not found; keeping the current model");
-            dir = m_state.modelDir;
-          }
-          m_state = s;
-          m_state.modelDir.clear();
-          m_decoder.reset();
-          openModel(dir);
-          m_relayout = true;
-        }
-      } catch (const std::exception& e) {
-        m_messages.push_back(e.what());
-      }
-      ImGui::CloseCurrentPopup();
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
-    ImGui::EndPopup();
-  }
-}
-
-void GuiApp::openModel(const std::string& dir) {
-  if (dir != m_state.modelDir) {
-    // A different model has a different latent: the plane and view start over.
-    if (m_state.planeMode == "custom" && !m_state.modelDir.empty()) m_state.planeMode = "pca";
-    if (!m_state.modelDir.empty()) {
-      m_state.plane = LatentPlane{};
-      m_state.viewSet = false;
-      m_state.selected = -1;
-    }
-  }
-  m_state.modelDir = dir;
-  m_decoder.reset();
+void GuiApp::openModel(const std::string& dir, bool restoring) {
+  m_restoring = restoring;
   m_engine.loadModel(dir, m_state.device);
   m_engine.encodeData(m_state.dataSpec);
 }
 
-void GuiApp::processRequests(UiRequests& req) {
-  if (!g_dropped.empty()) {
-    req.loadModel = g_dropped;
-    g_dropped.clear();
+void GuiApp::onModelLoaded() {
+  m_seenGeneration = m_engine.generation();
+  std::string dir = m_engine.model() ? m_engine.model()->dir : m_engine.diffusion() ? m_engine.diffusion()->dir : "";
+  bool same = dir == m_state.modelDir;
+  m_state.modelDir = dir;
+  if (!m_restoring) {
+    // Another model has another latent space: its map starts over, fitted to its data,
+    // with the cursor on its first item. The selected data item stays selected: its
+    // reconstruction is redone with the new model.
+    if (m_state.planeMode == "custom" || !same) m_state.planeMode = "pca";
+    m_state.plane = LatentPlane{};
+    m_state.viewSet = false;
+    m_state.hasCursor = false;
   }
+  m_restoring = false;
+  m_decoder.reset();  // the cursor and the selection are asked for again, of the new model
+  m_gridAsked = GridKey{};
+  if (m_gl) m_gl->textures.clear();  // nothing the old model drew is shown again
+  m_fullRedraw = true;
+  m_relayout = true;
+  std::string name = m_engine.model() ? m_engine.model()->name : m_engine.diffusion() ? m_engine.diffusion()->name : dir;
+  m_messages.info("Opened " + name + " (" + dir + ")");
+}
+
+void GuiApp::update() {
+  if (m_gl) {
+    std::string dropped = m_gl->window->takeDropped();
+    if (!dropped.empty()) openModel(dropped);
+  }
+  m_engine.poll(m_state);
+  for (auto& e : m_engine.takeErrors()) m_messages.error(e);
+  if (m_engine.generation() != m_seenGeneration) onModelLoaded();
+  applyScale();
+}
+
+void GuiApp::handleShortcuts(PanelContext& ctx) {
+  // The keys of app/help/shortcuts.h, whatever window has the focus; none while a text field
+  // is being edited or a dialog is open (pressedShortcuts checks).
+  std::vector<Panel*> shown = shownPanels();
+  for (ShortcutId id : pressedShortcuts(ImGui::GetIO())) {
+    switch (id) {
+      case ShortcutId::OpenSession: m_dialog.open(SessionDialog::Mode::Open); break;
+      case ShortcutId::SaveSession: m_dialog.open(SessionDialog::Mode::Save); break;
+      case ShortcutId::Quit: m_quit = true; break;
+      case ShortcutId::ScaleUp: m_state.uiScale = std::min(3.f, m_state.uiScale + 0.25f); break;
+      case ShortcutId::ScaleDown: m_state.uiScale = std::max(1.f, m_state.uiScale - 0.25f); break;
+      case ShortcutId::AllNotes: setAllNotes(m_state, shown, !allNotesShown(m_state, shown)); break;
+      case ShortcutId::FitMap:
+        if (m_engine.points().count()) m_engine.map().fit(m_state.view);
+        break;
+      case ShortcutId::CancelWork:
+        if (m_engine.encoding()) m_engine.cancelEncode();
+        m_engine.cancelGrid();
+        if (m_engine.sampling()) m_engine.cancelSample();
+        break;
+      default:
+        // The rest belongs to a panel (Run / Step to the Diffusion panel).
+        for (Panel* p : shown)
+          if (p->open && p->onShortcut(id, ctx)) break;
+        break;
+    }
+  }
+}
+
+bool GuiApp::openSession(const std::string& path) {
+  AppState s;
+  std::vector<std::string> warnings;
+  try {
+    warnings = loadSession(path, s);
+  } catch (const std::exception& e) {
+    m_messages.error(std::string("Could not open the session: ") + e.what());
+    return false;
+  }
+  for (auto& w : warnings) m_messages.error(w);
+  std::string dir = s.modelDir;
+  std::error_code ec;
+  if (dir.empty() || !fs::exists(fs::path(dir) / "model.json", ec)) {
+    m_messages.error("session: model \"" + dir + "\" not found; keeping the current model");
+    dir = m_state.modelDir;
+  }
+  m_state = s;
+  m_state.modelDir = dir;
+  restorePanelState();
+  if (!dir.empty()) openModel(dir, true);
+  m_messages.info("Opened the session " + path);
+  return true;
+}
+
+bool GuiApp::saveSession(const std::string& path) {
+  collectPanelState();
+  std::error_code ec;
+  fs::path where = fs::absolute(path, ec);
+  try {
+    latentlab::saveSession(path, m_state);
+  } catch (const std::exception& e) {
+    m_messages.error(std::string("Could not save the session: ") + e.what());
+    return false;
+  }
+  m_messages.info("Saved the session to " + (ec ? path : where.lexically_normal().string()));
+  return true;
+}
+
+void GuiApp::drawMenus() {
+  MenuActions a = drawMainMenu(m_state, shownPanels(), m_messages);
+  if (a.openSession) m_dialog.open(SessionDialog::Mode::Open);
+  if (a.saveSession) m_dialog.open(SessionDialog::Mode::Save);
+  if (a.quit) m_quit = true;
+  if (a.resetLayout) resetLayout();
+  if (a.panelsToggled) m_relayout = true;
+  if (a.dismissMessages) m_messages.clear();
+  if (auto choice = m_dialog.draw()) {
+    if (choice->mode == SessionDialog::Mode::Save) saveSession(choice->path);
+    else openSession(choice->path);
+  }
+}
+
+void GuiApp::buildFrame(float width, float height) {
+  ModelKind kind = modelKind();
+  if (kind != m_kind) {
+    m_kind = kind;
+    m_relayout = true;
+  }
+  if (m_laidOut.x != width || m_laidOut.y != height) m_relayout = true;
+  // A panel opened or closed (its window's X, the View menu, Reset layout, a session): the
+  // others take its place, so no hole is left.
+  std::vector<bool> open;
+  for (auto& e : m_panels) open.push_back(e.panel->open);
+  if (open != m_openLaidOut) m_relayout = true;
+  if (m_relayout) applyLayout(width, height);
+  UiRequests req;
+  PanelContext ctx{m_state, req, *m_textures, *m_pointsDrawer};
+  ctx.engine = &m_engine;
+  ctx.points = &m_engine.points();
+  ctx.data = m_engine.data();
+  ctx.perf = &m_perf;
+  handleShortcuts(ctx);
+  drawMenus();
+  bool relayout = m_relayout;
+  m_relayout = false;
+  for (Panel* p : shownPanels()) p->draw(ctx, relayout);
+  m_rects = ctx.rects;
+  processRequests(req);
+}
+
+void GuiApp::headlessFrame(float width, float height) {
+  ImGui::GetIO().DisplaySize = ImVec2(width, height);
+  update();
+  ImGui::NewFrame();
+  buildFrame(width, height);
+  ImGui::Render();
+}
+
+// ---------------------------------------------------------------- requests
+
+bool GuiApp::gridWanted() const {
+  if (!m_state.gridRequested || !m_engine.model() || !m_engine.latents() || m_state.plane.origin.empty()) return false;
+  if (!m_rects.count("map")) return false;  // the grid covers what the map shows
+  return m_gridAsked.generation != m_engine.generation() || !samePlane(m_gridAsked.plane, m_state.plane);
+}
+
+void GuiApp::requestGrid() {
+  auto it = m_rects.find("map");
+  if (it == m_rects.end() || m_state.plane.origin.empty() || !m_engine.latents()) return;
+  MapRect r{it->second.x, it->second.y, it->second.z, it->second.w};
+  // Decode points inset half a tile, so the overlay's outer tiles are not cut at the edge.
+  PlaneRect b = gridDecodeBounds(m_state.view, r, m_state.gridK);
+  m_engine.decodeGrid(m_state.plane, b.u0, b.u1, b.v0, b.v1, m_state.gridK);
+  m_gridAsked = GridKey{m_engine.generation(), m_state.plane};
+}
+
+void GuiApp::processRequests(UiRequests& req) {
   if (!req.loadModel.empty()) openModel(req.loadModel);
   if (req.encode) {
     m_state.viewSet = false;
@@ -306,20 +377,11 @@ void GuiApp::processRequests(UiRequests& req) {
   applyDiffusionRequests(req, m_engine, m_state);
   if (req.planeChanged) {
     m_engine.applyPlane(m_state);
-    m_state.view.fit(m_engine.points().uv);
+    m_engine.map().fit(m_state.view);
   }
-  if (req.decodeGrid || m_gridPending) {
-    auto it = m_rects.find("map");
-    if (it != m_rects.end() && !m_state.plane.origin.empty() && m_engine.latents()) {
-      MapRect r{it->second.x, it->second.y, it->second.z, it->second.w};
-      double u0, u1, v0, v1;
-      m_state.view.bounds(r, u0, u1, v0, v1);
-      m_engine.decodeGrid(m_state.plane, u0, u1, v0, v1, m_state.gridK);
-      m_gridPending = false;
-    } else {
-      m_gridPending = true;
-    }
-  }
+  // The grid follows the model and the plane by itself (a grid of another model or plane
+  // would show pictures that are not on this map); a moved view waits for "Decode grid".
+  if (req.decodeGrid || gridWanted()) requestGrid();
   // Cursor and selection changes become requests only once the map exists.
   if (m_engine.model() && m_engine.latents()) {
     m_decoder.update(m_state, [&](std::vector<float> z) { m_engine.decodeCursor(std::move(z)); });
@@ -327,174 +389,88 @@ void GuiApp::processRequests(UiRequests& req) {
   }
 }
 
-bool GuiApp::screenshotReady() {
-  // A pixel diffusion model never gets latents, so a requested grid can never start.
-  bool mapless = m_engine.diffusion() && !m_engine.model();
-  if (!m_engine.idle() || (m_gridPending && !mapless)) {
-    m_idleFrames = 0;
-    return false;
-  }
+bool GuiApp::settled() const {
+  if (!m_engine.idle() || gridWanted()) return false;
   if (!m_engine.modelError.empty() || !m_engine.dataError.empty()) return true;  // reported by the caller
+  if (m_engine.loading() || m_seenGeneration == 0) return false;
+  bool mapless = m_engine.diffusion() && !m_engine.model();
   if (m_engine.diffusion() && m_engine.sampleA.finished == 0) return false;  // the first run is the picture
   if (!m_engine.latents() && !mapless) return false;
-  if (m_state.hasCursor && m_engine.cursorVersion == 0 && m_engine.lastError.empty()) return false;
-  // Two settled frames: the first draws the last results, the second is what is captured.
-  return ++m_idleFrames >= 3;
-}
-
-int GuiApp::writeScreenshot(int fbw, int fbh) {
-  Image img(fbw, fbh, 3);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadBuffer(m_singleBuffered ? GL_FRONT : GL_BACK);
-  std::vector<uint8_t> raw(size_t(fbw) * fbh * 3);
-  glReadPixels(0, 0, fbw, fbh, GL_RGB, GL_UNSIGNED_BYTE, raw.data());
-  for (int y = 0; y < fbh; ++y)  // GL rows start at the bottom
-    std::memcpy(img.at(0, y), raw.data() + size_t(fbh - 1 - y) * fbw * 3, size_t(fbw) * 3);
-  writePng(m_opts.screenshot, img);
-  // The sidecar tells tests where the panels are, in framebuffer pixels.
-  ImVec2 s = ImGui::GetIO().DisplayFramebufferScale;
-  nlohmann::json side;
-  for (auto& [name, r] : m_rects) side[name] = {r.x * s.x, r.y * s.y, r.z * s.x, r.w * s.y};
-  side["framebuffer"] = {fbw, fbh};
-  side["cursor_latent"] = m_engine.cursorLatent;
-  side["points"] = m_engine.points().count();
-  side["model"] = m_state.modelDir;
-  writeFileAtomic(m_opts.screenshot + ".json", side.dump(2) + "\n");
-  return 0;
-}
-
-bool GuiApp::createWindow() {
-  m_window = glfwCreateWindow(m_opts.width, m_opts.height, "LatentLab", nullptr, nullptr);
-  if (!m_window) {
-    std::fprintf(stderr, "latentlab: cannot create an OpenGL 3.3 window\n");
-    glfwTerminate();
-    return false;
-  }
-  glfwMakeContextCurrent(m_window);
+  bool errors = m_messages.count() > m_errorsAtStart;
+  if (!mapless && m_state.hasCursor && m_engine.cursorImage.empty() && !errors) return false;
   return true;
 }
 
-int GuiApp::run() {
-  if (!glfwInit()) {
-    std::fprintf(stderr, "latentlab: cannot open a window (no display?); run under X or xvfb-run\n");
-    return 1;
-  }
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  if (!createWindow()) return 1;
-  // A software rasteriser (llvmpipe under Xvfb, machines without a GPU) pays for every pixel
-  // of every frame: there a single-buffered window keeps its pixels between frames, so only
-  // what changed is re-rasterised (gl::PartialRedraw). A GPU draws whole frames, double
-  // buffered. LATENTLAB_FULL_REDRAW=1 forces whole frames everywhere (bench comparisons).
-  const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
-  std::string r = renderer ? renderer : "";
-  bool software = r.find("llvmpipe") != std::string::npos || r.find("softpipe") != std::string::npos ||
-                  r.find("swrast") != std::string::npos;
-  if (software && !m_alwaysFull) {
-    glfwDestroyWindow(m_window);
-    glfwWindowHint(GLFW_DOUBLEBUFFER, GLFW_FALSE);
-    if (!createWindow()) return 1;
-    m_singleBuffered = true;
-  }
-  m_bench.setPartialRedraw(m_singleBuffered);
-  glfwSwapInterval(m_opts.screenshot.empty() ? 1 : 0);
-  glfwSetDropCallback(m_window, onDrop);
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGui::GetIO().IniFilename = nullptr;  // layout comes from sessions, not imgui.ini
-  ImGui_ImplGlfw_InitForOpenGL(m_window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
-  try {
-    m_scatter.init();
-    m_scatterOk = true;
-  } catch (const std::exception& e) {
-    m_messages.push_back(std::string(e.what()) + " (drawing points without it)");
-    std::fprintf(stderr, "latentlab: %s\n", e.what());
-  }
-  m_engine.setWake([] { glfwPostEmptyEvent(); });
-  std::string dir = m_state.modelDir;
-  m_state.modelDir.clear();
-  m_state.plane = m_state.planeMode == "custom" ? m_state.plane : LatentPlane{};
-  openModel(dir);
-  m_gridPending = m_state.gridRequested;
-  if (!m_opts.diffusionTab.empty()) {
-    m_diffusion.selectTab(m_opts.diffusionTab);
-    if (m_opts.diffusionTab == "noise") m_diffusion.forwardNoise().set(m_opts.noiseIndex, m_opts.noiseT);
-    if (m_opts.diffusionTab == "compare") m_diffusion.compare().setEnabled(true);
-  }
+std::string GuiApp::frameError(const std::exception& e) {
+  m_frameFailed = true;
+  std::string msg = std::string("internal error (the window keeps going): ") + e.what();
+  m_messages.error(msg);
+  return msg;
+}
 
+// ---------------------------------------------------------------- the window
+
+int GuiApp::frameLoop() {
+  Gl& g = *m_gl;
+  gl::Window& win = *g.window;
   int rc = -1;
   double last = nowSeconds(), started = last;
-  while (!glfwWindowShouldClose(m_window) && rc < 0) {
+  while (!win.shouldClose() && !m_quit && rc < 0) {
     // Redraw on demand: wait for input or a worker result unless something is moving.
     // A run held by the Step button is waiting for the user, not working: idle until input.
     bool working = !m_engine.idle() && !(m_engine.samplePaused() && m_engine.sampleA.gate->waiting());
     bool busy = working || ImGui::IsAnyMouseDown() || !m_opts.screenshot.empty() || m_bench.enabled();
-    if (busy) glfwPollEvents();
-    else glfwWaitEventsTimeout(0.25);
+    if (busy) win.pollEvents();
+    else win.waitEvents(0.25);
     double tStart = nowSeconds();
-    bool changed = m_engine.poll(m_state);
-    m_bench.beforeFrame(m_state, m_engine, nowSeconds());
-    (void)changed;
-    applyScale();
     int fbw, fbh, ww, wh;
-    glfwGetFramebufferSize(m_window, &fbw, &fbh);
-    glfwGetWindowSize(m_window, &ww, &wh);
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
+    try {
+      update();
+      m_bench.beforeFrame(m_state, m_engine, nowSeconds());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "latentlab: %s\n", frameError(e).c_str());
+    }
+    win.framebufferSize(fbw, fbh);
+    win.windowSize(ww, wh);
+    win.newFrame();
     ImGui::NewFrame();
-    if (m_laidOut.x != float(ww) || m_laidOut.y != float(wh)) m_relayout = true;
-    bool pixelDiffusion = m_engine.diffusion() && !m_engine.model();
-    if (pixelDiffusion != m_pixelDiffusionLayout) {
-      m_pixelDiffusionLayout = pixelDiffusion;
-      m_relayout = true;
+    try {
+      buildFrame(float(ww), float(wh));
+    } catch (const std::exception& e) {
+      // Whatever the panels began is ended, so the frame still renders (with the message).
+      ImGui::ErrorCheckEndFrameRecover(ignoreImGuiLog);
+      std::fprintf(stderr, "latentlab: %s\n", frameError(e).c_str());
     }
-    if (m_relayout) {
-      layout(float(ww), float(wh));
-      m_laidOut = ImVec2(float(ww), float(wh));
-    }
-    drawMenu();
-    drawSessionPopup();
-    UiRequests req;
-    PanelContext ctx{m_state, req, m_textures, m_scatterOk ? static_cast<PointsDrawer&>(m_scatter) : m_noPointsDrawer};
-    ctx.engine = &m_engine;
-    ctx.points = &m_engine.points();
-    ctx.data = m_engine.data();
-    ctx.perf = &m_perf;
-    if (!m_pixelDiffusionLayout) m_map.draw(ctx, m_relayout);
-    if (m_engine.diffusion()) {
-      m_diffusion.draw(ctx, m_relayout);
-    } else {
-      m_image.draw(ctx, m_relayout);
-      m_manifold.draw(ctx, m_relayout);
-    }
-    m_model.draw(ctx, m_relayout);
-    m_perfPanel.draw(ctx, m_relayout);
-    m_relayout = false;
-    m_rects = ctx.rects;
-    processRequests(req);
     ImGui::Render();
     double tUi = nowSeconds();
-    glClearColor(0.08f, 0.09f, 0.11f, 1.f);
+    win.setClearColor(0.08f, 0.09f, 0.11f);
     {
       std::vector<DirtyRect> extra;
       ImVec4 map;
-      if (m_scatterOk && m_scatter.takeChanged(map)) extra.push_back({map.x, map.y, map.z, map.w});
-      m_redraw.render(ImGui::GetDrawData(), fbw, fbh, m_textures.takeUploaded(), extra,
-                      m_fullRedraw || !m_singleBuffered);
+      if (g.scatterOk && g.scatter.takeChanged(map)) extra.push_back({map.x, map.y, map.z, map.w});
+      g.redraw.render(ImGui::GetDrawData(), fbw, fbh, g.textures.takeUploaded(), extra,
+                      m_fullRedraw || !win.singleBuffered());
       m_fullRedraw = false;
     }
     if (!m_opts.screenshot.empty()) {
-      if (screenshotReady()) {
+      if (m_frameFailed) {
+        rc = 3;  // already on stderr
+      } else if (m_shot.ready(settled())) {
         std::string err = !m_engine.modelError.empty() ? m_engine.modelError : m_engine.dataError;
         if (!err.empty()) {
           std::fprintf(stderr, "latentlab: %s\n", err.c_str());
           rc = 3;
         } else {
           try {
-            rc = writeScreenshot(fbw, fbh);
+            ScreenshotInfo info;
+            info.rects = m_rects;
+            info.framebufferScale = ImGui::GetIO().DisplayFramebufferScale;
+            info.cursorLatent = m_engine.cursorLatent;
+            info.points = m_engine.points().count();
+            info.model = m_state.modelDir;
+            for (auto& m : m_messages.all()) info.messages.push_back(m.text);
+            writeScreenshot(m_opts.screenshot, win.readPixels(fbw, fbh), screenshotSidecar(info, fbw, fbh));
+            rc = 0;
           } catch (const std::exception& e) {
             std::fprintf(stderr, "latentlab: %s\n", e.what());
             rc = 3;
@@ -506,54 +482,100 @@ int GuiApp::run() {
       }
     }
     double tDraw = nowSeconds();
-    if (m_singleBuffered) glFinish();  // the frame is on screen once the rasteriser is done
-    else glfwSwapBuffers(m_window);
+    win.present();
     double now = nowSeconds();
-    m_bench.addPhases((tUi - tStart) * 1e3, (tDraw - tUi) * 1e3, (now - tDraw) * 1e3, m_redraw.lastFraction());
-    m_perf.push(float((now - last) * 1000.0));
+    m_bench.addPhases((tUi - tStart) * 1e3, (tDraw - tUi) * 1e3, (now - tDraw) * 1e3, g.redraw.lastFraction());
+    m_perf.pushFrame(float((now - tStart) * 1000.0), float((now - last) * 1000.0));
     m_bench.afterSwap(now, (now - last) * 1000.0);
     if (m_bench.finished() && rc < 0) rc = m_bench.writeResult();
     last = now;
   }
-  // GL objects must go while their context is still current.
-  m_textures.clear();
-  m_scatter.release();
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(m_window);
-  glfwTerminate();
   return rc < 0 ? 0 : rc;
 }
 
-}  // namespace
+int GuiApp::run() {
+  std::string error;
+  auto window = gl::Window::open(m_opts.width, m_opts.height, "LatentLab",
+                                 std::getenv("LATENTLAB_FULL_REDRAW") != nullptr, error);
+  if (!window) {
+    std::fprintf(stderr, "latentlab: %s\n", error.c_str());
+    return 1;
+  }
+  m_gl = std::make_unique<Gl>();
+  m_gl->window = std::move(window);
+  m_textures = &m_gl->textures;
+  m_bench.setPartialRedraw(m_gl->window->singleBuffered());
+  m_gl->window->setVsync(m_opts.screenshot.empty());
+  try {
+    m_gl->scatter.init();
+    m_gl->scatterOk = true;
+    m_pointsDrawer = &m_gl->scatter;
+  } catch (const std::exception& e) {
+    m_messages.error(std::string(e.what()) + " (drawing points without it)");
+    std::fprintf(stderr, "latentlab: %s\n", e.what());
+  }
+  m_engine.setWake([] { gl::Window::postEmptyEvent(); });
+  int rc = 0;
+  try {
+    start();
+    rc = frameLoop();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "latentlab: %s\n", e.what());
+    rc = m_opts.screenshot.empty() ? 1 : 3;
+  }
+  // Quitting: cancel and stop the workers (the wake function goes first, so none calls GLFW
+  // after it is terminated); a model load that cannot be interrupted gets one second.
+  m_abandoned = !m_engine.shutdown(1.0);
+  m_textures = &m_noTextures;
+  m_pointsDrawer = &m_noPoints;
+  m_gl.reset();  // GL objects, then ImGui's backends and context, the window, glfwTerminate
+  return rc;
+}
 
 int runGui(const GuiOptions& opts) {
-  AppState state;
-  std::vector<std::string> warnings;
-  if (!opts.session.empty()) {
-    try {
-      warnings = loadSession(opts.session, state);
-    } catch (const BadInput& e) {
-      std::fprintf(stderr, "latentlab: %s\n", e.what());
-      return 3;
-    }
-    for (auto& w : warnings) std::fprintf(stderr, "latentlab: %s\n", w.c_str());
-  }
-  if (!opts.models.empty()) state.modelDir = opts.models.front();
-  if (!opts.data.empty()) state.dataSpec = opts.data;
-  if (!opts.device.empty() && (opts.session.empty() || opts.device != "auto")) state.device = opts.device;
-  if (opts.scale > 0) state.uiScale = opts.scale;
-  if (state.modelDir.empty()) state.modelDir = findBundledModel("fashion-vae-16");
-  // A model that cannot even be described is refused before a window opens.
+  bool shot = !opts.screenshot.empty();
   try {
-    readManifest(state.modelDir);
-  } catch (const BadInput& e) {
+    AppState state;
+    std::vector<std::string> warnings;
+    if (!opts.session.empty()) {
+      try {
+        warnings = loadSession(opts.session, state);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "latentlab: %s\n", e.what());
+        if (shot) return 3;
+        // Without --screenshot the window opens and says so; the user can open another.
+        state = AppState{};
+        warnings = {std::string("Could not open the session: ") + e.what()};
+      }
+      for (auto& w : warnings) std::fprintf(stderr, "latentlab: %s\n", w.c_str());
+    }
+    if (!opts.models.empty()) state.modelDir = opts.models.front();
+    if (!opts.data.empty()) state.dataSpec = opts.data;
+    if (!opts.device.empty() && (opts.session.empty() || opts.device != "auto")) state.device = opts.device;
+    if (opts.scale > 0) state.uiScale = opts.scale;
+    if (state.modelDir.empty()) state.modelDir = findBundledModel("fashion-vae-16");
+    if (shot) {
+      // A screenshot of a model that cannot even be described is refused before a window
+      // opens. Without --screenshot the window opens, shows the error and offers the picker.
+      try {
+        readManifest(state.modelDir);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "latentlab: %s\n", e.what());
+        return 3;
+      }
+    }
+    auto app = std::make_unique<GuiApp>(opts, std::move(state), std::move(warnings));
+    int rc = app->run();
+    if (app->abandonedWork()) {
+      // A worker is still inside LibTorch (a model load): destructors must not run under it.
+      std::fflush(nullptr);
+      std::_Exit(rc);
+    }
+    return rc;
+  } catch (const std::exception& e) {
     std::fprintf(stderr, "latentlab: %s\n", e.what());
-    return 3;
+    return shot ? 3 : 1;
   }
-  GuiApp app(opts, std::move(state), std::move(warnings));
-  return app.run();
 }
 
 }  // namespace latentlab

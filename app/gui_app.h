@@ -1,9 +1,26 @@
-// The desktop window: GLFW + OpenGL 3.3 + Dear ImGui. Owns the AppState, the engine client,
-// the panels and the frame loop (idle-waits when nothing changes), the main menu, sessions,
-// UI scale, and --screenshot. The only place that touches GLFW; GL only through app/gl.
+// The desktop app: owns the AppState, the engine client, the list of panels (app/panel_list.h)
+// and the frame: shortcuts, main menu, session dialog, layout, panels, turning their requests
+// into engine work, model switches, messages, --screenshot. run() puts it in a real window
+// (app/gl/window.h); tests drive the same frames headless (start / update / buildFrame).
+// Never calls GL or GLFW itself: the window and GL renderers live in app/gl/.
 #pragma once
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "app/app_state.h"
+#include "app/cursor_decoder.h"
+#include "app/drag_bench.h"
+#include "app/engine_client.h"
+#include "app/layout.h"
+#include "app/map_points.h"
+#include "app/messages.h"
+#include "app/panel_list.h"
+#include "app/perf_stats.h"
+#include "app/screenshot.h"
+#include "app/session_dialog.h"
+#include "app/texture_source.h"
 
 namespace latentlab {
 
@@ -21,7 +38,98 @@ struct GuiOptions {
   int noiseT = 300;
 };
 
-// Returns the process exit code: 0, 1 (no window could be opened), 3 (bad session/model).
+// Returns the process exit code: 0, 1 (no window could be opened), 3 (bad session/model
+// with --screenshot; without it the window opens and says what is wrong).
 int runGui(const GuiOptions& opts);
+
+class GuiApp {
+ public:
+  GuiApp(const GuiOptions& opts, AppState state, std::vector<std::string> warnings = {});
+  ~GuiApp();
+  GuiApp(const GuiApp&) = delete;
+  GuiApp& operator=(const GuiApp&) = delete;
+
+  // Opens the window and runs until it closes; the exit code.
+  int run();
+  // True when quitting left a job that could not be interrupted running (see
+  // EngineClient::shutdown): the process should end without running destructors.
+  bool abandonedWork() const { return m_abandoned; }
+
+  // ---- Frames without a window (tests; the caller owns the ImGui context) -------------
+  void start();   // opens the state's model, as run() does first
+  void update();  // before ImGui::NewFrame: engine results, model switches, UI scale
+  void buildFrame(float width, float height);  // between ImGui::NewFrame and ImGui::Render
+  void headlessFrame(float width = 1600, float height = 1000);  // update + NewFrame + build + Render
+
+  // ---- What the menu, the shortcuts, dropped folders and sessions do ------------------
+  // Opens a model folder. `restoring`: the state (plane, view, cursor) was made for this
+  // model (a session), keep it; otherwise the new model's map starts fitted and fresh.
+  void openModel(const std::string& dir, bool restoring = false);
+  bool openSession(const std::string& path);  // a message either way; false on failure
+  bool saveSession(const std::string& path);  // a message either way; false on failure
+  void resetLayout();                          // every panel open and in its place
+
+  // ---- Looking inside ------------------------------------------------------------------
+  AppState& state() { return m_state; }
+  EngineClient& engine() { return m_engine; }
+  const Messages& messages() const { return m_messages; }
+  Panel* panel(const std::string& id) const;
+  std::vector<Panel*> shownPanels() const;  // the panels of the loaded kind of model
+  ModelKind modelKind() const;
+  const std::map<std::string, LayoutRect>& layout() const { return m_layout; }
+  const std::map<std::string, ImVec4>& rects() const { return m_rects; }  // drawn this frame
+  // Every job idle, every result drawn and nothing more to ask for (--screenshot waits for it).
+  bool settled() const;
+  bool quitRequested() const { return m_quit; }
+
+ private:
+  struct Gl;  // the window's renderers (gui_app.cpp), absent when headless
+  void applyScale();
+  void applyLayout(float width, float height);
+  void handleShortcuts(PanelContext& ctx);
+  void drawMenus();
+  void processRequests(UiRequests& req);
+  void onModelLoaded();
+  bool gridWanted() const;
+  void requestGrid();
+  void collectPanelState();
+  void restorePanelState();
+  int frameLoop();
+  std::string frameError(const std::exception& e);
+
+  GuiOptions m_opts;
+  AppState m_state;
+  EngineClient m_engine;
+  std::vector<PanelEntry> m_panels;
+  std::unique_ptr<Gl> m_gl;
+  TextureSource m_noTextures;
+  PointsDrawer m_noPoints;
+  TextureSource* m_textures = &m_noTextures;
+  PointsDrawer* m_pointsDrawer = &m_noPoints;
+  PerfStats m_perf;
+  CursorDecoder m_decoder;
+  DragBench m_bench{m_opts.benchDrag, m_opts.benchMoves};
+  Messages m_messages;
+  uint64_t m_errorsAtStart = 0;
+  SessionDialog m_dialog;
+  ScreenshotWaiter m_shot;
+  std::map<std::string, ImVec4> m_rects;
+  std::map<std::string, LayoutRect> m_layout;
+  ModelKind m_kind = ModelKind::None;
+  float m_appliedScale = 0;
+  ImVec2 m_laidOut{0, 0};
+  std::vector<bool> m_openLaidOut;  // which panels were open at the last layout
+  bool m_relayout = true;
+  bool m_fullRedraw = true;
+  bool m_restoring = false;
+  bool m_quit = false;
+  bool m_abandoned = false;
+  bool m_frameFailed = false;  // an exception reached the frame (exit 3 for --screenshot)
+  uint64_t m_seenGeneration = 0;
+  struct GridKey {
+    uint64_t generation = ~uint64_t(0);
+    LatentPlane plane;
+  } m_gridAsked;
+};
 
 }  // namespace latentlab

@@ -85,6 +85,9 @@ json sessionToJson(const AppState& s) {
   json notes = json::object();
   for (auto& [k, v] : s.showNotes) notes[k] = v;
   j["ui"] = {{"scale", s.uiScale}, {"notes", notes}};
+  json panels = json::object();
+  for (auto& [id, p] : s.panels) panels[id] = p;
+  j["panels"] = panels;
   return j;
 }
 
@@ -192,6 +195,24 @@ std::vector<std::string> sessionFromJson(const json& j, AppState& out) {
     r.get(j["ui"], "notes", "ui.", notes, [](const std::map<std::string, bool>&) { return true; },
           "an object of true/false");
     out.showNotes = notes;
+  }
+  if (j.contains("panels")) {
+    const json& p = j["panels"];
+    if (!p.is_object()) {
+      w.push_back("session: panels must be an object of panel settings; ignored");
+    } else {
+      for (auto& [id, v] : p.items()) {
+        if (!v.is_object()) {
+          w.push_back("session: panels." + id + " must be an object; ignored");
+          continue;
+        }
+        if (v.contains("open") && !v["open"].is_boolean()) {
+          w.push_back("session: panels." + id + ".open = " + v["open"].dump() + " is not true or false; ignored");
+          continue;
+        }
+        out.panels[id] = v;
+      }
+    }
   }
   return w;
 }

@@ -10,6 +10,9 @@ void Panel::draw(PanelContext& ctx, bool relayout) {
   ImGui::SetNextWindowSize(m_size, relayout ? ImGuiCond_Always : ImGuiCond_FirstUseEver);
   std::string label = m_title + "###" + m_id;
   if (ImGui::Begin(label.c_str(), &open, flags() | ImGuiWindowFlags_NoCollapse)) {
+    // Where the window really is (tests check that nothing is clipped or overlaps).
+    ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
+    ctx.rects["window:" + m_id] = ImVec4(p.x, p.y, s.x, s.y);
     bool show = ctx.state.showNotes[m_id];
     if (show) {
       ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.16f, 0.2f, 0.28f, 1.f));

@@ -5,9 +5,12 @@
 #include <imgui.h>
 
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <vector>
 
 #include "app/app_state.h"
+#include "app/help/shortcuts.h"
 #include "app/map_points.h"
 #include "app/texture_source.h"
 #include "engine/explore/diffusion_sampling.h"
@@ -41,6 +44,7 @@ struct UiRequests {
 
 struct PerfStats;
 
+
 struct PanelContext {
   AppState& state;
   UiRequests& requests;
@@ -64,7 +68,18 @@ class Panel {
     m_size = size;
   }
   const std::string& id() const { return m_id; }
+  const std::string& title() const { return m_title; }
+  const char* notesText() const { return notes(); }
   bool open = true;
+
+  // Panel-local settings a session keeps, under "panels".<id> (GuiApp saves `open` itself).
+  virtual void saveState(nlohmann::json& out) const {}
+  // Reads what saveState wrote; a bad value adds a warning and keeps the current setting.
+  virtual void restoreState(const nlohmann::json& in, std::vector<std::string>& warnings) {}
+  // A global shortcut (app/help/shortcuts.h) the app does not handle itself, offered to every
+  // panel shown whatever window has the focus (never while a text field is being edited);
+  // true when this panel acted on it, e.g. the Diffusion panel on RunSample / StepSample.
+  virtual bool onShortcut(ShortcutId id, PanelContext& ctx) { return false; }
 
  protected:
   virtual void drawContent(PanelContext& ctx) = 0;

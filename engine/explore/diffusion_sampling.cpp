@@ -24,7 +24,10 @@ std::vector<float> toFloats(const torch::Tensor& t) {
 
 struct DiffusionSampler::Impl {
   std::unique_ptr<DiffusionModel> model;
-  // One run at a time: the denoiser and the VAE are not shared between threads.
+  // The denoiser and the VAE are used by one thread at a time (a user's TorchScript module
+  // may keep state). sample() holds this lock while it computes, but never while it hands a
+  // step to its caller: a run held by the Step button waits there, and forward noising
+  // (another worker) must not wait behind it.
   std::mutex mutex;
 };
 
@@ -64,7 +67,7 @@ std::shared_ptr<DiffusionSampler> DiffusionSampler::load(const std::string& dir,
 
 Image DiffusionSampler::sample(const SampleRequest& req, const std::function<void(const SampleFrame&)>& onFrame,
                                const CancelToken& cancel) {
-  std::lock_guard<std::mutex> lock(m_impl->mutex);
+  std::unique_lock<std::mutex> lock(m_impl->mutex);
   DiffusionModel& model = *m_impl->model;
   if (req.steps < 1 || req.steps > m_info.maxSteps)
     throw BadInput("steps must be in 1.." + std::to_string(m_info.maxSteps) + " (got " + std::to_string(req.steps) + ")");
@@ -119,7 +122,11 @@ Image DiffusionSampler::sample(const SampleRequest& req, const std::function<voi
       f.latent = toFloats(model.toLatent(s.xt));
       f.latentX0 = toFloats(model.toLatent(s.x0));
     }
+    // The caller may hold the run here (Step): the model is free meanwhile. s.xt and s.x0
+    // belong to this run only, so nothing another thread does can change them.
+    lock.unlock();
     onFrame(f);
+    lock.lock();
   };
   auto final = runDenoise(model.denoiser(), *sampler, start, run);
   checkFinite(final, m_info.dir + ": the sampled values");

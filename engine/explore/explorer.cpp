@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 #include "engine/data/image_tensor.h"
 #include "engine/models/bundle.h"
@@ -15,6 +16,14 @@ namespace latentlab {
 struct ExploreModel::Impl {
   std::shared_ptr<ModelBundle> bundle;
   torch::Device device = torch::kCPU;
+  // One ExploreModel serves both GUI workers (cursor decodes on the interactive one, encodes
+  // and grids on the background one). A built-in module's forward only reads its weights,
+  // but a user's TorchScript module may keep state, and a second copy of the weights per
+  // worker would double the memory of big models. So every call into the network holds this
+  // lock, one batch at a time: a cursor decode waits for at most one batch of a grid or an
+  // encode, never for the whole job. tests/app/test_engine_threads.cpp checks that decodes
+  // and grids running together give the same images as alone.
+  std::mutex mutex;
 };
 
 ExploreModel::~ExploreModel() = default;
@@ -61,7 +70,11 @@ std::vector<Image> ExploreModel::decodeBatch(const std::vector<float>& latents, 
   auto z = torch::from_blob(const_cast<float*>(latents.data()), shape, torch::kFloat32).clone().to(m_impl->device);
   checkFinite(z, "latent");
   auto& mf = m_impl->bundle->manifest;
-  auto x = m_impl->bundle->autoencoder->decode(z);
+  torch::Tensor x;
+  {
+    std::lock_guard<std::mutex> lock(m_impl->mutex);
+    x = m_impl->bundle->autoencoder->decode(z);
+  }
   if (!torch::isfinite(x).all().item<bool>()) {
     // A bad output shows a placeholder rather than crashing: NaN pixels become mid grey.
     x = torch::nan_to_num(x, 0.5 * (mf.image.rangeLo + mf.image.rangeHi), mf.image.rangeHi, mf.image.rangeLo);
@@ -113,7 +126,12 @@ LatentSet ExploreModel::encode(const Dataset& data, const std::function<void(dou
     cancel.throwIfCancelled();
     int64_t e = std::min(data.count, b + batch);
     auto x = datasetToTensor(data, b, e, mf.image.rangeLo, mf.image.rangeHi).to(m_impl->device);
-    auto mu = m_impl->bundle->autoencoder->encode(x).first.reshape({e - b, set.dim}).to(torch::kCPU, torch::kFloat32).contiguous();
+    torch::Tensor mu;
+    {
+      std::lock_guard<std::mutex> lock(m_impl->mutex);
+      mu = m_impl->bundle->autoencoder->encode(x).first;
+    }
+    mu = mu.reshape({e - b, set.dim}).to(torch::kCPU, torch::kFloat32).contiguous();
     checkFinite(mu, "encoded latents of " + data.spec);
     std::memcpy(set.z.data() + size_t(b) * set.dim, mu.data_ptr<float>(), size_t(e - b) * set.dim * sizeof(float));
     for (int64_t i = b; i < e; ++i) set.labels[size_t(i)] = int(data.label(i));
@@ -127,7 +145,11 @@ Image ExploreModel::reconstruct(const Image& image) {
   if (image.channels != mf.image.channels || image.height != mf.image.height || image.width != mf.image.width)
     throw BadInput("reconstruct: the image does not have the model's size");
   auto x = imagesToTensor({image}, mf.image.rangeLo, mf.image.rangeHi).to(m_impl->device);
-  auto mu = m_impl->bundle->autoencoder->encode(x).first;
+  torch::Tensor mu;
+  {
+    std::lock_guard<std::mutex> lock(m_impl->mutex);
+    mu = m_impl->bundle->autoencoder->encode(x).first;
+  }
   auto flat = mu.reshape({-1}).to(torch::kCPU, torch::kFloat32).contiguous();
   std::vector<float> z(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
   return decode(z);

@@ -1,7 +1,9 @@
 // The engine facade the GUI drives through jobs: a loaded model's description, encoding a
 // data set to latents, decoding latents and grids, reconstructing data items. Torch-free
 // header (LibTorch stays inside explorer.cpp). Never touches GL or ImGui; every call may
-// block for a while, so the app calls it only from a JobRunner worker.
+// block for a while, so the app calls it only from a JobRunner worker. One instance may be
+// used by several workers at once: calls into the network are serialised one batch at a
+// time inside (explorer.cpp says why a lock and not a copy per worker).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -12,7 +14,7 @@
 #include "engine/data/dataset.h"
 #include "engine/data/image.h"
 #include "engine/explore/latent_plane.h"
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
 

@@ -5,20 +5,18 @@
 #pragma once
 #include <any>
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "engine/train/progress.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
+
+struct JobRunnerState;  // the worker's shared state (job_runner.cpp)
 
 // Handed to a running job: progress reporting and the cancel flag.
 class JobContext {
@@ -28,9 +26,9 @@ class JobContext {
   CancelToken cancelToken() const { return CancelToken{m_cancel.get()}; }
 
  private:
-  friend class JobRunner;
+  friend struct JobRunnerState;
   std::shared_ptr<std::atomic<bool>> m_cancel;
-  class JobRunner* m_runner = nullptr;
+  JobRunnerState* m_state = nullptr;  // alive while the job runs (the worker holds it)
 };
 
 struct JobResult {
@@ -61,7 +59,7 @@ class JobRunner {
   // at::set_num_threads is process-global (one atomic read by every thread's lazy init),
   // so all runners must agree; the app passes the same number to each.
   JobRunner(std::string name, int threads);
-  ~JobRunner();  // cancels everything and joins
+  ~JobRunner();  // cancels everything and joins (see shutdown() for a bounded wait)
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
 
@@ -77,35 +75,24 @@ class JobRunner {
   // Nothing queued, nothing running and no result waiting to be taken.
   bool idle() const;
   // Called from the worker after each result (e.g. glfwPostEmptyEvent to wake the UI).
+  // Calls happen under a lock this function also takes: once setWakeCallback(nullptr)
+  // returns, the old callback is not running and is never called again, so the window
+  // system can be shut down right after.
   void setWakeCallback(std::function<void()> wake);
+  // Stops the worker: drops queued jobs, cancels the running one and waits up to
+  // `timeoutSeconds` for it to end. A job that does not notice cancellation in time (a model
+  // load inside LibTorch cannot be interrupted) is abandoned: the thread is detached and
+  // keeps only its own shared state alive; its result is never delivered. Returns false when
+  // a job was abandoned, so the caller can end the process without running destructors
+  // under it. Idempotent; the destructor calls it without a time limit.
+  bool shutdown(double timeoutSeconds);
   const std::string& name() const { return m_name; }
 
  private:
-  friend class JobContext;
-  struct Job {
-    std::string slot;
-    uint64_t version = 0;
-    Work work;
-    std::shared_ptr<std::atomic<bool>> cancel;
-    double submitTime = 0;
-  };
-  void loop(int threads);
-  bool isStale(const std::string& slot, uint64_t version) const;  // needs m_mutex
-
   std::string m_name;
-  mutable std::mutex m_mutex;
-  std::condition_variable m_cv;
-  std::deque<Job> m_pending;
-  std::map<std::string, uint64_t> m_latest;  // newest version submitted per slot
-  std::vector<JobResult> m_done;
-  std::shared_ptr<std::atomic<bool>> m_runningCancel;
-  std::string m_runningSlot;
-  bool m_busy = false, m_stop = false;
-  uint64_t m_nextVersion = 1, m_completed = 0, m_dropped = 0;
-  double m_progress = 0, m_lastSeconds = 0;
-  std::string m_message;
-  std::function<void()> m_wake;
+  std::shared_ptr<JobRunnerState> m_state;
   std::thread m_thread;
+  bool m_abandoned = false;
 };
 
 }  // namespace latentlab

@@ -104,7 +104,7 @@ TEST_CASE("cancelling a sampling job stops it early") {
   CHECK(kept >= 3);
   CHECK(kept < 1000);
   CHECK(e.sampleA.final.empty());
-  CHECK(e.background().status().dropped >= 1);  // the cancelled job ended and its result was dropped
+  CHECK(e.sampler().status().dropped >= 1);  // the cancelled job ended and its result was dropped
 }
 
 TEST_CASE("a bad request becomes an error, not a crash") {

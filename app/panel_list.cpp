@@ -1,0 +1,45 @@
+#include "app/panel_list.h"
+
+#include "app/panels/diffusion_panel.h"
+#include "app/panels/image_panel.h"
+#include "app/panels/latent_map_panel.h"
+#include "app/panels/manifold_panel.h"
+#include "app/panels/model_panel.h"
+#include "app/panels/performance_panel.h"
+
+namespace latentlab {
+
+namespace {
+Placement place(PanelRole role, float weight, float minWidthEm, float minHeightEm) {
+  return Placement{role, weight, minWidthEm, minHeightEm};
+}
+const Placement kHidden{PanelRole::Hidden};
+}  // namespace
+
+std::vector<PanelEntry> makePanels() {
+  using K = ModelKind;
+  using R = PanelRole;
+  std::vector<PanelEntry> list;
+  // Order matters within a column: earlier entries sit higher (Side) or further left (Footer).
+  list.push_back({std::make_unique<LatentMapPanel>(), [](K k) {
+                    // A pixel diffusion model has no encoder, so no latent space to map.
+                    return k == K::PixelDiffusion ? kHidden : place(R::Main, 1, 30, 20);
+                  }});
+  list.push_back({std::make_unique<DiffusionPanel>(), [](K k) {
+                    if (k == K::PixelDiffusion) return place(R::Main, 1, 30, 20);
+                    return k == K::LatentDiffusion ? place(R::Side, 0.62f, 24, 18) : kHidden;
+                  }});
+  list.push_back({std::make_unique<ImagePanel>(), [](K k) {
+                    if (k == K::PixelDiffusion) return kHidden;
+                    // Beside a latent diffusion run it shows the VAE's decode under the map cursor.
+                    return place(R::Side, k == K::LatentDiffusion ? 0.38f : 0.42f, 14, 10);
+                  }});
+  list.push_back({std::make_unique<ManifoldPanel>(), [](K k) {
+                    return k == K::Autoencoder || k == K::None ? place(R::Side, 0.30f, 14, 8) : kHidden;
+                  }});
+  list.push_back({std::make_unique<ModelPanel>(), [](K) { return place(R::Footer, 0.55f, 20, 12); }});
+  list.push_back({std::make_unique<PerformancePanel>(), [](K) { return place(R::Footer, 0.45f, 16, 8); }});
+  return list;
+}
+
+}  // namespace latentlab
