@@ -158,8 +158,16 @@ GanTrainResult trainGan(const GanTrainOptions& o, const GanProgressFn& progress,
       st.epoch = j.at("epoch").get<int>(), st.batch = j.at("batch").get<int64_t>(), st.step = j.at("step").get<int64_t>();
       for (int i = 0; i < 4; ++i) st.sums[i] = j.at("sums").at(size_t(i)).get<double>();
       st.history = j.at("history");
+      // The position (epoch, batch) and the per-batch random streams only mean the same
+      // thing with the same batch size and seed.
       if (j.value("latent_dim", cfg.latentDim) != cfg.latentDim)
         throw UsageError("train gan --resume: the checkpoint has --latent-dim " + std::to_string(j.value("latent_dim", 0)));
+      if (j.value("batch_size", o.batchSize) != o.batchSize)
+        throw UsageError("train gan --resume: the checkpoint was made with --batch " +
+                         std::to_string(j.value("batch_size", 0)) + "; resume with the same value");
+      if (j.value("seed", o.seed) != o.seed)
+        throw UsageError("train gan --resume: the checkpoint was made with --seed " +
+                         std::to_string(j.value("seed", uint64_t(0))) + "; resume with the same value");
       loadModuleWeights(*gen, GanCheckpoint::g(c));
       loadModuleWeights(*disc, GanCheckpoint::d(c));
       loadModuleWeights(*ema, GanCheckpoint::ema(c));

@@ -145,6 +145,20 @@ TEST_CASE("a few training batches stay finite, write a bundle, and resume matche
   }
 }
 
+TEST_CASE("resuming with another batch size or seed is refused") {
+  torch::set_num_threads(1);
+  std::string dir = t::tempDir("gan_resume_mismatch");
+  auto o = smallRun(dir, 1);
+  o.maxBatches = 1;
+  trainGan(o);
+  o.resume = true;
+  o.batchSize = 16;
+  CHECK_THROWS_AS(trainGan(o), UsageError);
+  o.batchSize = 32;
+  o.seed = 6;
+  CHECK_THROWS_AS(trainGan(o), UsageError);
+}
+
 TEST_CASE("cancelling stops GAN training with Cancelled") {
   std::atomic<bool> flag{true};
   CHECK_THROWS_AS(trainGan(smallRun(t::tempDir("gan_cancel"), 1), {}, CancelToken{&flag}), Cancelled);
