@@ -58,8 +58,11 @@ void FileDialog::open(const FileDialogSpec& spec) {
   // then the working folder, so a stale path never leaves the dialog empty.
   std::string start = spec.start, pick;
   std::error_code ec;
-  if (!start.empty() && !fs::is_directory(start, ec)) {
-    pick = fs::path(start).filename().string();
+  // A file, or (picking folders) an answer folder such as the open model: its folder opens
+  // with it selected, so its neighbours are one click away.
+  bool answer = spec.mode == FileDialogMode::PickFolder && !start.empty() && m_browser.hasMarker(start);
+  if (!start.empty() && (answer || !fs::is_directory(start, ec))) {
+    pick = fs::path(normal(start)).filename().string();
     start = fs::path(normal(start)).parent_path().string();
   }
   m_saveName = spec.mode == FileDialogMode::Save ? pick : "";
