@@ -43,8 +43,15 @@ Image makeGrid(const std::vector<Image>& images, const GridOptions& o) {
   int left = 0, top = 0;
   for (auto& l : o.rowLabels) left = std::max(left, textWidth(l) + 6);
   if (!o.colLabels.empty()) top = textHeight() + 2;
-  const int cw = w * o.scale, ch = h * o.scale;
-  Image out(left + o.pad + cols * (cw + o.pad), top + o.pad + rows * (ch + o.pad), 3, o.background);
+  // Sizes in 64 bits first: many or large tiles must be refused, not wrap an int.
+  const int64_t cw64 = int64_t(w) * o.scale, ch64 = int64_t(h) * o.scale;
+  const int64_t outW = left + o.pad + int64_t(cols) * (cw64 + o.pad), outH = top + o.pad + int64_t(rows) * (ch64 + o.pad);
+  if (w < 1 || h < 1 || o.scale < 1 || o.pad < 0 || outW > 65536 || outH > 65536 || outW * outH > kMaxImagePixels)
+    throw BadInput("grid of " + std::to_string(images.size()) + " images of " + std::to_string(w) + "x" +
+                   std::to_string(h) + " at scale " + std::to_string(o.scale) + " would be " + std::to_string(outW) +
+                   "x" + std::to_string(outH) + " pixels, too large (use fewer images or a smaller scale)");
+  const int cw = int(cw64), ch = int(ch64);
+  Image out(int(outW), int(outH), 3, o.background);
   const uint8_t textColor[3] = {230, 230, 230};
   for (size_t i = 0; i < images.size(); ++i) {
     Image img = toChannels(images[i], 3);

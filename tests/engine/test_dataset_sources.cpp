@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "engine/data/dataset.h"
+#include "engine/data/grid.h"
 #include "engine/data/image_io.h"
 #include "engine/data/npy.h"
 #include "engine/util/errors.h"
@@ -89,7 +90,8 @@ TEST_CASE("npy arrays that parse but are not images are refused by the data set"
       {"int64", "npy:" + dir + "/i64.npy", "not int64"},
   };
   for (auto& c : cases) {
-    CAPTURE(c.name);
+    std::string name = c.name;  // CAPTURE shows a const char* as an address
+    CAPTURE(name);
     CHECK_THROWS_WITH_AS(openDataset(c.spec), doctest::Contains(c.expect), BadInput);
   }
 }
@@ -147,7 +149,8 @@ TEST_CASE("image files that are not PNG/JPEG or declare absurd sizes are refused
       {"crash-png-empty-idat", fuzzFile("image/crash-png-empty-idat"), "cannot decode image (corrupt data)"},
   };
   for (auto& c : cases) {
-    CAPTURE(c.name);
+    std::string name = c.name;  // CAPTURE shows a const char* as an address
+    CAPTURE(name);
     std::string dir = t::tempDir("img-bad");
     t::writeText(dir + "/" + c.name, c.bytes);
     try {
@@ -166,4 +169,14 @@ TEST_CASE("PNG encoding refuses images whose sizes do not fit stb's ints") {
   img.width = 1 << 20;  // pixels no longer match the size
   CHECK_THROWS_WITH_AS(encodePng(img), doctest::Contains("too large or inconsistent"), BadInput);
   CHECK(!encodePng(Image(3, 2, 3, 7)).empty());
+}
+
+TEST_CASE("a grid too large for an image is refused instead of wrapping an int") {
+  std::vector<Image> images(4, Image(28, 28, 1));
+  GridOptions o;
+  o.cols = 2;
+  Image g = makeGrid(images, o);
+  CHECK(g.width == 2 + 2 * (56 + 2));  // pad + cols x (cell + pad), the layout makeGrid documents
+  o.scale = 40000;                      // 28 x 40000 x 2 columns: over 2^31 pixels wide
+  CHECK_THROWS_WITH_AS(makeGrid(images, o), doctest::Contains("too large"), BadInput);
 }

@@ -71,7 +71,8 @@ TEST_CASE("broken IDX files are refused with a message naming the file") {
       {"rank-five", idxBytes(0x08, {1, 1, 1, 1, 1}, 1), "rank 5"},
   };
   for (auto& c : cases) {
-    CAPTURE(c.name);
+    std::string name = c.name;  // CAPTURE shows a const char* as an address
+    CAPTURE(name);
     std::string path = writeBytes(c.name, c.bytes);
     try {
       readIdx(path);
@@ -98,7 +99,8 @@ TEST_CASE("IDX arrays that parse but are not images are refused by the data set"
       {"label-count", idxBytes(0x08, {2, 2, 2}, 8), "3 labels for 2 images"},
   };
   for (auto& c : cases) {
-    CAPTURE(c.name);
+    std::string name = c.name;  // CAPTURE shows a const char* as an address
+    CAPTURE(name);
     std::string path = writeBytes(c.name, c.bytes);
     CHECK_THROWS_WITH_AS(openDataset("idx:" + path + "," + labels), doctest::Contains(c.expect), BadInput);
   }

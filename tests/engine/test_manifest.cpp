@@ -74,7 +74,8 @@ TEST_CASE("broken manifests name the field and what was expected") {
       {"steps float", [](json& j) { j["sampling"] = {{"steps", 2.5}}; }, "\"steps\" must be an integer in 1..100000, got a number"},
   };
   for (auto& c : cases) {
-    CAPTURE(c.name);
+    std::string name = c.name;  // CAPTURE shows a const char* as an address
+    CAPTURE(name);
     json j = good();
     c.edit(j);
     CHECK_THROWS_WITH_AS(parseManifest(j, "m.json"), doctest::Contains(c.expect), BadInput);

@@ -122,7 +122,8 @@ TEST_CASE("hostile npy headers are refused with a reason") {
       {"version-9", npyWithHeader(f4("(1,)"), 4, 9), "version 9"},
   };
   for (auto& c : cases) {
-    CAPTURE(c.name);
+    std::string name = c.name;  // CAPTURE shows a const char* as an address
+    CAPTURE(name);
     try {
       parseNpy(c.bytes, "bad.npy");
       FAIL("accepted a broken file");

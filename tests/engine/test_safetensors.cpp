@@ -105,7 +105,8 @@ TEST_CASE("malformed safetensors are refused with a reason") {
       {"header-length-2^63", std::string("\0\0\0\0\0\0\0\x80{}", 10), "longer than the file"},
   };
   for (auto& c : cases) {
-    CAPTURE(c.name);
+    std::string name = c.name;  // CAPTURE shows a const char* as an address
+    CAPTURE(name);
     std::string p = write(c.name, c.bytes);
     try {
       readSafetensors(p);
