@@ -75,14 +75,47 @@ void DiffusionPanel::drawControls(PanelContext& ctx) {
   itemHelp("eta", s.sampler != "ddim" ? "The sampler chosen now ignores eta." : nullptr);
 }
 
+namespace {
+// What the run buttons (and their shortcuts) may do right now.
+struct RunState {
+  bool canRun = false, canStep = false, held = false, running = false;
+};
+RunState runState(const EngineClient* e) {
+  RunState st;
+  bool model = e && e->diffusion();
+  st.running = e && e->sampling();
+  st.held = e && e->samplePaused();
+  st.canRun = model && !st.running;
+  st.canStep = model && (!st.running || st.held);
+  return st;
+}
+}  // namespace
+
+void DiffusionPanel::step(PanelContext& ctx, bool held) {
+  if (held) ctx.requests.stepSample = true;  // one more step of the held run
+  else run(ctx, true);                       // a new run, held after its first step
+}
+
+bool DiffusionPanel::onShortcut(ShortcutId id, PanelContext& ctx) {
+  // Enter: Run, or Continue a held run; Shift+Enter: Step. The same rules as the buttons.
+  RunState st = runState(ctx.engine);
+  if (id == ShortcutId::RunSample) {
+    if (st.canRun) run(ctx, false);
+    else if (st.held) ctx.requests.resumeSample = true;
+    else return false;
+    return true;
+  }
+  if (id == ShortcutId::StepSample && st.canStep) {
+    step(ctx, st.held);
+    return true;
+  }
+  return false;
+}
+
 void DiffusionPanel::drawRunButtons(PanelContext& ctx) {
   const EngineClient* e = ctx.engine;
-  const DiffusionInfo* info = e ? e->diffusion() : nullptr;
-  bool running = e && e->sampling();
-  bool held = e && e->samplePaused();
-  bool keys = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !ImGui::GetIO().WantTextInput;
-  bool stepKey = keys && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) && ImGui::GetIO().KeyShift;
-  bool runKey = keys && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) && !ImGui::GetIO().KeyShift;
+  RunState st = runState(e);
+  bool held = st.held;
   // One fixed row: every button is always there, greyed out when it does not apply. A row
   // that changed with the run's state put Continue under the mouse right after a Step, so a
   // second click on the same spot ran the whole sample.
@@ -93,18 +126,13 @@ void DiffusionPanel::drawRunButtons(PanelContext& ctx) {
     itemHelp(key);
     return pressed && enabled;
   };
-  bool canRun = info && !running;
-  bool canStep = info && (!running || held);
-  if ((button("Run", "run", canRun) || runKey) && canRun) run(ctx, false);
+  if (button("Run", "run", st.canRun)) run(ctx, false);
   ImGui::SameLine();
-  if ((button("Step", "step", canStep) || stepKey) && canStep) {
-    if (held) ctx.requests.stepSample = true;  // one more step of the held run
-    else run(ctx, true);                       // a new run, held after its first step
-  }
+  if (button("Step", "step", st.canStep)) step(ctx, held);
   ImGui::SameLine();
-  if ((button("Continue", "continue", held) || runKey) && held) ctx.requests.resumeSample = true;
+  if (button("Continue", "continue", held)) ctx.requests.resumeSample = true;
   ImGui::SameLine();
-  if (button("Cancel", "cancel", running)) ctx.requests.cancelSample = true;
+  if (button("Cancel", "cancel", st.running)) ctx.requests.cancelSample = true;
   // The progress bar and Notes follow on this row when the bar still gets room to read
   // "12 / 50 steps (held)", else on a row of their own (2x in a narrow panel).
   float notesW = ImGui::CalcTextSize("Hide notes").x + ImGui::GetStyle().FramePadding.x * 2;

@@ -31,6 +31,9 @@ class DiffusionPanel : public Panel {
   void fitToModel(const DiffusionInfo& info);
   // Which tab to open on the next frame ("denoise", "compare", "noise", "schedule").
   void selectTab(const std::string& tab) { m_selectTab = tab; }
+  // Enter (RunSample): Run, or Continue a held run; Shift+Enter (StepSample): one step.
+  // Routed here by the app whatever window has focus.
+  bool onShortcut(ShortcutId id, PanelContext& ctx) override;
 
  protected:
   void drawContent(PanelContext& ctx) override;
@@ -40,6 +43,7 @@ class DiffusionPanel : public Panel {
   void drawControls(PanelContext& ctx);
   void drawRunButtons(PanelContext& ctx);
   void run(PanelContext& ctx, bool paused);
+  void step(PanelContext& ctx, bool held);
 
   DiffusionSettings m_settings;
   DenoiseView m_denoise;

@@ -20,7 +20,7 @@ void ManifoldPanel::drawContent(PanelContext& ctx) {
   ImGui::SliderInt("K", &s.gridK, 2, 32);
   itemHelp("grid-k");
   ImGui::SameLine();
-  bool busy = e && e->background().status().busy && e->background().status().runningSlot == "grid";
+  bool busy = e && e->gridPending();
   if (busy) {
     if (ImGui::Button("Cancel")) ctx.requests.cancelGrid = true;
     itemHelp("grid-cancel");

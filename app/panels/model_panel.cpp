@@ -36,7 +36,7 @@ void ModelPanel::drawBrowser(PanelContext& ctx) {
   if (ImGui::SmallButton("Up")) m_browseDir = dir.parent_path().string();
   ImGui::SameLine();
   if (isModel && ImGui::SmallButton("Open this model")) {
-    ctx.requests.loadModel = m_browseDir;
+    ctx.requests.loadModel = m_askedDir = m_browseDir;
     m_browsing = false;
   }
   ImGui::SameLine();
@@ -85,8 +85,12 @@ void ModelPanel::drawContent(PanelContext& ctx) {
   else if (e && e->model()) loadedDir = e->model()->dir, m_kind = e->model()->kind;
   else m_kind.clear();
   bool loading = e && e->loading();
+  // The folder being opened, named again if it fails (the app keeps state.modelDir on the
+  // model that loaded). Forgotten once a load succeeds, so an old name is never blamed.
+  if (loading && !e->loadingDir().empty()) m_askedDir = e->loadingDir();
+  if (e && !loading && e->modelError.empty()) m_askedDir.clear();
   m_shownModel = loadedDir.empty() ? "(none)" : folderName(loadedDir);
-  if (loading) m_shownModel = "loading " + folderName(s.modelDir) + "...";
+  if (loading) m_shownModel = "loading " + folderName(m_askedDir) + "...";
   // The picker takes what the row leaves after its label, Browse and Notes: all on one line.
   const ImGuiStyle& st = ImGui::GetStyle();
   float reserve = ImGui::CalcTextSize("Model").x + st.ItemInnerSpacing.x + ImGui::CalcTextSize("Browse...").x +
@@ -95,7 +99,7 @@ void ModelPanel::drawContent(PanelContext& ctx) {
   if (ImGui::BeginCombo("Model", m_shownModel.c_str())) {
     for (auto& dir : m_bundled)
       if (ImGui::Selectable(folderName(dir).c_str(), !loadedDir.empty() && sameFolder(dir, loadedDir)))
-        ctx.requests.loadModel = dir;
+        ctx.requests.loadModel = m_askedDir = dir;
     ImGui::EndCombo();
   }
   itemHelp("model");
@@ -110,8 +114,9 @@ void ModelPanel::drawContent(PanelContext& ctx) {
   if (e && !e->modelError.empty() && !loading) {
     // Said in full, wrapped to the panel, naming the model that failed; the same text on
     // hover (the tooltip stays readable when the panel is short).
-    m_errorShown = "Could not open " + folderName(s.modelDir) + ": " + e->modelError;
-    if (!loadedDir.empty() && !sameFolder(loadedDir, s.modelDir)) m_errorShown += " Still showing " + folderName(loadedDir) + ".";
+    std::string failed = m_askedDir.empty() ? "the model" : folderName(m_askedDir);
+    m_errorShown = "Could not open " + failed + ": " + e->modelError;
+    if (!loadedDir.empty()) m_errorShown += " Still showing " + folderName(loadedDir) + ".";
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.4f, 1));
     ImGui::TextWrapped("%s", m_errorShown.c_str());
     ImGui::PopStyleColor();

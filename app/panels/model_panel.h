@@ -12,11 +12,10 @@ namespace latentlab {
 class ModelPanel : public Panel {
  public:
   ModelPanel() : Panel("model", "Model and data") {}
-  // For tests: what the picker shows (the loaded model's folder name), the error line as
-  // last drawn ("" when none) and the Notes text for the loaded model's kind.
+  // For tests: what the picker shows (the loaded model's folder name) and the error line as
+  // last drawn ("" when none). notesText() follows the loaded model's kind.
   const std::string& shownModel() const { return m_shownModel; }
   const std::string& shownError() const { return m_errorShown; }
-  const char* modelNotes() const { return notes(); }
 
  protected:
   void drawContent(PanelContext& ctx) override;
@@ -31,6 +30,7 @@ class ModelPanel : public Panel {
   bool m_specInit = false;
   std::string m_kind;  // the loaded model's kind (the notes depend on it)
   std::string m_shownModel, m_errorShown;
+  std::string m_askedDir;  // the folder of the latest open (named in its error)
 };
 
 }  // namespace latentlab

@@ -97,6 +97,7 @@ void PerformancePanel::drawContent(PanelContext& ctx) {
       ImGui::SetTooltip("From moving the cursor to having its decoded image; last %.1f ms.", e->lastDecodeMs);
     runnerLine("interactive", e->interactive().status());
     runnerLine("background", e->background().status());
+    runnerLine("sampler", e->sampler().status());
     // A pixel diffusion model has no map model: its device is the diffusion model's.
     m_device = e->model() ? e->model()->device : e->diffusion() ? e->diffusion()->device : "no model";
     ImGui::Text("%s, %d intra-op thread(s)", m_device.c_str(), e->threads());

@@ -2,6 +2,8 @@
 // frame polls the client, draws the panel and hands its requests to applyDiffusionRequests,
 // exactly as the app does with a click.
 #pragma once
+#include <optional>
+
 #include "app/diffusion_requests.h"
 #include "app/panels/diffusion_panel.h"
 #include "app_test_support.h"
@@ -21,12 +23,15 @@ struct DiffusionPanelHarness {
     panel.setPlacement(ImVec2(0, 0), ImVec2(1000, 800));
   }
   ~DiffusionPanelHarness() { ImGui::DestroyContext(); }
-  void frame() {
+  // One frame; `shortcut`, when given, is routed to the panel as the app does with a global
+  // key (Enter, Shift+Enter) whatever window has focus.
+  void frame(std::optional<ShortcutId> shortcut = std::nullopt) {
     e.poll(s);
     ImGui::NewFrame();
     UiRequests req;
     PanelContext ctx{s, req, textures, drawer};
     ctx.engine = &e;
+    if (shortcut) panel.onShortcut(*shortcut, ctx);
     panel.draw(ctx, true);
     ImGui::Render();
     applyDiffusionRequests(req, e, s);

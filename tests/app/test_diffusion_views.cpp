@@ -181,49 +181,50 @@ TEST_CASE("Forward noising: the tab asks for the item and t, the result arrives,
   CHECK(h.e.noised.error.find("99999") != std::string::npos);
 }
 
-TEST_CASE("keys: Enter runs, Shift+Enter starts a held run, Left scrubs back") {
+TEST_CASE("keys: Enter runs or continues, Shift+Enter steps, Left scrubs back") {
   test::DiffusionPanelHarness h;
   loadLdm(h.e, h.s);
   h.panel.fitToModel(*h.e.diffusion());
   h.panel.settings().steps = 6;
   h.frame();  // the automatic first run
   REQUIRE(h.last.runSample);
-  for (int i = 0; i < 24000 && h.e.sampling(); ++i) {
-    h.frame();
-    std::this_thread::sleep_for(5ms);
-  }
-  h.frame();
+  finishRuns(h);
   REQUIRE(h.e.sampleA.frames.size() == 6);
   ImGuiIO& io = ImGui::GetIO();
-  const int enter = 300, left = 301;  // any free slots of io.KeysDown for the key map
-  io.KeyMap[ImGuiKey_Enter] = enter;
+  const int left = 301;  // any free slot of io.KeysDown for the key map
   io.KeyMap[ImGuiKey_LeftArrow] = left;
-  auto press = [&](int key, bool shift) {
-    io.KeysDown[key] = true;
-    io.KeyShift = shift;
-    h.frame();
-    UiRequests pressed = h.last;
-    io.KeysDown[key] = false;
-    io.KeyShift = false;
-    h.frame();
-    return pressed;
-  };
   int shown = h.panel.shownStep();
   CHECK(shown == 5);
-  press(left, false);
+  io.KeysDown[left] = true;
+  h.frame();
+  io.KeysDown[left] = false;
+  h.frame();
   CHECK(h.panel.shownStep() == 4);
   CHECK_FALSE(h.panel.following());
 
-  UiRequests r = press(enter, false);
-  CHECK(r.runSample);
-  CHECK_FALSE(r.stepSample);
+  // Enter (routed by the app): a new free run.
+  h.frame(ShortcutId::RunSample);
+  CHECK(h.last.runSample);
+  CHECK_FALSE(h.last.stepSample);
   REQUIRE(pollUntil(h.e, h.s, [&] { return !h.e.sampling(); }));
-  r = press(enter, true);
-  CHECK(r.runSample);
-  CHECK(r.stepSample);
-  REQUIRE(pollUntil(h.e, h.s, [&] { return h.e.sampleA.gate->waiting(); }));
-  CHECK(h.e.sampleA.frames.size() == 1);
-  h.e.cancelSample();
+  // Shift+Enter: a run held after its first step; again: exactly one more step.
+  h.frame(ShortcutId::StepSample);
+  CHECK(h.last.runSample);
+  CHECK(h.last.stepSample);
+  REQUIRE(pollUntil(h.e, h.s, [&] { return h.e.sampleA.frames.size() == 1 && h.e.sampleA.gate->waiting(); }));
+  h.frame();
+  h.frame(ShortcutId::StepSample);
+  CHECK_FALSE(h.last.runSample);
+  CHECK(h.last.stepSample);
+  CHECK_FALSE(h.last.resumeSample);
+  REQUIRE(pollUntil(h.e, h.s, [&] { return h.e.sampleA.frames.size() == 2 && h.e.sampleA.gate->waiting(); }));
+  // Enter on a held run continues it to the end.
+  h.frame();
+  h.frame(ShortcutId::RunSample);
+  CHECK(h.last.resumeSample);
+  CHECK_FALSE(h.last.runSample);
+  REQUIRE(pollUntil(h.e, h.s, [&] { return !h.e.sampling(); }));
+  CHECK(h.e.sampleA.frames.size() == 6);
 }
 
 TEST_CASE("Step clicked twice at the same spot does exactly two steps and never Continue") {
