@@ -62,6 +62,7 @@ struct GuiApp::Gl {
 
 GuiApp::GuiApp(const GuiOptions& opts, AppState state, std::vector<std::string> warnings)
     : m_opts(opts), m_state(std::move(state)), m_engine(1), m_panels(makePanels()) {
+  m_messages.setErrorSink([](const std::string& text) { std::fprintf(stderr, "latentlab: %s\n", text.c_str()); });
   for (auto& w : warnings) m_messages.error(w);
   m_errorsAtStart = m_messages.count();
   restorePanelState();
@@ -340,12 +341,31 @@ void GuiApp::buildFrame(float width, float height) {
   processRequests(req);
 }
 
+void GuiApp::safeBuildFrame(float width, float height) {
+  try {
+    buildFrame(width, height);
+  } catch (const std::exception& e) {
+    // Whatever the panels began is ended, so the frame still renders (with the message).
+    ImGui::ErrorCheckEndFrameRecover(ignoreImGuiLog);
+    frameError(e);
+  }
+}
+
 void GuiApp::headlessFrame(float width, float height) {
   ImGui::GetIO().DisplaySize = ImVec2(width, height);
-  update();
+  try {
+    update();
+  } catch (const std::exception& e) {
+    frameError(e);
+  }
   ImGui::NewFrame();
-  buildFrame(width, height);
+  safeBuildFrame(width, height);
   ImGui::Render();
+}
+
+void GuiApp::addPanel(PanelEntry entry) {
+  m_panels.push_back(std::move(entry));
+  m_relayout = true;
 }
 
 // ---------------------------------------------------------------- requests
@@ -428,19 +448,13 @@ int GuiApp::frameLoop() {
       update();
       m_bench.beforeFrame(m_state, m_engine, nowSeconds());
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "latentlab: %s\n", frameError(e).c_str());
+      frameError(e);
     }
     win.framebufferSize(fbw, fbh);
     win.windowSize(ww, wh);
     win.newFrame();
     ImGui::NewFrame();
-    try {
-      buildFrame(float(ww), float(wh));
-    } catch (const std::exception& e) {
-      // Whatever the panels began is ended, so the frame still renders (with the message).
-      ImGui::ErrorCheckEndFrameRecover(ignoreImGuiLog);
-      std::fprintf(stderr, "latentlab: %s\n", frameError(e).c_str());
-    }
+    safeBuildFrame(float(ww), float(wh));
     ImGui::Render();
     double tUi = nowSeconds();
     win.setClearColor(0.08f, 0.09f, 0.11f);
@@ -458,8 +472,7 @@ int GuiApp::frameLoop() {
       } else if (m_shot.ready(settled())) {
         std::string err = !m_engine.modelError.empty() ? m_engine.modelError : m_engine.dataError;
         if (!err.empty()) {
-          std::fprintf(stderr, "latentlab: %s\n", err.c_str());
-          rc = 3;
+          rc = 3;  // the message is on stderr already (Messages' error sink)
         } else {
           try {
             ScreenshotInfo info;
@@ -512,7 +525,6 @@ int GuiApp::run() {
     m_pointsDrawer = &m_gl->scatter;
   } catch (const std::exception& e) {
     m_messages.error(std::string(e.what()) + " (drawing points without it)");
-    std::fprintf(stderr, "latentlab: %s\n", e.what());
   }
   m_engine.setWake([] { gl::Window::postEmptyEvent(); });
   int rc = 0;
@@ -541,13 +553,15 @@ int runGui(const GuiOptions& opts) {
       try {
         warnings = loadSession(opts.session, state);
       } catch (const std::exception& e) {
-        std::fprintf(stderr, "latentlab: %s\n", e.what());
-        if (shot) return 3;
+        if (shot) {
+          std::fprintf(stderr, "latentlab: %s\n", e.what());
+          return 3;
+        }
         // Without --screenshot the window opens and says so; the user can open another.
         state = AppState{};
         warnings = {std::string("Could not open the session: ") + e.what()};
       }
-      for (auto& w : warnings) std::fprintf(stderr, "latentlab: %s\n", w.c_str());
+      // The warnings go to the window's messages (and from there to stderr).
     }
     if (!opts.models.empty()) state.modelDir = opts.models.front();
     if (!opts.data.empty()) state.dataSpec = opts.data;

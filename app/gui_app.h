@@ -59,6 +59,9 @@ class GuiApp {
   void start();   // opens the state's model, as run() does first
   void update();  // before ImGui::NewFrame: engine results, model switches, UI scale
   void buildFrame(float width, float height);  // between ImGui::NewFrame and ImGui::Render
+  // buildFrame, but an exception becomes a message and the frame is still ended cleanly
+  // (what run() does every frame; with --screenshot it also means exit 3).
+  void safeBuildFrame(float width, float height);
   void headlessFrame(float width = 1600, float height = 1000);  // update + NewFrame + build + Render
 
   // ---- What the menu, the shortcuts, dropped folders and sessions do ------------------
@@ -68,6 +71,9 @@ class GuiApp {
   bool openSession(const std::string& path);  // a message either way; false on failure
   bool saveSession(const std::string& path);  // a message either way; false on failure
   void resetLayout();                          // every panel open and in its place
+  // One more panel after the registered ones (tests; a plug-in would use it too).
+  void addPanel(PanelEntry entry);
+  bool frameFailed() const { return m_frameFailed; }
 
   // ---- Looking inside ------------------------------------------------------------------
   AppState& state() { return m_state; }

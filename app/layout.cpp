@@ -102,8 +102,9 @@ std::map<std::string, LayoutRect> computeLayout(const LayoutInput& in) {
     return out;
   }
   if (!footers.empty() && footW <= colW) {
-    // The footer row fits under the side panels (wide windows at 1x).
-    float h = std::round(std::clamp(std::min(footH, std::max(H - sideNeed, H * 0.2f)), H * 0.2f, H * 0.5f));
+    // The footer row fits under the side panels (wide windows at 1x). At least 28% of the
+    // height: the read-outs grow with the window rather than the side panels' margins.
+    float h = std::round(std::clamp(std::min(footH, std::max(H - sideNeed, H * 0.2f)), H * 0.28f, H * 0.5f));
     stack(out, mains, 0, top, left, H, byWeight);
     stack(out, sides, colX, top, colW, H - h, byWeight);
     row(out, footers, colX, top + H - h, colW, h, fs);

@@ -3,6 +3,7 @@
 // Plain data: no ImGui.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,15 +22,20 @@ class Messages {
   const std::vector<Message>& all() const { return m_list; }
   void clear() { m_list.clear(); }
   uint64_t count() const { return m_count; }  // messages ever pushed (tests)
+  // Also hands every error to `sink` (the app logs them on stderr, so a run under a test
+  // or a terminal leaves a trace of what the window said).
+  void setErrorSink(std::function<void(const std::string&)> sink) { m_sink = std::move(sink); }
 
  private:
   void push(Message m) {
+    if (m.error && m_sink) m_sink(m.text);
     if (m_list.size() >= 50) m_list.erase(m_list.begin());
     m_list.push_back(std::move(m));
     ++m_count;
   }
   std::vector<Message> m_list;
   uint64_t m_count = 0;
+  std::function<void(const std::string&)> m_sink;
 };
 
 }  // namespace latentlab

@@ -320,3 +320,41 @@ TEST_CASE("a failed save says so even under an older error; a successful one say
   CHECK(j["format"] == "latentlab-session/1");
   CHECK(j["panels"]["map"]["open"] == true);
 }
+
+namespace {
+// A panel whose drawing throws half-way through a window (after ImGui::Begin and a child).
+class ThrowingPanel : public Panel {
+ public:
+  ThrowingPanel() : Panel("thrower", "Thrower") {}
+  bool armed = false;
+
+ protected:
+  void drawContent(PanelContext&) override {
+    ImGui::BeginChild("inner", ImVec2(100, 100));
+    ImGui::Text("about to fail");
+    if (armed) throw std::runtime_error("the panel broke");
+    ImGui::EndChild();
+  }
+  const char* notes() const override { return "A panel that fails on purpose, to test the app's recovery."; }
+};
+}  // namespace
+
+TEST_CASE("an exception inside a frame becomes a message and the next frames still work") {
+  Headless imgui;
+  auto app = makeApp(bundled("fashion-vae-2"));
+  auto thrower = std::make_unique<ThrowingPanel>();
+  ThrowingPanel* t = thrower.get();
+  app->addPanel({std::move(thrower), [](ModelKind) { return Placement{PanelRole::Side, 0.2f, 10, 5}; }});
+  REQUIRE(framesUntil(*app, [&] { return app->settled(); }));
+  CHECK(!app->frameFailed());
+  t->armed = true;
+  app->headlessFrame();
+  CHECK(app->frameFailed());
+  REQUIRE(app->messages().newest());
+  CHECK(app->messages().newest()->error);
+  CHECK(app->messages().newest()->text.find("the panel broke") != std::string::npos);
+  t->armed = false;
+  for (int i = 0; i < 3; ++i) app->headlessFrame();  // ImGui's stacks were put right
+  CHECK(app->rects().count("window:thrower") == 1);
+  CHECK(app->rects().count("map") == 1);
+}
