@@ -1,5 +1,5 @@
 // The job runner: latest request wins per slot, stale results are dropped, exceptions become
-// Result::error, cancellation stops a long job.
+// Result::error, cancellation stops a long job mid-run and drops its result.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -101,4 +101,50 @@ TEST_CASE("cancel stops a long job that checks its token, and progress is visibl
   CHECK(results.empty());  // a cancelled slot delivers nothing
   CHECK(steps < 100000);
   CHECK(r.idle());
+}
+
+TEST_CASE("a job cancelled mid-run observes it, its result is dropped, and the slot works again") {
+  JobRunner r("test", 1);
+  std::atomic<bool> started{false}, observed{false}, finished{false};
+  r.submit("encode", [&](JobContext& ctx) -> std::any {
+    started = true;
+    // Blocks until cancelled (bounded, so a broken cancel fails the test instead of hanging it).
+    for (int i = 0; i < 10000 && !ctx.cancelled(); ++i) std::this_thread::sleep_for(1ms);
+    observed = ctx.cancelled();
+    finished = true;
+    return 42;  // returns normally: only the runner can keep this from being delivered
+  });
+  while (!started) std::this_thread::sleep_for(1ms);
+  CHECK(r.status().busy);
+  CHECK(r.status().runningSlot == "encode");
+  CHECK_FALSE(finished);  // still blocked: the cancel below really lands mid-run
+  r.cancel("encode");
+  for (int i = 0; i < 5000 && !finished; ++i) std::this_thread::sleep_for(1ms);
+  REQUIRE(finished);
+  CHECK(observed);
+  for (int i = 0; i < 5000 && r.status().busy; ++i) std::this_thread::sleep_for(1ms);
+  for (auto& res : r.takeResults()) CHECK_MESSAGE(res.slot != "encode", "a cancelled job's result was delivered");
+  CHECK(r.idle());
+
+  // A job that stops by throwing Cancelled delivers neither a value nor an error.
+  started = false;
+  r.submit("encode", [&](JobContext& ctx) -> std::any {
+    started = true;
+    for (int i = 0; i < 10000; ++i) {
+      ctx.cancelToken().throwIfCancelled();
+      std::this_thread::sleep_for(1ms);
+    }
+    return 1;
+  });
+  while (!started) std::this_thread::sleep_for(1ms);
+  r.cancel("encode");
+  auto results = waitResults(r);
+  CHECK(results.empty());
+
+  // The slot is not poisoned: the next request runs and is delivered.
+  r.submit("encode", [](JobContext&) -> std::any { return 7; });
+  results = waitResults(r);
+  REQUIRE(results.size() == 1);
+  CHECK(std::any_cast<int>(results[0].value) == 7);
+  CHECK(results[0].error.empty());
 }

@@ -2,11 +2,13 @@
 // recorded step ends exactly where the uninterrupted run ends (for a variance-preserving
 // sampler and for Euler, whose state has its own scaling); forward noising follows
 // q(x_t | x_0) = sqrt(a) x0 + sqrt(1 - a) noise with one fixed noise for every t; the
-// schedule the panel plots is the engine's. Uses the bundled fashion-ldm (latent diffusion).
+// schedule the panel plots is the engine's; the timesteps a run visits are diffusers'. Uses the bundled fashion-ldm (latent diffusion).
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/data/dataset.h"
 #include "engine/explore/diffusion_sampling.h"
@@ -122,12 +124,49 @@ TEST_CASE("forward noising is sqrt(a) x0 + sqrt(1 - a) noise with one noise for 
   CHECK_THROWS_AS(s->forwardNoise(Image(14, 14, 1), 10, 5), BadInput);
 }
 
+namespace {
+
+// The timesteps diffusers' DDIMScheduler.set_timesteps visits, written here from its
+// formulas and the bundle's own model.json (not from the engine): numpy rounds half to
+// even, as std::nearbyint does in the default rounding mode.
+std::vector<int64_t> diffusersTimesteps(const nlohmann::json& sched, int steps) {
+  const int64_t T = sched.at("num_train_timesteps").get<int64_t>();
+  const std::string spacing = sched.value("timestep_spacing", "leading");
+  const int64_t offset = sched.value("steps_offset", int64_t(0));
+  std::vector<int64_t> ts;
+  for (int i = 0; i < steps; ++i) {
+    if (spacing == "trailing") {  // round(arange(T, 0, -T / steps)) - 1
+      ts.push_back(int64_t(std::nearbyint(double(T) - double(i) * double(T) / steps)) - 1);
+    } else if (spacing == "leading") {  // (arange(0, steps) * (T // steps))[::-1] + offset
+      ts.push_back(int64_t(steps - 1 - i) * (T / steps) + offset);
+    } else {  // linspace(0, T - 1, steps).round()[::-1]
+      double x = steps > 1 ? double(steps - 1 - i) * double(T - 1) / double(steps - 1) : 0.0;
+      ts.push_back(int64_t(std::nearbyint(x)));
+    }
+  }
+  return ts;
+}
+
+}  // namespace
+
 TEST_CASE("the panel's timesteps are the schedule's, descending, one per step") {
   auto s = ldm();
-  auto ts = s->timesteps(25);
-  REQUIRE(ts.size() == 25);
-  for (size_t i = 1; i < ts.size(); ++i) CHECK(ts[i] < ts[i - 1]);
-  CHECK(ts.front() < s->info().maxSteps);
-  CHECK(ts.back() >= 0);
+  auto manifest = nlohmann::json::parse(test::readText(test::sourcePath("assets/models/fashion-ldm/model.json")));
+  const auto& sched = manifest.at("scheduler");
+  REQUIRE(sched.at("timestep_spacing") == "trailing");  // the formula checked below
+  // 25 divides 1000; 16 gives halves (937.5, 812.5) where rounding half to even matters;
+  // 7 does not divide; 1 is a single step from pure noise.
+  for (int steps : {25, 16, 7, 1}) {
+    CAPTURE(steps);
+    auto ts = s->timesteps(steps);
+    CHECK(ts == diffusersTimesteps(sched, steps));
+    REQUIRE(ts.size() == size_t(steps));
+    for (size_t i = 1; i < ts.size(); ++i) CHECK(ts[i] < ts[i - 1]);
+    CHECK(ts.front() == sched.at("num_train_timesteps").get<int64_t>() - 1);  // trailing starts at T - 1
+    CHECK(ts.back() >= 0);
+  }
+  // Spot values from numpy (np.round(np.arange(1000, 0, -1000 / 16)) - 1).
+  CHECK(s->timesteps(16)[1] == 937);
+  CHECK(s->timesteps(16)[3] == 811);
   CHECK_THROWS_AS(s->timesteps(0), BadInput);
 }

@@ -1,0 +1,63 @@
+// `latentlab bench --json`: the whole of stdout parses as JSON, every field the README's
+// bench tables read is there, timings are positive finite numbers, and the fields that are
+// not timings say what ran (device, threads, model kind). No speed is asserted: speed goals
+// live in bench/, not in tests.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace t = latentlab::test;
+
+namespace {
+
+void checkTiming(const nlohmann::json& j, const char* key) {
+  CAPTURE(key);
+  REQUIRE(j.contains(key));
+  REQUIRE(j.at(key).is_number());
+  double v = j.at(key).get<double>();
+  CHECK(std::isfinite(v));
+  CHECK(v > 0);
+}
+
+}  // namespace
+
+TEST_CASE("bench --json of an autoencoder: decode latency and encode throughput") {
+  auto r = t::runLatentlab("bench --model " + t::sourcePath("assets/models/fashion-vae-16") +
+                           " --repeats 10 --json --device cpu --threads 1");
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"decode_batch1_ms_p50", "decode_batch1_ms_p99", "encode_10000_s", "encode_images_per_s"})
+    checkTiming(j, key);
+  CHECK(j.at("decode_batch1_ms_p99").get<double>() >= j.at("decode_batch1_ms_p50").get<double>());  // percentiles
+  // Throughput is the same measurement as the encode time, over the 10,000 test images.
+  CHECK(j.at("encode_images_per_s").get<double>() ==
+        doctest::Approx(10000.0 / j.at("encode_10000_s").get<double>()).epsilon(1e-9));
+  CHECK(j.at("device") == "cpu");
+  CHECK(j.at("threads") == 1);
+  CHECK(j.at("model").get<std::string>().find("fashion-vae-16") != std::string::npos);
+  CHECK(!j.at("blas").get<std::string>().empty());
+  CHECK(j.size() == 8);  // nothing unexpected either
+}
+
+TEST_CASE("bench --json of a latent diffusion model: step and sampling times") {
+  auto r = t::runLatentlab("bench --model " + t::sourcePath("assets/models/fashion-ldm") +
+                           " --json --device cpu --threads 1");
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"step_batch1_ms_p50", "step_batch1_guided_ms_p50", "ddim50_guided_ms_p50",
+                          "ddim50_guided_every_step_shown_ms_p50"})
+    checkTiming(j, key);
+  CHECK(j.at("kind") == "latent-diffusion");
+  CHECK(j.at("device") == "cpu");
+  CHECK(j.at("threads") == 1);
+}
+
+TEST_CASE("bench with a bad model is an error, not a crash") {
+  auto r = t::runLatentlab("bench --model /nonexistent --json");
+  CHECK(r.exitCode == 3);
+  CHECK(r.err.find("/nonexistent") != std::string::npos);
+  CHECK(r.out.empty());
+}
