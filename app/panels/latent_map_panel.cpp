@@ -175,9 +175,12 @@ void LatentMapPanel::drawTicks(PanelContext& ctx, ImDrawList* dl, const MapRect&
   std::string un = "u", vn = "v";
   if (s.planeMode == "pca") un = "PC1", vn = "PC2";
   else if (s.planeMode == "axes") un = "z" + std::to_string(s.axisI), vn = "z" + std::to_string(s.axisJ);
-  ImVec2 usz = ImGui::CalcTextSize(un.c_str());
-  dl->AddText(ImVec2(r.x + r.w - usz.x - fs * 0.4f, bottom - tickLen - usz.y * 2 - 2), text, un.c_str());
-  dl->AddText(ImVec2(left + fs * 0.4f, r.y + fs * 0.3f), text, vn.c_str());
+  ImVec2 usz = ImGui::CalcTextSize(un.c_str()), vsz = ImGui::CalcTextSize(vn.c_str());
+  ImVec2 up(r.x + r.w - usz.x - fs * 0.4f, bottom - tickLen - usz.y * 2 - 2), vp(left + fs * 0.4f, r.y + fs * 0.3f);
+  dl->AddRectFilled(ImVec2(up.x - 2, up.y), ImVec2(up.x + usz.x + 2, up.y + usz.y), back, 2.f);
+  dl->AddRectFilled(ImVec2(vp.x - 2, vp.y), ImVec2(vp.x + vsz.x + 2, vp.y + vsz.y), back, 2.f);
+  dl->AddText(up, text, un.c_str());
+  dl->AddText(vp, text, vn.c_str());
 }
 
 void LatentMapPanel::drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRect& r) {
@@ -205,6 +208,7 @@ void LatentMapPanel::drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRe
                      ImVec2((col + 1) * du, (row + 1) * du), IM_COL32(255, 255, 255, 190));
       }
   }
+  drawTicks(ctx, dl, r);  // over the grid's pictures, under the markers
   mark(s.selected, IM_COL32(255, 255, 255, 255), fs * 0.45f, nullptr);
   if (m_hovered >= 0) mark(m_hovered, IM_COL32(255, 255, 255, 160), fs * 0.35f, nullptr);
   for (int k = 0; k < 3; ++k) {
@@ -310,7 +314,6 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
   }
   m_hovered = hovered && !io.MouseDown[0] ? near : -1;
 
-  drawTicks(ctx, dl, r);
   drawOverlays(ctx, dl, r);
   dl->PopClipRect();
 

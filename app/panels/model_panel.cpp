@@ -95,7 +95,9 @@ void ModelPanel::drawContent(PanelContext& ctx) {
   const ImGuiStyle& st = ImGui::GetStyle();
   float reserve = ImGui::CalcTextSize("Model").x + st.ItemInnerSpacing.x + ImGui::CalcTextSize("Browse...").x +
                   ImGui::CalcTextSize("Hide notes").x + st.FramePadding.x * 4 + st.ItemSpacing.x * 3;
-  ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 7, ImGui::GetContentRegionAvail().x - reserve));
+  // Never narrower than the model's name: Notes goes to the next row first.
+  float nameW = ImGui::CalcTextSize(m_shownModel.c_str()).x + ImGui::GetFrameHeight() + st.FramePadding.x * 2;
+  ImGui::SetNextItemWidth(std::max(nameW, ImGui::GetContentRegionAvail().x - reserve));
   if (ImGui::BeginCombo("Model", m_shownModel.c_str())) {
     for (auto& dir : m_bundled)
       if (ImGui::Selectable(folderName(dir).c_str(), !loadedDir.empty() && sameFolder(dir, loadedDir)))

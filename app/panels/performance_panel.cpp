@@ -38,6 +38,8 @@ void plot(const std::vector<float>& ms, ImVec2 size) {
   }
   char label[32];
   std::snprintf(label, sizeof(label), "%.0f ms", top);
+  ImVec2 ls = ImGui::CalcTextSize(label);
+  dl->AddRectFilled(ImVec2(p.x + 1, p.y + 1), ImVec2(p.x + ls.x + 5, p.y + ls.y + 1), IM_COL32(20, 22, 28, 220));
   dl->AddText(ImVec2(p.x + 3, p.y + 1), IM_COL32(180, 180, 180, 255), label);
 }
 
@@ -84,7 +86,7 @@ void PerformancePanel::drawContent(PanelContext& ctx) {
                                "Waiting for input while nothing moves is not counted."
                              : "Time between frames, including the wait for input while idle.");
     notesToggle(ctx);
-    float h = std::max(ImGui::GetFontSize() * 3, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 4);
+    float h = std::max(ImGui::GetFontSize() * 3, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 5.5f);  // room for the 5 lines below
     plot(work ? ctx.perf->workMs : ctx.perf->frameMs, ImVec2(ImGui::GetContentRegionAvail().x, h));
   }
   if (!ctx.perf) notesToggle(ctx);
