@@ -62,7 +62,12 @@ bool EpochCheckpoint::load(const CheckpointParts& parts, TrainPosition& at, cons
   for (auto& [name, optim] : parts.optimizers) {
     std::string path = optimPath(dir, name);
     if (!fs::exists(path)) throw BadInput(path + ": missing from the checkpoint");
-    torch::load(*optim, path);
+    // The optimizer's state (Adam's moments) goes where its parameters are: a CUDA run
+    // resumed from a checkpoint would otherwise step with CPU state.
+    c10::optional<torch::Device> device;
+    for (auto& g : optim->param_groups())
+      if (!g.params().empty()) device = g.params().front().device();
+    torch::load(*optim, path, device);
   }
   at = std::move(p);
   return true;
