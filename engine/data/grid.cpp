@@ -46,7 +46,8 @@ Image makeGrid(const std::vector<Image>& images, const GridOptions& o) {
   // Sizes in 64 bits first: many or large tiles must be refused, not wrap an int.
   const int64_t cw64 = int64_t(w) * o.scale, ch64 = int64_t(h) * o.scale;
   const int64_t outW = left + o.pad + int64_t(cols) * (cw64 + o.pad), outH = top + o.pad + int64_t(rows) * (ch64 + o.pad);
-  if (w < 1 || h < 1 || o.scale < 1 || o.pad < 0 || outW > 65536 || outH > 65536 || outW * outH > kMaxImagePixels)
+  if (w < 1 || h < 1 || o.scale < 1 || o.pad < 0 || outW > 65536 || outH > 65536 ||
+      outW * outH * 3 > kMaxImageBytes)
     throw BadInput("grid of " + std::to_string(images.size()) + " images of " + std::to_string(w) + "x" +
                    std::to_string(h) + " at scale " + std::to_string(o.scale) + " would be " + std::to_string(outW) +
                    "x" + std::to_string(outH) + " pixels, too large (use fewer images or a smaller scale)");

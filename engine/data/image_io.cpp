@@ -60,6 +60,25 @@ void checkJpegSegments(const Bytes& b, const std::string& where) {
     pos += len;
   }
 }
+
+// stb_image trusts a PNG chunk's 32-bit length and grows its IDAT buffer to it before
+// reading: a 77-byte file declaring a 2 GB IDAT makes it allocate 2 GB (found by
+// fuzz_image). Every chunk up to IEND must fit in the file.
+void checkPngChunks(const Bytes& b, const std::string& where) {
+  size_t pos = 8;
+  while (pos + 8 <= b.size()) {
+    uint64_t len = (uint64_t(b[pos]) << 24) | (uint64_t(b[pos + 1]) << 16) | (uint64_t(b[pos + 2]) << 8) | b[pos + 3];
+    std::string type(reinterpret_cast<const char*>(&b[pos + 4]), 4);
+    if (len + 12 > b.size() - pos) {
+      for (char& c : type)
+        if (c < 32 || c > 126) c = '?';
+      throw BadInput(where + ": corrupt PNG (chunk '" + type + "' of " + std::to_string(len) +
+                     " bytes is longer than the file)");
+    }
+    pos += size_t(len) + 12;
+    if (type == "IEND") return;
+  }
+}
 }  // namespace
 
 Image decodeImage(const Bytes& raw, const std::string& where) {
@@ -70,6 +89,7 @@ Image decodeImage(const Bytes& raw, const std::string& where) {
   if (raw.size() > kMaxImageFileBytes)  // stb takes the length as an int
     throw BadInput(where + ": image file larger than " + formatBytes(kMaxImageFileBytes));
   if (isJpeg(raw)) checkJpegSegments(raw, where);
+  if (isPng(raw)) checkPngChunks(raw, where);
   int w = 0, h = 0, c = 0;
   if (!stbi_info_from_memory(raw.data(), int(raw.size()), &w, &h, &c))
     throw BadInput(where + ": not a readable PNG/JPEG image (" + stbReason() + ")");
@@ -100,7 +120,7 @@ static void appendBytes(void* ctx, void* data, int size) {
 std::vector<uint8_t> encodePng(const Image& img) {
   // stb_image_write takes int sizes and strides: refuse what does not fit instead of wrapping.
   if (img.width <= 0 || img.height <= 0 || img.channels < 1 || img.channels > 4 ||
-      int64_t(img.width) * img.height > kMaxImagePixels ||
+      int64_t(img.width) * img.height * img.channels > kMaxImageBytes ||
       img.pixels.size() != size_t(img.width) * size_t(img.height) * size_t(img.channels))
     throw BadInput("PNG encoding: image " + std::to_string(img.width) + "x" + std::to_string(img.height) + "x" +
                    std::to_string(img.channels) + " is empty, too large or inconsistent");
@@ -115,7 +135,7 @@ void writePng(const std::string& path, const Image& img) { writeFileAtomic(path,
 
 Image resizeImage(const Image& img, int width, int height) {
   if (img.width == width && img.height == height) return img;
-  if (width <= 0 || height <= 0 || int64_t(width) * height > kMaxImagePixels)
+  if (width <= 0 || height <= 0 || int64_t(width) * height * img.channels > kMaxImageBytes)
     throw BadInput("resize: target size " + std::to_string(width) + "x" + std::to_string(height) + " not supported");
   Image out(width, height, img.channels);
   stbir_resize_uint8(img.pixels.data(), img.width, img.height, 0, out.pixels.data(), width, height, 0,

@@ -10,7 +10,11 @@
 
 namespace latentlab {
 
-inline constexpr int64_t kMaxImagePixels = int64_t(1) << 26;  // 8192 x 8192
+// Far above any image a model here is trained on; keeps a decoded 16-bit RGBA image (and
+// stb's working buffers) in the low hundreds of MiB.
+inline constexpr int64_t kMaxImagePixels = int64_t(1) << 24;  // 4096 x 4096, for decoding
+// Images we make (grids, resizes) and encode: stb_image_write counts bytes in an int.
+inline constexpr int64_t kMaxImageBytes = int64_t(1) << 30;
 
 Image loadImageFile(const std::string& path);  // throws BadInput naming the file
 // Decodes PNG/JPEG bytes; `where` names the source in messages. Torch-free (fuzzed).

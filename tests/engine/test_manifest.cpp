@@ -171,3 +171,27 @@ TEST_CASE("a diffusion bundle's recommended sampling parses, round-trips and is 
   refused({{"eta", 0.5}}, "unknown field \"eta\"");
   refused("ddim", "sampling: must be an object");
 }
+
+TEST_CASE("jsonAs reads only values that fit the type, never converting out of range") {
+  CHECK(jsonAs<int>(json(5)) == 5);
+  CHECK(jsonAs<int>(json(-5)) == -5);
+  CHECK_FALSE(jsonAs<int>(json(int64_t(1) << 40)).has_value());
+  CHECK_FALSE(jsonAs<int>(json(2.5)).has_value());
+  CHECK_FALSE(jsonAs<int64_t>(json(3.3e70)).has_value());  // nlohmann's get<int64_t>() is UB here
+  CHECK_FALSE(jsonAs<int64_t>(json(uint64_t(1) << 63)).has_value());
+  CHECK(jsonAs<uint64_t>(json(uint64_t(1) << 63)) == (uint64_t(1) << 63));
+  CHECK_FALSE(jsonAs<uint32_t>(json(-1)).has_value());
+  CHECK(jsonAs<double>(json(7)) == 7.0);
+  CHECK(jsonAs<float>(json(0.25)) == 0.25f);
+  CHECK_FALSE(jsonAs<float>(json(1e300)).has_value());  // finite double, not a float
+  CHECK_FALSE(jsonAs<double>(json("1")).has_value());
+  CHECK_FALSE(jsonAs<bool>(json(1)).has_value());
+  CHECK(jsonAs<std::string>(json("x")) == "x");
+  CHECK(jsonAs<std::vector<int64_t>>(json::parse("[1, 2, 3]")) == std::vector<int64_t>{1, 2, 3});
+  CHECK_FALSE(jsonAs<std::vector<int64_t>>(json::parse("[1, 3.3e70]")).has_value());
+  CHECK_FALSE(jsonAs<std::vector<int>>(json(5)).has_value());
+  auto notes = jsonAs<std::map<std::string, bool>>(json::parse(R"({"a": true, "b": false})"));
+  REQUIRE(notes.has_value());
+  CHECK(notes->at("a"));
+  CHECK_FALSE(jsonAs<std::map<std::string, bool>>(json::parse(R"({"a": 1})")).has_value());
+}
