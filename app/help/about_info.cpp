@@ -1,5 +1,7 @@
 #include "app/help/about_info.h"
 
+#include "app/export/text_raster.h"
+
 #include <imgui.h>
 #include <torch/cuda.h>
 #include <torch/torch.h>
@@ -54,7 +56,8 @@ std::string AboutInfo::text() const {
     << "BLAS: " << blas << "\n"
     << "Device: " << device << "\n"
     << "Threads: " << torchThreads << " LibTorch intra-op, " << engineWorkers << " engine workers, " << cores
-    << " CPU cores\n";
+    << " CPU cores\n"
+    << "Export labels: " << labelFont << "\n";
   return s.str();
 }
 
@@ -79,6 +82,8 @@ AboutInfo collectAbout(const std::string& deviceRequest, int engineWorkers) {
   a.torchThreads = torch::get_num_threads();
   a.cores = int(std::thread::hardware_concurrency());
   a.engineWorkers = engineWorkers;
+  const TextRaster& font = defaultTextRaster();
+  a.labelFont = font.ok() ? TextRaster::kDefaultFont : font.error();
   return a;
 }
 

@@ -20,6 +20,7 @@ struct AboutInfo {
   int torchThreads = 0;      // LibTorch intra-op threads
   int cores = 0;
   int engineWorkers = 0;     // the app's worker threads (filled in by the caller)
+  std::string labelFont;     // the font exported pictures are labelled with, or why there is none
 
   // "Key: value" lines, for the window and for Copy (bug reports).
   std::string text() const;

@@ -139,6 +139,7 @@ void HelpWindow::drawAbout() {
     row("Threads", std::to_string(m_info.torchThreads) + " LibTorch, " + std::to_string(m_info.engineWorkers) +
                        " workers, " + std::to_string(m_info.cores) + " cores",
         "LibTorch intra-op threads, the app's engine worker threads, and the machine's CPU cores");
+    row("Export labels", m_info.labelFont, "The font class names and step numbers in exported PNGs are drawn with");
     ImGui::EndTable();
   }
   if (ImGui::Button("Copy")) ImGui::SetClipboardText(m_info.text().c_str());

@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/export/text_raster.h"
 #include "app/help/about_info.h"
 #include "app/help/help_window.h"
 #include "app/help/readme_links.h"
@@ -169,6 +170,8 @@ TEST_CASE("About: the LibTorch version Debian's python3-torch reports, the BLAS 
   CHECK(a.blas != "unknown");
   CHECK(a.blas.find("BLAS") != std::string::npos);  // LibTorch is loaded: its BLAS is mapped
   CHECK(a.text().find("LibTorch: " + a.torchVersion) != std::string::npos);
+  CHECK(a.labelFont == (fs::exists(TextRaster::kDefaultFont) ? std::string(TextRaster::kDefaultFont) : a.labelFont));
+  CHECK_FALSE(a.labelFont.empty());
 
   test::startHeadlessImGui(ImVec2(1200, 800));
   HelpWindow help;
