@@ -24,6 +24,26 @@ std::pair<int, int> pngSize(const std::string& path) {
 // Grid geometry without labels (engine/data/grid.h): pad 2, cells 28*scale.
 int gridSide(int cells, int scale = 2) { return 2 + cells * (28 * scale + 2); }
 int lineCount(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
+
+// Trainable parameters in a weight file, read from its own header (safetensors: an 8-byte
+// little-endian length, then JSON with each tensor's shape); BatchNorm statistics are buffers.
+int64_t weightFileParameters(const std::string& path) {
+  std::string raw = t::readText(path);
+  REQUIRE(raw.size() > 8);
+  uint64_t headerLen = 0;
+  for (int i = 7; i >= 0; --i) headerLen = headerLen << 8 | uint8_t(raw[size_t(i)]);
+  auto header = nlohmann::json::parse(raw.substr(8, headerLen));
+  int64_t params = 0;
+  for (auto& [name, info] : header.items()) {
+    if (name == "__metadata__" || name.find("running_") != std::string::npos ||
+        name.find("num_batches_tracked") != std::string::npos)
+      continue;
+    int64_t n = 1;
+    for (auto d : info.at("shape")) n *= d.get<int64_t>();
+    params += n;
+  }
+  return params;
+}
 }  // namespace
 
 TEST_CASE("render recon writes inputs and reconstructions; --npy holds the reconstructions in order") {
@@ -103,21 +123,30 @@ TEST_CASE("info --json describes the bundle as its files do") {
   CHECK(j.at("device") == "cpu");
   CHECK(j.at("threads") == 2);
   CHECK(!j.at("torch_version").get<std::string>().empty());
-  // Parameters: counted from the weight file's own header (safetensors: 8-byte length, JSON).
-  std::string raw = t::readText(kModel + "/vae.safetensors");
-  REQUIRE(raw.size() > 8);
-  uint64_t headerLen = 0;
-  for (int i = 7; i >= 0; --i) headerLen = headerLen << 8 | uint8_t(raw[size_t(i)]);
-  int64_t params = 0;
-  auto header = nlohmann::json::parse(raw.substr(8, headerLen));
-  for (auto& [name, info] : header.items()) {
-    if (name == "__metadata__") continue;
-    int64_t n = 1;
-    for (auto d : info.at("shape")) n *= d.get<int64_t>();
-    params += n;
-  }
+  int64_t params = weightFileParameters(kModel + "/vae.safetensors");
   CHECK(params > 100000);
   CHECK(j.at("parameters") == params);
+  CHECK(j.at("networks") == nlohmann::json({{"autoencoder", params}}));
+}
+
+TEST_CASE("info --json counts each bundled model's parameters as its weight file holds them") {
+  for (std::string name : {"fashion-ddpm", "fashion-ldm", "fashion-classifier", "fashion-gan", "fashion-vae-2"}) {
+    CAPTURE(name);
+    std::string dir = t::sourcePath("assets/models/" + name);
+    auto manifest = nlohmann::json::parse(t::readText(dir + "/model.json"));
+    std::string network;  // the bundle's own network: the one whose weights it holds
+    for (const char* n : {"denoiser", "classifier", "generator", "autoencoder"})
+      if (manifest.contains(n) && manifest[n].is_object()) network = n;
+    REQUIRE(!network.empty());
+    auto r = t::runLatentlab("info --json --device cpu --model " + dir);
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j.at("kind") == manifest.at("kind"));
+    int64_t params = weightFileParameters(dir + "/" + manifest[network].at("weights").get<std::string>());
+    CHECK(params > 1000);
+    CHECK(j.at("parameters") == params);
+    CHECK(j.at("networks").at(network) == params);
+  }
 }
 
 TEST_CASE("eval of an autoencoder matches an independent PyTorch computation") {
