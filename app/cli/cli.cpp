@@ -3,6 +3,7 @@
 #include <c10/util/Exception.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
@@ -78,8 +79,15 @@ std::string checkCommandWords(int argc, char** argv) {
       std::string hint = didYouMean(w, kids);
       std::string what = group.empty() ? "subcommand" : group + " command";
       std::string msg = "unknown " + what + " \"" + w + "\"" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)");
-      if (group.empty())
+      if (group.empty()) {
+        // A path given as the first word (e.g. a folder dropped on the program) gets the
+        // option that opens it.
+        std::error_code ec;
+        if (std::filesystem::is_directory(w, ec)) return msg + "; to open this model in the window: latentlab --model " + w;
+        if (std::filesystem::is_regular_file(w, ec) && w.size() > 5 && w.substr(w.size() - 5) == ".json")
+          return msg + "; to open this session in the window: latentlab --session " + w;
         return msg + "; subcommands are " + list + ", or give only options to open the window (see latentlab --help)";
+      }
       return msg + "; " + group + " commands are " + list + " (see latentlab " + group + " --help)";
     }
     std::string path = group.empty() ? w : group + " " + w;

@@ -30,6 +30,19 @@ TEST_CASE("an unknown first word is a usage error that names it and lists the su
   CHECK_FALSE(has(t::runLatentlab("bogus").err, "did you mean"));
 }
 
+TEST_CASE("a folder or session file given as the first word gets the option that opens it") {
+  std::string model = t::sourcePath("assets/models/fashion-vae-16");
+  auto r = t::runLatentlab(model);
+  CHECK(r.exitCode == 2);
+  CHECK(lineCount(r.err) == 1);
+  CHECK(has(r.err, "latentlab --model " + model));
+  std::string session = t::tempDir("session") + "/s.json";
+  t::writeText(session, "{}");
+  auto s = t::runLatentlab(session);
+  CHECK(s.exitCode == 2);
+  CHECK(has(s.err, "latentlab --session " + session));
+}
+
 TEST_CASE("an unknown command inside a group names the group's commands") {
   auto r = t::runLatentlab("train bogus -o x");
   CHECK(r.exitCode == 2);
