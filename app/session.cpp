@@ -23,13 +23,11 @@ struct Reader {
   void get(const json& obj, const char* key, const std::string& where, T& dst, Check ok, const char* expected) {
     if (!obj.is_object() || !obj.contains(key)) return;
     const json& v = obj[key];
-    try {
-      T value = v.get<T>();
-      if (ok(value)) {
-        dst = value;
-        return;
-      }
-    } catch (const std::exception&) {
+    // Type and range checked first: a float where an integer belongs (or 1e300 for a float)
+    // must not reach a cast (undefined behaviour; fuzz_session found it).
+    if (auto value = jsonAs<T>(v); value && ok(*value)) {
+      dst = *value;
+      return;
     }
     warnings.push_back("session: " + where + key + " = " + v.dump() + " is not " + expected + "; using the default");
   }
@@ -39,11 +37,12 @@ struct Reader {
     bool good = obj[key].is_array() && !obj[key].empty();
     if (good)
       for (auto& x : obj[key]) {
-        if (!x.is_number() || !std::isfinite(x.get<double>())) {
+        auto f = jsonAs<float>(x);
+        if (!f || !std::isfinite(*f)) {
           good = false;
           break;
         }
-        v.push_back(x.get<float>());
+        v.push_back(*f);
       }
     if (!good) {
       warnings.push_back("session: " + where + key + " must be a list of finite numbers; ignored");
@@ -142,7 +141,10 @@ std::vector<std::string> sessionFromJson(const json& j, AppState& out) {
       const json& v = m["view"];
       std::vector<double> c;
       r.get(v, "center", "map.view.", c,
-            [](const std::vector<double>& x) { return x.size() == 2 && finite(x[0]) && finite(x[1]); }, "two numbers");
+            [](const std::vector<double>& x) {
+              return x.size() == 2 && finite(x[0]) && finite(x[1]) && std::abs(x[0]) < 1e6 && std::abs(x[1]) < 1e6;
+            },
+            "two numbers within +-1e6");
       double e = 0;
       r.get(v, "half_extent", "map.view.", e, [](double x) { return finite(x) && x > 1e-6 && x < 1e6; },
             "a positive number");

@@ -80,3 +80,52 @@ TEST_CASE("a file that is not a session is refused") {
   CHECK_THROWS_AS(loadSession(dir + "/c.json", s), BadInput);  // duplicate key
   CHECK_THROWS_AS(loadSession(dir + "/missing.json", s), BadInput);
 }
+
+TEST_CASE("numbers out of range for their field are warnings, never a cast (found by fuzz_session)") {
+  nlohmann::json j = {{"format", "latentlab-session/1"},
+                      {"model", "m"},
+                      {"map", {{"plane", {{"points", {3.3e70, 1, 2}}, {"axes", {1e300, 2}}}},
+                               {"point_size", 1e300},
+                               {"view", {{"center", {1e300, 0}}, {"half_extent", 2.5}}}}},
+                      {"selection", 1.5e19},
+                      {"ui", {{"scale", -1e300}}},
+                      {"manifold", {{"k", 4.5}}}};
+  // The fuzzer's reproducer has a 71-digit integer; nlohmann reads it as a double.
+  j["map"]["plane"]["origin"] = {0.0, 1e300};
+  j["map"]["plane"]["u"] = {1.0, 0.0};
+  j["map"]["plane"]["v"] = {0.0, 1.0};
+  AppState s;
+  auto warnings = sessionFromJson(j, s);
+  CHECK(warnings.size() >= 7);
+  AppState defaults;
+  CHECK(s.planePoints == defaults.planePoints);
+  CHECK(s.axisI == defaults.axisI);
+  CHECK(s.pointSize == defaults.pointSize);
+  CHECK(s.selected == -1);
+  CHECK(s.uiScale == defaults.uiScale);
+  CHECK(s.gridK == defaults.gridK);
+  CHECK(s.plane.origin.empty());  // 1e300 is no float
+  CHECK(!s.viewSet);
+}
+
+TEST_CASE("panel settings round-trip; a bad entry is a warning") {
+  AppState s;
+  s.panels["map"] = {{"open", false}, {"legend", true}};
+  s.panels["diffusion"] = {{"open", true}, {"tab", "schedule"}};
+  AppState r;
+  auto warnings = sessionFromJson(sessionToJson(s), r);
+  CHECK(warnings.empty());
+  CHECK(r.panels == s.panels);
+  nlohmann::json j = sessionToJson(s);
+  j["panels"]["image"] = 3;
+  j["panels"]["model"] = {{"open", "yes"}};
+  warnings = sessionFromJson(j, r);
+  CHECK(warnings.size() == 2);
+  CHECK(r.panels.count("image") == 0);
+  CHECK(r.panels.count("model") == 0);
+  CHECK(r.panels.at("map")["open"] == false);
+  j["panels"] = "everything";
+  warnings = sessionFromJson(j, r);
+  CHECK(warnings.size() == 1);
+  CHECK(r.panels.empty());
+}
