@@ -110,6 +110,7 @@ void FileDialog::navigate(const std::string& dir) {
   m_lastDir = m_browser.dir();
   m_selected = -1;
   m_scrollToSelected = true;
+  m_focusField = m_open;  // typing goes on in the new folder (Enter on a folder ends the edit)
   if (m_spec.mode == FileDialogMode::Save) {
     setField((fs::path(m_browser.dir()) / m_saveName).string());
   } else if (m_spec.mode == FileDialogMode::PickFolder) {
