@@ -238,8 +238,6 @@ void GuiApp::handleShortcuts(PanelContext& ctx) {
   std::vector<Panel*> shown = shownPanels();
   for (ShortcutId id : pressedShortcuts(ImGui::GetIO())) {
     switch (id) {
-      case ShortcutId::OpenSession: m_dialog.open(SessionDialog::Mode::Open); break;
-      case ShortcutId::SaveSession: m_dialog.open(SessionDialog::Mode::Save); break;
       case ShortcutId::Quit: m_quit = true; break;
       case ShortcutId::ScaleUp: m_state.uiScale = std::min(3.f, m_state.uiScale + 0.25f); break;
       case ShortcutId::ScaleDown: m_state.uiScale = std::max(1.f, m_state.uiScale - 0.25f); break;
@@ -253,7 +251,9 @@ void GuiApp::handleShortcuts(PanelContext& ctx) {
         if (m_engine.sampling()) m_engine.cancelSample();
         break;
       default:
-        // The rest belongs to a panel (Run / Step to the Diffusion panel).
+        // Dialogs, Export, Undo/Redo, the key list; the rest belongs to a panel (Run / Step
+        // to the Diffusion panel).
+        if (m_tools.onShortcut(id, m_state, diffusionSettings(), m_engine.threads())) break;
         for (Panel* p : shown)
           if (p->open && p->onShortcut(id, ctx)) break;
         break;
@@ -300,17 +300,18 @@ bool GuiApp::saveSession(const std::string& path) {
 }
 
 void GuiApp::drawMenus() {
-  MenuActions a = drawMainMenu(m_state, shownPanels(), m_messages);
-  if (a.openSession) m_dialog.open(SessionDialog::Mode::Open);
-  if (a.saveSession) m_dialog.open(SessionDialog::Mode::Save);
+  MenuExtras extras;
+  ExportView view = exportView();
+  extras.file = [&] { m_tools.fileMenuItems(m_state, view); };
+  extras.edit = [&] { m_tools.editMenu(m_state, diffusionSettings()); };
+  extras.help = [&] { m_tools.helpMenuItems(m_state, m_engine.threads()); };
+  MenuActions a = drawMainMenu(m_state, shownPanels(), m_messages, extras);
+  if (a.openSession) m_tools.openSessionDialog(false, m_state);
+  if (a.saveSession) m_tools.openSessionDialog(true, m_state);
   if (a.quit) m_quit = true;
   if (a.resetLayout) resetLayout();
   if (a.panelsToggled) m_relayout = true;
   if (a.dismissMessages) m_messages.clear();
-  if (auto choice = m_dialog.draw()) {
-    if (choice->mode == SessionDialog::Mode::Save) saveSession(choice->path);
-    else openSession(choice->path);
-  }
 }
 
 void GuiApp::buildFrame(float width, float height) {
@@ -339,6 +340,39 @@ void GuiApp::buildFrame(float width, float height) {
   for (Panel* p : shownPanels()) p->draw(ctx, relayout);
   m_rects = ctx.rects;
   processRequests(req);
+  applyToolActions(m_tools.endFrame(m_state, diffusionSettings(), exportView(), m_engine.generation(),
+                                    m_engine.loading()));
+}
+
+DiffusionSettings* GuiApp::diffusionSettings() const {
+  auto* d = dynamic_cast<DiffusionPanel*>(panel("diffusion"));
+  return d && m_engine.diffusion() ? &d->settings() : nullptr;
+}
+
+ExportView GuiApp::exportView() const {
+  ExportView v;
+  // A diffusion model's picture is its finished sample; a VAE's the decode under the cursor.
+  bool diffusion = m_engine.diffusion() != nullptr;
+  v.decoded = diffusion ? &m_engine.sampleA.final : &m_engine.cursorImage;
+  v.decodedLabel = diffusion ? "Final sample" : "Decoded image";
+  v.grid = &m_engine.grid.atlas;
+  v.frames = &m_engine.sampleA.frames;
+  v.points = &m_engine.points();
+  v.state = &m_state;
+  auto it = m_rects.find("map");
+  if (it != m_rects.end()) v.mapW = it->second.z, v.mapH = it->second.w;
+  return v;
+}
+
+void GuiApp::applyToolActions(const ToolActions& t) {
+  if (!t.saveSession.empty()) saveSession(t.saveSession);
+  if (!t.openSession.empty()) openSession(t.openSession);
+  if (!t.openModel.empty()) openModel(t.openModel);
+  if (t.planeChanged) {  // Undo/Redo put back another plane
+    UiRequests req;
+    req.planeChanged = true;
+    processRequests(req);
+  }
 }
 
 void GuiApp::safeBuildFrame(float width, float height) {

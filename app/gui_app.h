@@ -1,6 +1,6 @@
 // The desktop app: owns the AppState, the engine client, the list of panels (app/panel_list.h)
-// and the frame: shortcuts, main menu, session dialog, layout, panels, turning their requests
-// into engine work, model switches, messages, --screenshot. run() puts it in a real window
+// and the frame: shortcuts, main menu, dialogs (app/widgets/desktop_tools.h), layout, panels,
+// turning their requests into engine work, model switches, messages, --screenshot. run() puts it in a real window
 // (app/gl/window.h); tests drive the same frames headless (start / update / buildFrame).
 // Never calls GL or GLFW itself: the window and GL renderers live in app/gl/.
 #pragma once
@@ -19,8 +19,8 @@
 #include "app/panel_list.h"
 #include "app/perf_stats.h"
 #include "app/screenshot.h"
-#include "app/session_dialog.h"
 #include "app/texture_source.h"
+#include "app/widgets/desktop_tools.h"
 
 namespace latentlab {
 
@@ -93,6 +93,10 @@ class GuiApp {
   void applyScale();
   void applyLayout(float width, float height);
   void handleShortcuts(PanelContext& ctx);
+  // File dialog, recent files, Export, Undo/Redo, Help (app/widgets/desktop_tools.h).
+  DiffusionSettings* diffusionSettings() const;  // the Diffusion panel's, when it is shown
+  ExportView exportView() const;
+  void applyToolActions(const ToolActions& t);
   void drawMenus();
   void processRequests(UiRequests& req);
   void onModelLoaded();
@@ -117,7 +121,7 @@ class GuiApp {
   DragBench m_bench{m_opts.benchDrag, m_opts.benchMoves};
   Messages m_messages;
   uint64_t m_errorsAtStart = 0;
-  SessionDialog m_dialog;
+  DesktopTools m_tools;
   ScreenshotWaiter m_shot;
   std::map<std::string, ImVec4> m_rects;
   std::map<std::string, LayoutRect> m_layout;

@@ -50,16 +50,22 @@ void drawMessage(const Messages& messages, MenuActions& a) {
 }
 }  // namespace
 
-MenuActions drawMainMenu(AppState& state, const std::vector<Panel*>& panels, const Messages& messages) {
+MenuActions drawMainMenu(AppState& state, const std::vector<Panel*>& panels, const Messages& messages,
+                         const MenuExtras& extras) {
   MenuActions a;
   if (!ImGui::BeginMainMenuBar()) return a;
   if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Open session...", "Ctrl+O")) a.openSession = true;
-    if (ImGui::MenuItem("Save session...", "Ctrl+S")) a.saveSession = true;
+    if (extras.file) {
+      extras.file();
+    } else {
+      if (ImGui::MenuItem("Open session...", "Ctrl+O")) a.openSession = true;
+      if (ImGui::MenuItem("Save session...", "Ctrl+S")) a.saveSession = true;
+    }
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) a.quit = true;
     ImGui::EndMenu();
   }
+  if (extras.edit) extras.edit();
   if (ImGui::BeginMenu("View")) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     float s = state.uiScale;
@@ -76,10 +82,14 @@ MenuActions drawMainMenu(AppState& state, const std::vector<Panel*>& panels, con
   if (ImGui::BeginMenu("Help")) {
     bool all = allNotesShown(state, panels);
     if (ImGui::MenuItem("Show all notes", "F1", all)) setAllNotes(state, panels, !all);
-    if (ImGui::BeginMenu("Keyboard shortcuts")) {
-      for (const ShortcutInfo& s : shortcutTable())
-        if (s.global) ImGui::MenuItem(s.action, s.keys, false, false);
-      ImGui::EndMenu();
+    if (extras.help) {
+      extras.help();
+    } else {
+      if (ImGui::BeginMenu("Keyboard shortcuts")) {
+        for (const ShortcutInfo& s : shortcutTable())
+          if (s.global) ImGui::MenuItem(s.action, s.keys, false, false);
+        ImGui::EndMenu();
+      }
     }
     ImGui::EndMenu();
   }

@@ -3,6 +3,7 @@
 // cut to fit with the whole text in its tooltip. Draws and reports what was chosen; acting
 // on it is GuiApp's job. ImGui only.
 #pragma once
+#include <functional>
 #include <vector>
 
 #include "app/app_state.h"
@@ -18,8 +19,16 @@ struct MenuActions {
   bool dismissMessages = false;
 };
 
+// Items other parts put in the menus (DesktopTools: sessions, models, Export, Undo, Help).
+struct MenuExtras {
+  std::function<void()> file;  // inside File, before Quit (replaces Open/Save session)
+  std::function<void()> edit;  // a whole menu between File and View
+  std::function<void()> help;  // inside Help, after "Show all notes" (replaces the key list)
+};
+
 // `panels`: the panels shown for the loaded model, in registration order.
-MenuActions drawMainMenu(AppState& state, const std::vector<Panel*>& panels, const Messages& messages);
+MenuActions drawMainMenu(AppState& state, const std::vector<Panel*>& panels, const Messages& messages,
+                         const MenuExtras& extras = {});
 
 // Notes (F1): on when every listed panel shows its notes.
 bool allNotesShown(const AppState& state, const std::vector<Panel*>& panels);
