@@ -1,0 +1,337 @@
+// Features of the whole window driven the way a user drives them: the mouse (io.MousePos,
+// buttons, wheel) and keys on a headless GuiApp with the real engine, the bundled models and
+// a small data set. Each test checks what the user should see change: the manifold grid's
+// tiles are the decodes of the plane points they sit on, the wheel zooms about the cursor,
+// a right-drag pans, Fit frames every point, the plane chooser puts latent dims on the map,
+// the legend hides a class's points, Ctrl+= scales the UI, and a pixel diffusion model's
+// Diffusion panel takes the map's place.
+#include <doctest/doctest.h>
+
+#include <GLFW/glfw3.h>  // key codes (the GLFW backend indexes io.KeysDown by them)
+#include <imgui_internal.h>  // the open combo's pop-up window, to click its entries
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "app/gui_app.h"
+#include "app/panels/grid_geometry.h"
+#include "app/panels/latent_map_panel.h"
+#include "app/panels/param_help.h"
+#include "app_test_support.h"
+#include "engine/data/dataset.h"
+#include "engine/explore/explorer.h"
+
+using namespace latentlab;
+
+namespace {
+std::string bundled(const std::string& name) { return test::sourcePath("assets/models/" + name); }
+
+struct Headless {
+  Headless() { test::startHeadlessImGui(ImVec2(1600, 1000)); }
+  ~Headless() { ImGui::DestroyContext(); }
+};
+
+std::unique_ptr<GuiApp> makeApp(const std::string& model, int gridK = 4) {
+  AppState s;
+  s.modelDir = model;
+  s.dataSpec = test::smallFashion(300);
+  s.device = "cpu";
+  s.gridK = gridK;
+  auto app = std::make_unique<GuiApp>(GuiOptions{}, s);
+  app->start();
+  return app;
+}
+
+bool framesUntil(GuiApp& app, const std::function<bool()>& done) {
+  for (int i = 0; i < 12000; ++i) {
+    app.headlessFrame();
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// One frame with the mouse at `p` and the given buttons held.
+void mouseFrame(GuiApp& app, ImVec2 p, bool left = false, bool right = false, float wheel = 0) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = p;
+  io.MouseDown[0] = left;
+  io.MouseDown[1] = right;
+  io.MouseWheel = wheel;
+  app.headlessFrame();
+  io.MouseWheel = 0;
+}
+
+// Move there, press, release: a left click as ImGui sees one.
+void click(GuiApp& app, ImVec2 p) {
+  mouseFrame(app, p);
+  mouseFrame(app, p, true);
+  mouseFrame(app, p);
+  mouseFrame(app, p);
+}
+
+ImVec2 centre(ImVec4 r) { return ImVec2(std::floor(r.x + r.z * 0.5f), std::floor(r.y + r.w * 0.5f)); }
+
+MapRect mapRect(GuiApp& app) {
+  REQUIRE(app.rects().count("map"));
+  ImVec4 m = app.rects().at("map");
+  return MapRect{m.x, m.y, m.z, m.w};
+}
+
+void keyFrame(GuiApp& app, int key, bool ctrl, const char* focus) {
+  ImGuiIO& io = ImGui::GetIO();
+  app.update();
+  io.KeysDown[key] = true;
+  io.KeyCtrl = ctrl;
+  ImGui::NewFrame();
+  if (focus) ImGui::SetWindowFocus(focus);
+  app.buildFrame(1600, 1000);
+  ImGui::Render();
+  io.KeysDown[key] = false;
+  io.KeyCtrl = false;
+  app.headlessFrame();
+}
+
+// Pixel (x, y) channel c of `img`, grey images read as every channel.
+int px(const Image& img, int x, int y, int c) { return img.at(x, y)[img.channels == 1 ? 0 : c]; }
+}  // namespace
+
+TEST_CASE("each tile of the manifold grid over the map is the decode of the plane point at its centre") {
+  Headless imgui;
+  const int k = 4;
+  auto app = makeApp(bundled("fashion-vae-16"), k);
+  app->state().gridOverlay = true;
+  EngineClient& e = app->engine();
+  REQUIRE(framesUntil(*app, [&] { return app->settled() && e.grid.k == k; }));
+  const GridImages& g = e.grid;
+  REQUIRE(g.atlas.width % k == 0);
+  int tw = g.atlas.width / k, th = g.atlas.height / k;
+  auto model = ExploreModel::load(bundled("fashion-vae-16"), "cpu");
+  MapRect r = mapRect(*app);
+  PlaneRect area{g.u0, g.u1, g.v0, g.v1};
+  int checked = 0;
+  for (int row = 0; row < k; ++row)
+    for (int col = 0; col < k; ++col) {
+      CAPTURE(row);
+      CAPTURE(col);
+      // Where the user sees the tile, and the plane point under its centre.
+      ImVec4 t = gridTileRect(app->state().view, r, area, k, row, col);
+      double u, v;
+      app->state().view.toPlane(r, t.x + t.z * 0.5f, t.y + t.w * 0.5f, u, v);
+      Image ref = model->decode(app->state().plane.toLatent(u, v));
+      REQUIRE(ref.width == tw);
+      REQUIRE(ref.height == th);
+      int worst = 0;
+      for (int y = 0; y < th; ++y)
+        for (int x = 0; x < tw; ++x)
+          for (int c = 0; c < std::min(3, g.atlas.channels); ++c)
+            worst = std::max(worst, std::abs(px(g.atlas, col * tw + x, row * th + y, c) - px(ref, x, y, c)));
+      CHECK(worst <= 2);
+      ++checked;
+    }
+  CHECK(checked == k * k);
+  // The tiles are different pictures (a grid of one decode repeated would pass the above
+  // only if every decode were the same).
+  CHECK(std::memcmp(g.atlas.at(0, 0), g.atlas.at((k - 1) * tw, (k - 1) * th), size_t(tw * g.atlas.channels)) != 0);
+}
+
+TEST_CASE("the wheel zooms about the cursor, a right-drag pans, Fit frames every point") {
+  Headless imgui;
+  auto app = makeApp(bundled("fashion-vae-2"));
+  REQUIRE(framesUntil(*app, [&] { return app->settled(); }));
+  MapRect r = mapRect(*app);
+  MapView& view = app->state().view;
+  ImVec2 at(std::floor(r.x + r.w * 0.3f), std::floor(r.y + r.h * 0.6f));
+  mouseFrame(*app, at);
+  mouseFrame(*app, at);
+  double u0, v0;
+  view.toPlane(r, at.x, at.y, u0, v0);
+  double half = view.halfExtent;
+  bool hadCursor = app->state().hasCursor;
+  double cursorU = app->state().cursorU;
+
+  // Wheel up one notch: closer in, the plane point under the mouse stays under it.
+  mouseFrame(*app, at, false, false, 1.f);
+  mouseFrame(*app, at);
+  CHECK(view.halfExtent < half * 0.95);
+  CHECK(view.halfExtent == doctest::Approx(half / 1.15).epsilon(1e-3));
+  double u1, v1;
+  view.toPlane(r, at.x, at.y, u1, v1);
+  double tol = 2 * view.halfExtent / r.w;  // two pixels
+  CHECK(std::abs(u1 - u0) < tol);
+  CHECK(std::abs(v1 - v0) < tol);
+  // Wheel down two notches: further out than at the start.
+  mouseFrame(*app, at, false, false, -2.f);
+  mouseFrame(*app, at);
+  CHECK(view.halfExtent > half * 1.05);
+
+  // Right-drag by (+60, -40): the plane point that was under the mouse follows it.
+  view.toPlane(r, at.x, at.y, u0, v0);
+  ImVec2 to(at.x + 60, at.y - 40);
+  mouseFrame(*app, at, false, true);
+  mouseFrame(*app, ImVec2(at.x + 30, at.y - 20), false, true);
+  mouseFrame(*app, to, false, true);
+  mouseFrame(*app, to);
+  float sx, sy;
+  view.toScreen(r, u0, v0, sx, sy);
+  CHECK(sx == doctest::Approx(to.x).epsilon(0.002));
+  CHECK(sy == doctest::Approx(to.y).epsilon(0.002));
+  CHECK(app->state().hasCursor == hadCursor);  // panning never moves the decode cursor
+  CHECK(app->state().cursorU == cursorU);
+
+  // The Fit button: every point inside the map again, and the view is the fitted one.
+  view.centerU += 50;
+  ImVec4 fit = helpItemRect("fit");
+  REQUIRE(fit.z > 0);
+  click(*app, centre(fit));
+  MapView fitted;
+  fitted.fit(app->engine().points().uv);
+  CHECK(view.centerU == doctest::Approx(fitted.centerU));
+  CHECK(view.halfExtent == doctest::Approx(fitted.halfExtent));
+  const auto& uv = app->engine().points().uv;
+  r = mapRect(*app);
+  for (size_t i = 0; i + 1 < uv.size(); i += 2) {
+    float x, y;
+    view.toScreen(r, uv[i], uv[i + 1], x, y);
+    REQUIRE(x >= r.x);
+    REQUIRE(x <= r.x + r.w);
+    REQUIRE(y >= r.y);
+    REQUIRE(y <= r.y + r.h);
+  }
+}
+
+TEST_CASE("choosing 'Two latent axes' in the Plane combo puts latent dims i and j on the map") {
+  Headless imgui;
+  auto app = makeApp(bundled("fashion-vae-16"));
+  REQUIRE(framesUntil(*app, [&] { return app->settled(); }));
+  REQUIRE(app->state().planeMode == "pca");
+  ImVec4 combo = helpItemRect("plane");
+  REQUIRE(combo.z > 0);
+  click(*app, centre(combo));
+  // The combo's pop-up is open: its second entry is "Two latent axes".
+  ImGuiContext& g = *GImGui;
+  REQUIRE(g.OpenPopupStack.Size > 0);
+  ImGuiWindow* popup = g.OpenPopupStack.back().Window;
+  REQUIRE(popup);
+  float fs = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.y;
+  ImVec2 entry(std::floor(popup->Pos.x + popup->Size.x * 0.5f),
+               std::floor(popup->Pos.y + ImGui::GetStyle().WindowPadding.y + (fs + sp) + fs * 0.5f));
+  click(*app, entry);
+  CHECK(app->state().planeMode == "axes");
+  EngineClient& e = app->engine();
+  int i = app->state().axisI, j = app->state().axisJ;
+  REQUIRE(i != j);
+  REQUIRE(framesUntil(*app, [&] { return app->settled() && app->state().plane.axisU[size_t(i)] == 1.f; }));
+  REQUIRE(e.latents());
+  const LatentSet& z = *e.latents();
+  REQUIRE(e.points().count() == size_t(z.count));
+  double worst = 0;
+  for (int64_t n = 0; n < z.count; ++n) {
+    worst = std::max(worst, double(std::abs(e.points().uv[size_t(2 * n)] - z.z[size_t(n * z.dim + i)])));
+    worst = std::max(worst, double(std::abs(e.points().uv[size_t(2 * n + 1)] - z.z[size_t(n * z.dim + j)])));
+  }
+  CHECK(worst < 1e-5);
+}
+
+TEST_CASE("clicking a legend entry hides that class's points; clicking again shows them") {
+  Headless imgui;
+  auto app = makeApp(bundled("fashion-vae-2"));
+  REQUIRE(framesUntil(*app, [&] { return app->settled(); }));
+  auto* map = dynamic_cast<LatentMapPanel*>(app->panel("map"));
+  REQUIRE(map);
+  const MapPoints& pts = app->engine().points();
+  int last = int(pts.classNames.size()) - 1;
+  REQUIRE(last >= 1);
+  // A point of the last class (the legend's last row), under the mouse.
+  size_t n = 0;
+  while (n < pts.labels.size() && pts.labels[n] != last) ++n;
+  REQUIRE(n < pts.labels.size());
+  MapRect r = mapRect(*app);
+  float x, y;
+  app->state().view.toScreen(r, pts.uv[2 * n], pts.uv[2 * n + 1], x, y);
+  ImVec2 onPoint(std::floor(x), std::floor(y));
+  mouseFrame(*app, onPoint);
+  mouseFrame(*app, onPoint);
+  REQUIRE(map->hovered() >= 0);
+  CHECK(pts.labels[size_t(map->hovered())] == last);
+
+  ImVec4 row = helpItemRect("legend-class");  // the last row drawn
+  REQUIRE(row.z > 0);
+  click(*app, centre(row));
+  REQUIRE(app->state().hiddenClasses.size() > size_t(last));
+  CHECK(app->state().hiddenClasses[size_t(last)]);
+  CHECK(map->swatches()[size_t(last)].fill == 0);
+  mouseFrame(*app, onPoint);
+  mouseFrame(*app, onPoint);
+  // The hidden class's point is no longer there to hover.
+  if (map->hovered() >= 0) CHECK(pts.labels[size_t(map->hovered())] != last);
+  for (size_t c = 0; c < size_t(last); ++c) CHECK_FALSE(app->state().hiddenClasses[c]);
+
+  click(*app, centre(helpItemRect("legend-class")));
+  CHECK_FALSE(app->state().hiddenClasses[size_t(last)]);
+  mouseFrame(*app, onPoint);
+  mouseFrame(*app, onPoint);
+  REQUIRE(map->hovered() >= 0);
+  CHECK(pts.labels[size_t(map->hovered())] == last);
+}
+
+TEST_CASE("Ctrl+= makes the font and the spacing larger from any panel, Ctrl+- smaller again") {
+  Headless imgui;
+  auto app = makeApp(bundled("fashion-vae-2"));
+  REQUIRE(framesUntil(*app, [&] { return app->engine().model() != nullptr; }));
+  app->headlessFrame();
+  REQUIRE(app->state().uiScale == 1.f);
+  for (Panel* p : app->shownPanels()) {
+    std::string focus = "###" + p->id();
+    CAPTURE(focus);
+    app->headlessFrame();
+    float font = ImGui::GetIO().Fonts->Fonts[0]->FontSize;
+    float spacing = ImGui::GetStyle().ItemSpacing.y;
+    keyFrame(*app, GLFW_KEY_EQUAL, true, focus.c_str());
+    app->headlessFrame();
+    CHECK(app->state().uiScale == 1.25f);
+    // Fonts are built at a whole pixel size for the scale.
+    CHECK(ImGui::GetIO().Fonts->Fonts[0]->FontSize == std::round(font * 1.25f));
+    CHECK(ImGui::GetStyle().ItemSpacing.y == doctest::Approx(spacing * 1.25f));
+    keyFrame(*app, GLFW_KEY_MINUS, true, focus.c_str());
+    app->headlessFrame();
+    CHECK(app->state().uiScale == 1.f);
+    CHECK(ImGui::GetIO().Fonts->Fonts[0]->FontSize == font);
+  }
+  // Without Ctrl, = is no shortcut.
+  keyFrame(*app, GLFW_KEY_EQUAL, false, "###map");
+  CHECK(app->state().uiScale == 1.f);
+}
+
+TEST_CASE("a pixel diffusion model: no map, its Diffusion panel takes the map's place") {
+  Headless imgui;
+  // Where the map sits for an autoencoder in this window.
+  auto vae = makeApp(bundled("fashion-vae-2"));
+  REQUIRE(framesUntil(*vae, [&] { return vae->engine().model() != nullptr; }));
+  vae->headlessFrame();
+  REQUIRE(vae->layout().count("map"));
+  LayoutRect mapPlace = vae->layout().at("map");
+  vae.reset();
+
+  auto app = makeApp(bundled("fashion-ddpm"));
+  REQUIRE(framesUntil(*app, [&] { return !app->engine().loading(); }));
+  for (int i = 0; i < 3; ++i) app->headlessFrame();
+  CHECK(app->modelKind() == ModelKind::PixelDiffusion);
+  CHECK(app->layout().count("map") == 0);
+  CHECK(app->rects().count("window:map") == 0);
+  CHECK(app->rects().count("map") == 0);
+  auto shown = app->shownPanels();
+  CHECK(std::find(shown.begin(), shown.end(), app->panel("map")) == shown.end());
+  REQUIRE(app->layout().count("diffusion"));
+  LayoutRect d = app->layout().at("diffusion");
+  CHECK(d.x == mapPlace.x);
+  CHECK(d.y == mapPlace.y);
+  CHECK(d.w * d.h >= mapPlace.w * mapPlace.h * 0.9f);
+  REQUIRE(app->rects().count("window:diffusion"));
+  CHECK(app->rects().at("window:diffusion").x == d.x);
+  // The largest window on screen.
+  for (auto& [id, r] : app->layout())
+    if (id != "diffusion") CHECK(r.w * r.h < d.w * d.h);
+  app->engine().cancelSample();
+}
