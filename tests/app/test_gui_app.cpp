@@ -358,3 +358,39 @@ TEST_CASE("an exception inside a frame becomes a message and the next frames sti
   CHECK(app->rects().count("window:thrower") == 1);
   CHECK(app->rects().count("map") == 1);
 }
+
+TEST_CASE("Shift+Enter steps the diffusion run whatever panel has focus, Esc cancels it, not while typing") {
+  Headless imgui;
+  auto app = makeApp(bundled("fashion-ldm"));
+  EngineClient& e = app->engine();
+  REQUIRE(framesUntil(*app, [&] { return app->settled(); }));  // the first run has finished
+  REQUIRE(app->shownPanels().size() >= 5);
+  for (Panel* p : app->shownPanels()) {
+    std::string focus = "###" + p->id();
+    CAPTURE(focus);
+    uint64_t runs = e.sampleA.run;
+    pressKey(*app, GLFW_KEY_ENTER, focus.c_str(), /*shift=*/true);
+    CHECK(e.sampleA.run == runs + 1);  // one new run, held after its first step
+    REQUIRE(framesUntil(*app, [&] { return e.sampleA.frames.size() == 1 && e.sampleA.gate->waiting(); }));
+    CHECK(e.samplePaused());
+    pressKey(*app, GLFW_KEY_ENTER, focus.c_str(), /*shift=*/true);  // one more step
+    REQUIRE(framesUntil(*app, [&] { return e.sampleA.frames.size() == 2 && e.sampleA.gate->waiting(); }));
+    pressKey(*app, GLFW_KEY_ESCAPE, focus.c_str());  // cancel
+    REQUIRE(framesUntil(*app, [&] { return !e.sampling() && e.idle(); }));
+    CHECK(e.sampleA.frames.size() == 2);
+  }
+  // Typing in a field: Shift+Enter is the field's.
+  uint64_t runs = e.sampleA.run;
+  ImGuiIO& io = ImGui::GetIO();
+  app->update();
+  io.KeysDown[GLFW_KEY_ENTER] = true;
+  io.KeyShift = true;
+  ImGui::NewFrame();
+  io.WantTextInput = true;
+  app->buildFrame(1600, 1000);
+  ImGui::Render();
+  io.KeysDown[GLFW_KEY_ENTER] = false;
+  io.KeyShift = false;
+  app->headlessFrame();
+  CHECK(e.sampleA.run == runs);
+}
