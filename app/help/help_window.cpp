@@ -89,7 +89,9 @@ void HelpWindow::drawShortcuts() {
   m_shownRows = 0;
   if (ImGui::BeginTable("##shortcuts", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH)) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("Keys", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 8);
+    float keysW = 0;  // the widest key text, so none is cut
+    for (const auto& s : shortcutTable()) keysW = std::max(keysW, ImGui::CalcTextSize(s.keys).x);
+    ImGui::TableSetupColumn("Keys", ImGuiTableColumnFlags_WidthFixed, keysW + ImGui::GetFontSize() * 0.5f);
     ImGui::TableSetupColumn("What it does", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn("Where", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 8);
     ImGui::TableHeadersRow();
