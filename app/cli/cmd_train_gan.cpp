@@ -5,21 +5,12 @@
 
 #include <cstdio>
 
+#include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "engine/train/gan_trainer.h"
 #include "engine/util/device.h"
 
 namespace latentlab::cli {
-
-namespace {
-std::string formatDuration(double s) {
-  char buf[32];
-  int h = int(s) / 3600, m = int(s) / 60 % 60, sec = int(s) % 60;
-  if (h) std::snprintf(buf, sizeof buf, "%d:%02d:%02d", h, m, sec);
-  else std::snprintf(buf, sizeof buf, "%d:%02d", m, sec);
-  return buf;
-}
-}  // namespace
 
 void addTrainGan(CLI::App& cmd, Action& action) {
   auto o = std::make_shared<GanTrainOptions>();
