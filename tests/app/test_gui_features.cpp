@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "app/bundled_models.h"
 #include "app/gui_app.h"
 #include "app/panels/grid_geometry.h"
 #include "app/panels/latent_map_panel.h"
@@ -334,4 +335,87 @@ TEST_CASE("a pixel diffusion model: no map, its Diffusion panel takes the map's 
   for (auto& [id, r] : app->layout())
     if (id != "diffusion") CHECK(r.w * r.h < d.w * d.h);
   app->engine().cancelSample();
+}
+
+namespace {
+// Opens the combo whose help key is `key` and clicks its entry number `index`.
+void pickComboEntry(GuiApp& app, const char* key, int index) {
+  ImVec4 combo = helpItemRect(key);
+  REQUIRE(combo.z > 0);
+  click(app, centre(combo));
+  ImGuiContext& g = *GImGui;
+  REQUIRE(g.OpenPopupStack.Size > 0);
+  ImGuiWindow* popup = g.OpenPopupStack.back().Window;
+  REQUIRE(popup);
+  float fs = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.y;
+  ImVec2 entry(std::floor(popup->Pos.x + popup->Size.x * 0.5f),
+               std::floor(popup->Pos.y + ImGui::GetStyle().WindowPadding.y + index * (fs + sp) + fs * 0.5f));
+  REQUIRE(entry.y < popup->Pos.y + popup->Size.y);
+  click(app, entry);
+}
+
+// Clicks into the text field of help key `key`, selects all (Ctrl+A) and types `text`.
+void typeInto(GuiApp& app, const char* key, const std::string& text) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeyMap[ImGuiKey_A] = GLFW_KEY_A;  // what the GLFW backend maps; the headless context has none
+  ImVec4 field = helpItemRect(key);
+  REQUIRE(field.z > 0);
+  click(app, centre(field));
+  io.KeyCtrl = true;
+  io.KeysDown[GLFW_KEY_A] = true;
+  app.headlessFrame();
+  io.KeysDown[GLFW_KEY_A] = false;
+  io.KeyCtrl = false;
+  app.headlessFrame();
+  for (char c : text) io.AddInputCharacter(unsigned(c));
+  app.headlessFrame();
+}
+}  // namespace
+
+TEST_CASE("the model picker lists the bundled models; picking one opens it") {
+  Headless imgui;
+  auto app = makeApp(bundled("fashion-vae-2"));
+  REQUIRE(framesUntil(*app, [&] { return app->settled(); }));
+  app->headlessFrame();
+  std::vector<std::string> listed = listBundledModels();
+  int index = -1;
+  for (size_t i = 0; i < listed.size(); ++i)
+    if (std::filesystem::path(listed[i]).filename() == "fashion-vae-16") index = int(i);
+  REQUIRE(index >= 0);
+  uint64_t generation = app->engine().generation();
+  pickComboEntry(*app, "model", index);
+  REQUIRE(framesUntil(*app, [&] { return app->engine().generation() != generation && app->settled(); }));
+  REQUIRE(app->engine().model());
+  CHECK(std::filesystem::path(app->engine().model()->dir).filename() == "fashion-vae-16");
+  CHECK(app->engine().latents()->dim == 16);
+  CHECK(app->engine().points().count() == 300);  // the data set encoded again with it
+}
+
+TEST_CASE("Encode with a new data spec, then Cancel: the encode stops and the old map stays") {
+  Headless imgui;
+  auto app = makeApp(bundled("fashion-vae-16"));
+  EngineClient& e = app->engine();
+  REQUIRE(framesUntil(*app, [&] { return app->settled(); }));
+  REQUIRE(e.points().count() == 300);
+  const LatentSet* before = e.latents();
+  typeInto(*app, "data", "fashion-mnist:train");  // 60000 pictures: seconds of work
+  ImVec4 encode = helpItemRect("encode");
+  REQUIRE(encode.z > 0);
+  click(*app, centre(encode));
+  CHECK(app->state().dataSpec == "fashion-mnist:train");
+  REQUIRE(e.encoding());
+  // The button became Cancel while the encode runs.
+  REQUIRE(framesUntil(*app, [&] { return helpItemRect("encode-cancel").z > 0 && e.background().status().busy; }));
+  click(*app, centre(helpItemRect("encode-cancel")));
+  CHECK_FALSE(e.encoding());
+  REQUIRE(framesUntil(*app, [&] { return !e.background().status().busy; }));
+  for (int i = 0; i < 5; ++i) app->headlessFrame();
+  CHECK(e.latents() == before);  // the cancelled result never replaced the map
+  CHECK(e.points().count() == 300);
+  CHECK(e.dataError == "");
+  // Encode again with the small set: it runs to the end.
+  typeInto(*app, "data", test::smallFashion(200));
+  click(*app, centre(helpItemRect("encode")));
+  REQUIRE(framesUntil(*app, [&] { return !e.encoding() && app->settled(); }));
+  CHECK(e.points().count() == 200);
 }
