@@ -147,7 +147,7 @@ void DiffusionPanel::drawRunButtons(PanelContext& ctx) {
                 t && t->cancelled ? " (cancelled)" : "");
   // The Notes toggle ends this row: on the first row it needed a line of its own at 2x.
   ImGui::ProgressBar(float(done) / float(total), ImVec2(-(notesW + spacing), 0), overlay);
-  notesToggle(ctx);
+  notesToggle(ctx), itemRect("notes");
 }
 
 void DiffusionPanel::fitToModel(const DiffusionInfo& info) {
@@ -165,6 +165,7 @@ void DiffusionPanel::fitToModel(const DiffusionInfo& info) {
 }
 
 void DiffusionPanel::drawContent(PanelContext& ctx) {
+  PanelItemRects itemRects{id(), ctx.rects};  // "<panel>/<widget>" for the screenshot sidecar
   const EngineClient* e = ctx.engine;
   const DiffusionInfo* info = e ? e->diffusion() : nullptr;
   DiffusionSettings& s = m_settings;
@@ -181,6 +182,7 @@ void DiffusionPanel::drawContent(PanelContext& ctx) {
   auto tab = [&](const char* label, const char* id) {
     ImGuiTabItemFlags flags = m_selectTab == id ? ImGuiTabItemFlags_SetSelected : 0;
     bool open = ImGui::BeginTabItem(label, nullptr, flags);
+    itemRect((std::string("tab-") + id).c_str());
     if (open) ctx.state.diffusionTab = id;
     return open;
   };

@@ -26,6 +26,7 @@ float fitSize(float avail, int imageSize) {
 }  // namespace
 
 void ImagePanel::drawContent(PanelContext& ctx) {
+  PanelItemRects itemRects{id(), ctx.rects};  // "<panel>/<widget>" for the screenshot sidecar
   AppState& s = ctx.state;
   int filter = s.nearestFilter ? 0 : 1;
   ImGui::RadioButton("Nearest", &filter, 0);
@@ -34,7 +35,7 @@ void ImagePanel::drawContent(PanelContext& ctx) {
   ImGui::RadioButton("Bilinear", &filter, 1);
   itemHelp("filter-bilinear");
   s.nearestFilter = filter == 0;
-  notesToggle(ctx);
+  notesToggle(ctx), itemRect("notes");
 
   const EngineClient* e = ctx.engine;
   ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -74,7 +74,7 @@ void LatentMapPanel::drawToolbar(PanelContext& ctx) {
   ImGui::SetNextItemWidth(fs * 5);
   ImGui::SliderFloat("Dot size", &s.pointSize, 1.f, 10.f, "%.0f");
   itemHelp("dot-size");
-  notesToggle(ctx);
+  notesToggle(ctx), itemRect("notes");
 }
 
 void LatentMapPanel::drawLegend(PanelContext& ctx, float width, float height) {
@@ -332,6 +332,7 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
 }
 
 void LatentMapPanel::drawContent(PanelContext& ctx) {
+  PanelItemRects itemRects{id(), ctx.rects};  // "<panel>/<widget>" for the screenshot sidecar
   if (ctx.engine && ctx.engine->diffusion() && !ctx.engine->model()) {
     // A pixel diffusion model has no encoder, so there is no latent space to map.
     ImGui::TextWrapped("%s is a diffusion model: it has no latent map. Use the Diffusion panel to sample from it.",

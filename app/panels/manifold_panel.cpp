@@ -14,6 +14,7 @@ const char* ManifoldPanel::notes() const {
 }
 
 void ManifoldPanel::drawContent(PanelContext& ctx) {
+  PanelItemRects itemRects{id(), ctx.rects};  // "<panel>/<widget>" for the screenshot sidecar
   AppState& s = ctx.state;
   const EngineClient* e = ctx.engine;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
@@ -34,7 +35,7 @@ void ManifoldPanel::drawContent(PanelContext& ctx) {
   ImGui::SameLine();
   ImGui::Checkbox("Over the map", &s.gridOverlay);
   itemHelp("grid-overlay");
-  notesToggle(ctx);
+  notesToggle(ctx), itemRect("notes");
   if (!e || e->grid.atlas.empty()) {
     ImGui::TextWrapped("Decode a grid over the visible map area.");
     return;

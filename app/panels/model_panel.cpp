@@ -68,6 +68,7 @@ bool sameFolder(const std::string& a, const std::string& b) {
 }  // namespace
 
 void ModelPanel::drawContent(PanelContext& ctx) {
+  PanelItemRects itemRects{id(), ctx.rects};  // "<panel>/<widget>" for the screenshot sidecar
   AppState& s = ctx.state;
   const EngineClient* e = ctx.engine;
   if (!m_listed) {
@@ -108,8 +109,40 @@ void ModelPanel::drawContent(PanelContext& ctx) {
   ImGui::SameLine();
   if (ImGui::SmallButton("Browse...")) m_browsing = !m_browsing;
   itemHelp("browse");
-  notesToggle(ctx);
+  notesToggle(ctx), itemRect("notes");
   if (m_browsing) drawBrowser(ctx);
+  // The data row right under the model row: both stay in view however long the model's
+  // description below wraps (at 2x it pushed the Data row out of a short panel).
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+  ImGui::InputText("Data", m_dataSpec, sizeof(m_dataSpec));
+  itemHelp("data");
+  ImGui::SameLine();
+  bool pixelDiffusion = e && e->diffusion() && !e->model();
+  if (pixelDiffusion) {
+    // No encoder, so nothing to encode: the data set only feeds Forward noising.
+    if (ImGui::SmallButton("Use")) s.dataSpec = m_dataSpec;
+    itemHelp("data-use");
+  } else if (e && e->encoding()) {
+    if (ImGui::SmallButton("Cancel")) ctx.requests.cancelEncode = true;
+    itemHelp("encode-cancel");
+    RunnerStatus st = e->background().status();
+    ImGui::ProgressBar(float(st.progress), ImVec2(-1, 0), st.message.c_str());
+  } else {
+    if (ImGui::SmallButton("Encode")) {
+      s.dataSpec = m_dataSpec;
+      ctx.requests.encode = true;
+    }
+    itemHelp("encode");
+  }
+  if (e && !e->dataError.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.4f, 1));
+    ImGui::TextWrapped("%s", e->dataError.c_str());
+    ImGui::PopStyleColor();
+    itemTooltip("data-error", e->dataError);
+  }
+  if (const LatentSet* l = e ? e->latents() : nullptr)
+    ImGui::Text("%lld points from %s", (long long)l->count, l->dataSpec.c_str());
+  ImGui::Separator();
 
   if (loading) ImGui::TextUnformatted("Loading the model...");
   m_errorShown.clear();
@@ -143,36 +176,6 @@ void ModelPanel::drawContent(PanelContext& ctx) {
   } else if (const DiffusionInfo* d = e ? e->diffusion() : nullptr) {
     ImGui::TextWrapped("runs on %s", d->device.c_str());
   }
-  ImGui::Separator();
-  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
-  ImGui::InputText("Data", m_dataSpec, sizeof(m_dataSpec));
-  itemHelp("data");
-  ImGui::SameLine();
-  bool pixelDiffusion = e && e->diffusion() && !e->model();
-  if (pixelDiffusion) {
-    // No encoder, so nothing to encode: the data set only feeds Forward noising.
-    if (ImGui::SmallButton("Use")) s.dataSpec = m_dataSpec;
-    itemHelp("data-use");
-  } else if (e && e->encoding()) {
-    if (ImGui::SmallButton("Cancel")) ctx.requests.cancelEncode = true;
-    itemHelp("encode-cancel");
-    RunnerStatus st = e->background().status();
-    ImGui::ProgressBar(float(st.progress), ImVec2(-1, 0), st.message.c_str());
-  } else {
-    if (ImGui::SmallButton("Encode")) {
-      s.dataSpec = m_dataSpec;
-      ctx.requests.encode = true;
-    }
-    itemHelp("encode");
-  }
-  if (e && !e->dataError.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.4f, 1));
-    ImGui::TextWrapped("%s", e->dataError.c_str());
-    ImGui::PopStyleColor();
-    itemTooltip("data-error", e->dataError);
-  }
-  if (const LatentSet* l = e ? e->latents() : nullptr)
-    ImGui::Text("%lld points from %s", (long long)l->count, l->dataSpec.c_str());
 }
 
 }  // namespace latentlab

@@ -1,5 +1,8 @@
 #include "app/panels/param_help.h"
 
+#include <imgui_internal.h>  // the widget's top-level window (takePanelItemRects)
+
+#include <algorithm>
 #include <map>
 
 namespace latentlab {
@@ -76,8 +79,14 @@ const char* helpText(const std::string& key) {
 }
 
 namespace {
+struct Pending {
+  std::string root, key;  // root: the name of the widget's top-level window
+  ImVec4 rect;
+};
 struct Record {
   std::map<std::string, ImVec4> rects;
+  std::vector<Pending> pending;  // this frame's, until a panel takes them
+  int pendingFrame = -1;
   std::string shownKey;
   int shownFrame = -1;
 };
@@ -88,11 +97,21 @@ Record& record() {
 }  // namespace
 
 namespace {
-// Records the last item's rectangle under `key`; true when its tooltip should show.
-bool recordItem(const char* key) {
+// Records the last item's rectangle under `key` (and for takePanelItemRects).
+void storeRect(const char* key) {
   Record& r = record();
   ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   r.rects[key] = ImVec4(a.x, a.y, b.x - a.x, b.y - a.y);
+  int frame = ImGui::GetFrameCount();
+  if (r.pendingFrame != frame) r.pending.clear(), r.pendingFrame = frame;
+  const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
+  if (w && w->RootWindow && w->RootWindow->Name) r.pending.push_back({w->RootWindow->Name, key, r.rects[key]});
+}
+
+// Records the last item's rectangle under `key`; true when its tooltip should show.
+bool recordItem(const char* key) {
+  storeRect(key);
+  Record& r = record();
   if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return false;
   r.shownKey = key;
   r.shownFrame = ImGui::GetFrameCount();
@@ -115,6 +134,20 @@ void itemHelp(const char* key, const char* extra) {
 
 void itemTooltip(const char* key, const std::string& text) {
   if (recordItem(key)) tooltip(text.c_str(), nullptr);
+}
+
+void itemRect(const char* key) { storeRect(key); }
+
+void takePanelItemRects(const std::string& panelId, std::map<std::string, ImVec4>& out) {
+  Record& r = record();
+  if (r.pendingFrame != ImGui::GetFrameCount()) return;
+  std::string suffix = "###" + panelId;
+  auto mine = [&](const Pending& p) {
+    return p.root.size() >= suffix.size() && p.root.compare(p.root.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  for (const Pending& p : r.pending)
+    if (mine(p)) out[panelId + "/" + p.key] = p.rect;
+  r.pending.erase(std::remove_if(r.pending.begin(), r.pending.end(), mine), r.pending.end());
 }
 
 ImVec4 helpItemRect(const std::string& key) {

@@ -1,4 +1,5 @@
 #include "app/panels/performance_panel.h"
+#include "app/panels/param_help.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -77,6 +78,7 @@ std::string PerformancePanel::readout(const PerfStats& perf) {
 }
 
 void PerformancePanel::drawContent(PanelContext& ctx) {
+  PanelItemRects itemRects{id(), ctx.rects};  // "<panel>/<widget>" for the screenshot sidecar
   if (ctx.perf) {
     bool work = !ctx.perf->workMs.empty();
     m_readout = readout(*ctx.perf);
@@ -85,11 +87,11 @@ void PerformancePanel::drawContent(PanelContext& ctx) {
       ImGui::SetTooltip(work ? "Time from the start of a frame to the picture on screen: input, panels, drawing.\n"
                                "Waiting for input while nothing moves is not counted."
                              : "Time between frames, including the wait for input while idle.");
-    notesToggle(ctx);
+    notesToggle(ctx), itemRect("notes");
     float h = std::max(ImGui::GetFontSize() * 3, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 5.5f);  // room for the 5 lines below
     plot(work ? ctx.perf->workMs : ctx.perf->frameMs, ImVec2(ImGui::GetContentRegionAvail().x, h));
   }
-  if (!ctx.perf) notesToggle(ctx);
+  if (!ctx.perf) notesToggle(ctx), itemRect("notes");
   if (const EngineClient* e = ctx.engine) {
     std::vector<float> d(e->decodeMsHistory.begin(), e->decodeMsHistory.end());
     // Short enough for the narrow panel at 2x.
