@@ -419,3 +419,41 @@ TEST_CASE("Encode with a new data spec, then Cancel: the encode stops and the ol
   REQUIRE(framesUntil(*app, [&] { return !e.encoding() && app->settled(); }));
   CHECK(e.points().count() == 200);
 }
+
+TEST_CASE("latent diffusion: the map's path ends on the final sample's latent, labelled x_t") {
+  Headless imgui;
+  auto app = makeApp(bundled("fashion-ldm"));
+  EngineClient& e = app->engine();
+  // The Diffusion panel starts the first run itself; the map follows the newest step.
+  REQUIRE(framesUntil(*app, [&] {
+    return e.latents() && !e.sampling() && !e.sampleA.final.empty() && app->settled();
+  }));
+  for (int i = 0; i < 3; ++i) app->headlessFrame();
+  const SampleTrack& t = e.sampleA;
+  CHECK(t.error == "");
+  int steps = t.request.steps;
+  REQUIRE(int(t.frames.size()) == steps);
+  CHECK(app->state().diffusionTab == "denoise");
+  CHECK(app->state().diffusionShownStep == steps - 1);  // the path is drawn to its end
+  REQUIRE(app->rects().count("overlay-label:x_t"));
+  REQUIRE(app->rects().count("overlay-label:noise"));
+  // The path's last point is the latent of the finished picture: the LDM's VAE decodes it
+  // to the final sample.
+  const std::vector<float>& end = t.frames.back().latent;
+  REQUIRE(int(end.size()) == app->state().plane.dim());
+  auto vae = ExploreModel::load(bundled("fashion-vae-16"), "cpu");  // the LDM's autoencoder
+  Image decoded = vae->decode(end);
+  REQUIRE(decoded.pixels.size() == t.final.pixels.size());
+  int worst = 0;
+  for (size_t i = 0; i < decoded.pixels.size(); ++i)
+    worst = std::max(worst, std::abs(int(decoded.pixels[i]) - int(t.final.pixels[i])));
+  CHECK(worst <= 2);
+  // It sits where the map puts that latent: the x_t marker's label is near its projection.
+  auto [u, v] = app->state().plane.project(end.data());
+  float x, y;
+  app->state().view.toScreen(mapRect(*app), u, v, x, y);
+  ImVec4 label = app->rects().at("overlay-label:x_t");
+  float reach = ImGui::GetFontSize() * 4 + label.z;
+  CHECK(std::abs(label.x + label.z * 0.5f - x) < reach);
+  CHECK(std::abs(label.y + label.w * 0.5f - y) < reach);
+}
