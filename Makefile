@@ -11,10 +11,10 @@ PKGS  := cmake g++ ninja-build ccache pkg-config zlib1g-dev \
          nlohmann-json3-dev libcli11-dev doctest-dev \
          xvfb xauth xdotool libgl1-mesa-dri fonts-dejavu-core \
          clang-14 libclang-rt-14-dev libfuzzer-14-dev \
-         dataset-fashion-mnist python3-torch python3-numpy
+         dataset-fashion-mnist python3-torch python3-numpy python3-pil
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build run test fuzz bench clean
+.PHONY: all deps configure build run test fuzz soak bench clean
 
 all: build
 
@@ -46,6 +46,10 @@ test: build
 fuzz: configure
 	cmake --build $(BUILD) --target fuzzers
 	tests/fuzz/run_fuzzers.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The soak test of random input in the real window, longer than in `make test` (SOAK_SECONDS).
+soak: build
+	cd $(BUILD) && LATENTLAB_SOAK_SECONDS=$${SOAK_SECONDS:-180} ctest -R gui_test_soak --output-on-failure
 
 bench: build
 	$(BUILD)/latentlab bench
