@@ -94,6 +94,21 @@ void keyFrame(GuiApp& app, int key, bool ctrl, const char* focus) {
   app.headlessFrame();
 }
 
+// Clicks into the text field at `at`, selects all (Ctrl+A) and types `text`.
+void typeAt(GuiApp& app, ImVec2 at, const std::string& text) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeyMap[ImGuiKey_A] = GLFW_KEY_A;  // what the GLFW backend maps; the headless context has none
+  click(app, at);
+  io.KeyCtrl = true;
+  io.KeysDown[GLFW_KEY_A] = true;
+  app.headlessFrame();
+  io.KeysDown[GLFW_KEY_A] = false;
+  io.KeyCtrl = false;
+  app.headlessFrame();
+  for (char c : text) io.AddInputCharacter(unsigned(c));
+  app.headlessFrame();
+}
+
 // Pixel (x, y) channel c of `img`, grey images read as every channel.
 int px(const Image& img, int x, int y, int c) { return img.at(x, y)[img.channels == 1 ? 0 : c]; }
 }  // namespace
@@ -202,7 +217,7 @@ TEST_CASE("the wheel zooms about the cursor, a right-drag pans, Fit frames every
   }
 }
 
-TEST_CASE("choosing 'Two latent axes' in the Plane combo puts latent dims i and j on the map") {
+TEST_CASE("choosing 'Two latent axes' in the Plane combo and typing dims i, j puts latent dims i and j on the map") {
   Headless imgui;
   auto app = makeApp(bundled("fashion-vae-16"));
   REQUIRE(framesUntil(*app, [&] { return app->settled(); }));
@@ -231,6 +246,25 @@ TEST_CASE("choosing 'Two latent axes' in the Plane combo puts latent dims i and 
   for (int64_t n = 0; n < z.count; ++n) {
     worst = std::max(worst, double(std::abs(e.points().uv[size_t(2 * n)] - z.z[size_t(n * z.dim + i)])));
     worst = std::max(worst, double(std::abs(e.points().uv[size_t(2 * n + 1)] - z.z[size_t(n * z.dim + j)])));
+  }
+  CHECK(worst < 1e-5);
+
+  // Type dims 3 and 7 into the two fields after "dims": the map is z3 across, z7 up.
+  ImVec4 dims = helpItemRect("plane-dims");
+  REQUIRE(dims.z > 0);
+  float fieldsW = fs * 6;  // the toolbar gives both fields together six font sizes
+  float y = std::floor(dims.y + dims.w * 0.5f);
+  typeAt(*app, ImVec2(std::floor(dims.x + fieldsW * 0.2f), y), "3");
+  typeAt(*app, ImVec2(std::floor(dims.x + fieldsW * 0.75f), y), "7");
+  click(*app, ImVec2(1, 999));  // somewhere else: the field lets go
+  CHECK(app->state().axisI == 3);
+  CHECK(app->state().axisJ == 7);
+  REQUIRE(framesUntil(*app, [&] { return app->settled() && app->state().plane.axisU[3] == 1.f; }));
+  CHECK(app->state().plane.axisV[7] == 1.f);
+  worst = 0;
+  for (int64_t n = 0; n < z.count; ++n) {
+    worst = std::max(worst, double(std::abs(e.points().uv[size_t(2 * n)] - z.z[size_t(n * z.dim + 3)])));
+    worst = std::max(worst, double(std::abs(e.points().uv[size_t(2 * n + 1)] - z.z[size_t(n * z.dim + 7)])));
   }
   CHECK(worst < 1e-5);
 }
@@ -354,21 +388,11 @@ void pickComboEntry(GuiApp& app, const char* key, int index) {
   click(app, entry);
 }
 
-// Clicks into the text field of help key `key`, selects all (Ctrl+A) and types `text`.
+// Types `text` into the text field of help key `key`.
 void typeInto(GuiApp& app, const char* key, const std::string& text) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.KeyMap[ImGuiKey_A] = GLFW_KEY_A;  // what the GLFW backend maps; the headless context has none
   ImVec4 field = helpItemRect(key);
   REQUIRE(field.z > 0);
-  click(app, centre(field));
-  io.KeyCtrl = true;
-  io.KeysDown[GLFW_KEY_A] = true;
-  app.headlessFrame();
-  io.KeysDown[GLFW_KEY_A] = false;
-  io.KeyCtrl = false;
-  app.headlessFrame();
-  for (char c : text) io.AddInputCharacter(unsigned(c));
-  app.headlessFrame();
+  typeAt(app, centre(field), text);
 }
 }  // namespace
 
