@@ -80,17 +80,18 @@ MapRect mapRect(GuiApp& app) {
   return MapRect{m.x, m.y, m.z, m.w};
 }
 
-void keyFrame(GuiApp& app, int key, bool ctrl, const char* focus) {
+void keyFrame(GuiApp& app, int key, bool ctrl, const char* focus, bool shift = false) {
   ImGuiIO& io = ImGui::GetIO();
   app.update();
   io.KeysDown[key] = true;
   io.KeyCtrl = ctrl;
+  io.KeyShift = shift;
   ImGui::NewFrame();
   if (focus) ImGui::SetWindowFocus(focus);
   app.buildFrame(1600, 1000);
   ImGui::Render();
   io.KeysDown[key] = false;
-  io.KeyCtrl = false;
+  io.KeyCtrl = io.KeyShift = false;
   app.headlessFrame();
 }
 
@@ -480,4 +481,35 @@ TEST_CASE("latent diffusion: the map's path ends on the final sample's latent, l
   float reach = ImGui::GetFontSize() * 4 + label.z;
   CHECK(std::abs(label.x + label.z * 0.5f - x) < reach);
   CHECK(std::abs(label.y + label.w * 0.5f - y) < reach);
+}
+
+TEST_CASE("Enter runs, Shift+Enter steps and Esc cancels the sampler whichever panel has the focus") {
+  Headless imgui;
+  auto app = makeApp(bundled("fashion-ldm"));
+  EngineClient& e = app->engine();
+  REQUIRE(framesUntil(*app, [&] { return e.latents() && !e.sampling() && app->settled(); }));
+  auto shown = app->shownPanels();
+  REQUIRE(shown.size() >= 4);
+  for (Panel* p : shown) {
+    std::string focus = "###" + p->id();
+    CAPTURE(focus);
+    // Shift+Enter: a run that holds after its first step, until cancelled.
+    uint64_t run = e.sampleA.run;
+    keyFrame(*app, GLFW_KEY_ENTER, false, focus.c_str(), true);
+    CHECK(e.sampleA.run == run + 1);
+    REQUIRE(framesUntil(*app, [&] { return e.sampleA.frames.size() >= 1 && e.sampling(); }));
+    for (int i = 0; i < 5; ++i) app->headlessFrame();
+    CHECK(e.sampling());  // held, not running to the end
+    keyFrame(*app, GLFW_KEY_ESCAPE, false, focus.c_str());
+    REQUIRE(framesUntil(*app, [&] { return !e.sampling(); }));
+    CHECK(e.sampleA.cancelled);
+    CHECK(int(e.sampleA.frames.size()) < e.sampleA.request.steps);
+    // Enter: a whole run.
+    run = e.sampleA.run;
+    keyFrame(*app, GLFW_KEY_ENTER, false, focus.c_str());
+    CHECK(e.sampleA.run == run + 1);
+    REQUIRE(framesUntil(*app, [&] { return !e.sampling(); }));
+    CHECK_FALSE(e.sampleA.cancelled);
+    CHECK(int(e.sampleA.frames.size()) == e.sampleA.request.steps);
+  }
 }
