@@ -4,6 +4,7 @@
 
 #include "engine/data/safetensors.h"
 #include "engine/models/builtin_denoiser.h"
+#include "engine/models/builtin_registry.h"
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
 
@@ -63,14 +64,8 @@ std::shared_ptr<ModelBundle> loadBundle(const std::string& dir, torch::Device de
     const NetworkSpec& n = *m.autoencoder;
     if (!n.torchscript.empty())
       throw BadInput(where + ": TorchScript autoencoders are not supported yet");
-    if (n.builtin != "conv-vae")
-      throw BadInput(where + ": autoencoder.builtin is \"" + n.builtin + "\", expected \"conv-vae\"");
-    ConvVaeConfig cfg = ConvVaeConfig::fromJson(n.config, m.image.channels, m.image.height, m.image.width,
-                                                where + ": autoencoder");
-    if (m.latentShape.size() != 1 || m.latentShape[0] != cfg.latentDim)
-      throw BadInput(where + ": latent.shape must be [" + std::to_string(cfg.latentDim) +
-                     "] to match autoencoder.config.latent_dim");
-    ConvVae model(cfg);
+    // Architecture, config and latent.shape checks: the one registry of built-ins.
+    ConvVae model(makeBuiltinAs<ConvVaeImpl>(ArchRole::Autoencoder, m, where));
     loadModuleWeights(*model, dir + "/" + n.weights);
     model->to(device);
     bundle->autoencoder = std::make_shared<ConvVaeAutoencoder>(model);

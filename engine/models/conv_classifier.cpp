@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "engine/models/builtin_registry.h"
 #include "engine/models/bundle.h"
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
@@ -92,11 +93,8 @@ std::shared_ptr<ClassifierBundle> loadClassifierBundle(const std::string& dir,
   if (m.kind != "classifier" || !m.classifier)
     throw BadInput(where + ": \"" + m.name + "\" is of kind " + m.kind +
                    "; a classifier bundle is needed");
-  if (m.classifier->builtin != "conv-classifier")
-    throw BadInput(where + ": classifier.builtin is \"" + m.classifier->builtin +
-                   "\", expected \"conv-classifier\"");
-  auto cfg = ConvClassifierConfig::fromJson(m.classifier->config, m.image, where + ": classifier");
-  b->model = ConvClassifier(cfg);
+  // Architecture and config checks: the one registry of built-ins.
+  b->model = ConvClassifier(makeBuiltinAs<ConvClassifierImpl>(ArchRole::Classifier, m, where));
   loadModuleWeights(*b->model, dir + "/" + m.classifier->weights);
   for (auto& p : b->model->parameters())
     if (!torch::isfinite(p).all().item<bool>())

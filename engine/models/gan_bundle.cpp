@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "engine/models/builtin_registry.h"
 #include "engine/models/bundle.h"
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
@@ -48,13 +49,10 @@ std::shared_ptr<GanBundle> loadGanBundle(const std::string& dir, torch::Device d
   if (m.kind != "gan") throw BadInput(where + ": not a GAN bundle (kind is \"" + m.kind + "\", expected \"gan\")");
   const NetworkSpec& g = *m.generator;  // parseManifest requires it for kind gan
   if (!g.torchscript.empty()) throw BadInput(where + ": TorchScript generators are not supported yet");
-  if (g.builtin != "dcgan-generator")
-    throw BadInput(where + ": generator.builtin is \"" + g.builtin + "\", expected \"dcgan-generator\"");
   const std::string weights = g.weights;
-  GanConfig cfg = GanConfig::fromJson(g.config, m.image.channels, m.image.height, m.image.width, where + ": generator");
-  if (m.latentShape.size() != 1 || m.latentShape[0] != cfg.latentDim)
-    throw BadInput(where + ": latent.shape must be [" + std::to_string(cfg.latentDim) +
-                   "] to match generator.config.latent_dim");
+  // Architecture, config and latent.shape checks: the one registry of built-ins.
+  GanGenerator generator(makeBuiltinAs<GanGeneratorImpl>(ArchRole::Generator, m, where));
+  const GanConfig& cfg = generator->config();
   if (j["latent"].contains("prior") && j["latent"]["prior"] != "normal")
     throw BadInput(where + ": latent.prior must be \"normal\" (the generator was trained on N(0, I))");
   if (m.numClasses != cfg.numClasses)
@@ -63,7 +61,7 @@ std::shared_ptr<GanBundle> loadGanBundle(const std::string& dir, torch::Device d
   if (m.image.rangeLo != 0.f || m.image.rangeHi != 1.f)
     throw BadInput(where + ": image.range must be [0, 1] for dcgan-generator");
   b->truncation = m.truncation;
-  b->generator = GanGenerator(cfg);
+  b->generator = generator;
   loadModuleWeights(*b->generator, dir + "/" + weights);
   b->generator->to(device);
   b->generator->eval();

@@ -4,6 +4,7 @@
 #include <limits>
 #include <set>
 
+#include "engine/models/model_kinds.h"
 #include "engine/util/checked_size.h"
 #include "engine/util/errors.h"
 #include "engine/util/json_strict.h"
@@ -97,10 +98,8 @@ Manifest parseManifestChecked(const json& j, const std::string& where) {
     throw BadInput(where + ": field \"format\" is \"" + m.format + "\", expected \"latentlab-model/1\"");
   m.name = needString(j, "name", where);
   m.kind = needString(j, "kind", where);
-  if (m.kind != "autoencoder" && m.kind != "diffusion" && m.kind != "latent-diffusion" && m.kind != "classifier" &&
-      m.kind != "gan")
-    throw BadInput(where + ": field \"kind\" is \"" + m.kind +
-                   "\", expected \"autoencoder\", \"diffusion\", \"latent-diffusion\", \"classifier\" or \"gan\"");
+  if (!findModelKind(m.kind))  // the one table of kinds (engine/models/model_kinds.h)
+    throw BadInput(where + ": field \"kind\" is \"" + m.kind + "\", expected " + quotedAlternatives(modelKindNames()));
   const json& im = need(j, "image", where);
   std::string wi = where + ": image";
   m.image.channels = needPositiveInt(im, "channels", wi, 4);

@@ -1,0 +1,56 @@
+// The table of model kinds (model.json "kind"): what each needs in its manifest and whether
+// the GUI opens it. Header-only and torch-free, because the manifest parser (compiled into
+// the fuzz build) checks kinds against it. Never loads anything; a new kind is one row here.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace latentlab {
+
+struct ModelKindInfo {
+  const char* name;      // as written in model.json, e.g. "latent-diffusion"
+  const char* needs;     // what the manifest must hold, for messages and docs
+  bool guiOpens;         // the GUI's model picker lists it (others are CLI-only tools)
+  const char* description;
+};
+
+inline const std::vector<ModelKindInfo>& modelKinds() {
+  static const std::vector<ModelKindInfo> kinds = {
+      {"autoencoder", "an \"autoencoder\" object (builtin conv-vae) and latent.shape", true,
+       "VAE: the latent map, drag-to-decode and the manifold grid"},
+      {"diffusion", "a \"denoiser\" object working on pixels (builtin unet)", true,
+       "pixel-space diffusion: live denoising from noise"},
+      {"latent-diffusion", "a \"denoiser\" object (builtin latent-mlp), latent.shape and \"autoencoder\" (path of the VAE bundle)",
+       true, "diffusion in a VAE's latent space, decoded by that VAE"},
+      {"classifier", "a \"classifier\" object (builtin conv-classifier)", false,
+       "evaluation tool: class accuracy and Frechet features for eval"},
+      {"gan", "a \"generator\" object (builtin dcgan-generator) and latent.shape", false,
+       "GAN generator: latent -> image in one step (CLI eval/render)"},
+  };
+  return kinds;
+}
+
+// The row of `name`, or nullptr when it is not a known kind.
+inline const ModelKindInfo* findModelKind(const std::string& name) {
+  for (const auto& k : modelKinds())
+    if (name == k.name) return &k;
+  return nullptr;
+}
+
+// "\"a\", \"b\" or \"c\"": the alternatives named in error messages.
+inline std::string quotedAlternatives(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += (i + 1 == names.size()) ? " or " : ", ";
+    out += "\"" + names[i] + "\"";
+  }
+  return out;
+}
+
+inline std::vector<std::string> modelKindNames() {
+  std::vector<std::string> out;
+  for (const auto& k : modelKinds()) out.push_back(k.name);
+  return out;
+}
+
+}  // namespace latentlab
