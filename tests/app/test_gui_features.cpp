@@ -513,3 +513,54 @@ TEST_CASE("Enter runs, Shift+Enter steps and Esc cancels the sampler whichever p
     CHECK(int(e.sampleA.frames.size()) == e.sampleA.request.steps);
   }
 }
+
+namespace {
+// The model panel's folder browser (its child window "browser"), when open.
+ImGuiWindow* browserWindow() {
+  for (ImGuiWindow* w : GImGui->Windows)
+    if (w->Active && std::string(w->Name).find("/browser_") != std::string::npos) return w;
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("the model panel's Browse: a click on a model folder, then 'Open this model', opens it") {
+  Headless imgui;
+  auto app = makeApp(bundled("fashion-vae-2"));
+  REQUIRE(framesUntil(*app, [&] { return app->settled(); }));
+  namespace fsys = std::filesystem;
+  struct BackToCwd {  // whatever fails below, the next tests run where they started
+    fsys::path old = fsys::current_path();
+    ~BackToCwd() { fsys::current_path(old); }
+  } back;
+  fsys::path models = test::sourcePath("assets/models");
+  fsys::current_path(models);  // the browser starts in the working folder
+  std::vector<std::string> names;
+  for (auto& d : fsys::directory_iterator(models))
+    if (d.is_directory() && d.path().filename().string()[0] != '.') names.push_back(d.path().filename().string());
+  std::sort(names.begin(), names.end());
+  int index = int(std::find(names.begin(), names.end(), "fashion-vae-16") - names.begin());
+  REQUIRE(index < int(names.size()));
+
+  click(*app, centre(helpItemRect("browse")));
+  ImGuiWindow* list = browserWindow();
+  REQUIRE(list);
+  float fs = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.y;
+  ImVec2 entry(std::floor(list->Pos.x + 40), std::floor(list->Pos.y + ImGui::GetStyle().WindowPadding.y +
+                                                        index * (fs + sp) + fs * 0.5f));
+  REQUIRE(entry.y < list->Pos.y + list->Size.y);
+  click(*app, entry);
+  // The row of small buttons above the list: Up, Open this model, Close.
+  list = browserWindow();
+  REQUIRE(list);
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float upW = ImGui::CalcTextSize("Up").x + st.FramePadding.x * 2;
+  float openW = ImGui::CalcTextSize("Open this model").x + st.FramePadding.x * 2;
+  ImVec2 open(std::floor(list->Pos.x + upW + st.ItemSpacing.x + openW * 0.5f), std::floor(list->Pos.y - sp - fs * 0.5f));
+  uint64_t generation = app->engine().generation();
+  click(*app, open);
+  REQUIRE(framesUntil(*app, [&] { return app->engine().generation() != generation && app->settled(); }));
+  REQUIRE(app->engine().model());
+  CHECK(fsys::path(app->engine().model()->dir).filename() == "fashion-vae-16");
+  CHECK(app->engine().latents()->dim == 16);
+  CHECK(browserWindow() == nullptr);  // the browser closes once a model is chosen
+}
