@@ -24,8 +24,11 @@ for t in "${targets[@]}"; do
   start=$(date +%s)
   # -rss_limit_mb: a parser that allocates from a size it did not check fails here.
   "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1536 -print_final_stats=1 \
-    -artifact_prefix="$build/crashes/$t-" "$build/corpus/$t" "$here/corpus/$t" >"$log" 2>&1
+    -artifact_prefix="$build/crashes/$t-" "$build/corpus/$t" "$here/corpus/$t" >"$log" 2>&1 &
+  pid=$!
+  wait $pid
   rc=$?
+  rm -f "/dev/shm/fuzz-input-$pid.json"  # fuzz_session's input file; libFuzzer exits without atexit
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
   echo "fuzz_$t: exit $rc, ${runs:-?} inputs in $(( $(date +%s) - start )) s"
   if [ $rc -ne 0 ]; then
