@@ -3,8 +3,10 @@
 // a small data set. Each test checks what the user should see change: the manifold grid's
 // tiles are the decodes of the plane points they sit on, the wheel zooms about the cursor,
 // a right-drag pans, Fit frames every point, the plane chooser puts latent dims on the map,
-// the legend hides a class's points, Ctrl+= scales the UI, and a pixel diffusion model's
-// Diffusion panel takes the map's place.
+// the legend hides a class's points, Ctrl+= scales the UI, a pixel diffusion model's
+// Diffusion panel takes the map's place, the model picker / Browse open a model, Encode then
+// Cancel keeps the old map, a latent diffusion path ends on the final sample's latent, and
+// Enter / Shift+Enter / Esc drive the sampler from every panel.
 #include <doctest/doctest.h>
 
 #include <GLFW/glfw3.h>  // key codes (the GLFW backend indexes io.KeysDown by them)
