@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "engine/models/manifest.h"
+#include "engine/models/model_kinds.h"
 #include "engine/util/errors.h"
 
 namespace fs = std::filesystem;
@@ -32,7 +33,8 @@ std::string findBundledModel(const std::string& name) {
 }
 
 bool guiOpensKind(const std::string& kind) {
-  return kind == "autoencoder" || kind == "diffusion" || kind == "latent-diffusion";
+  const ModelKindInfo* k = findModelKind(kind);
+  return k && k->guiOpens;
 }
 
 std::vector<std::string> listBundledModels() {

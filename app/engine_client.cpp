@@ -4,6 +4,7 @@
 
 #include "engine/data/grid.h"
 #include "engine/models/manifest.h"
+#include "engine/models/model_kinds.h"
 #include "engine/util/errors.h"
 
 namespace latentlab {
@@ -78,9 +79,8 @@ void EngineClient::loadModel(const std::string& dir, const std::string& device) 
     LoadResult l;
     l.dir = dir;
     std::string kind = readManifest(dir).kind;
-    bool diffusion = kind == "diffusion" || kind == "latent-diffusion";
-    if (diffusion) l.diffusion = DiffusionSampler::load(dir, device);
-    if (kind != "diffusion") l.model = ExploreModel::load(dir, device);
+    if (isDiffusionKind(kind)) l.diffusion = DiffusionSampler::load(dir, device);
+    if (!isPixelDiffusionKind(kind)) l.model = ExploreModel::load(dir, device);
     return l;
   });
 }

@@ -14,6 +14,7 @@
 #include "engine/diffusion/guidance.h"
 #include "engine/explore/diffusion_sampling.h"
 #include "engine/latent/encode.h"
+#include "engine/models/model_kinds.h"
 #include "engine/util/device.h"
 
 namespace latentlab::cli {
@@ -110,7 +111,7 @@ void addBench(CLI::App& cmd, Action& action) {
     action = [o] {
       using Clock = std::chrono::steady_clock;
       auto b = loadModelForCli(o->model, o->engine);
-      if (b->manifest.kind == "diffusion" || b->manifest.kind == "latent-diffusion")
+      if (isDiffusionKind(b->manifest.kind))
         return benchDiffusion(b, o->model, o->engine, o->json);
       torch::InferenceMode guard;
       auto& ae = requireAutoencoder(*b);

@@ -18,6 +18,7 @@
 #include "engine/eval/diffusion_eval.h"
 #include "engine/eval/vae_eval.h"
 #include "engine/models/gan_bundle.h"
+#include "engine/models/model_kinds.h"
 #include "engine/util/errors.h"
 
 namespace latentlab::cli {
@@ -217,8 +218,8 @@ void addEval(CLI::App& cmd, Action& action) {
       if (isGanBundle(o->model)) return evalGan(*o);
       auto b = loadModelForCli(o->model, o->engine);
       const std::string& kind = b->manifest.kind;
-      if (kind == "diffusion" || kind == "latent-diffusion") return evalDiffusion(b, *o);
-      if (kind == "classifier") return evalClassifier(*b, *o);
+      if (modelFamily(kind) == ModelFamily::Diffusion) return evalDiffusion(b, *o);
+      if (modelFamily(kind) == ModelFamily::Classifier) return evalClassifier(*b, *o);
       return evalAutoencoder(*b, *o);
     };
   });

@@ -8,6 +8,7 @@
 #include "app/cli/commands.h"
 #include "engine/models/conv_classifier.h"
 #include "engine/models/gan_bundle.h"
+#include "engine/models/model_kinds.h"
 #include "engine/util/device.h"
 
 namespace latentlab::cli {
@@ -25,8 +26,9 @@ nlohmann::json networkParameters(const ModelBundle& b) {
   nlohmann::json n = nlohmann::json::object();
   if (b.autoencoder) n["autoencoder"] = b.autoencoder->parameterCount();
   if (b.denoiser) n["denoiser"] = b.denoiser->parameterCount();
-  if (b.manifest.kind == "classifier") n["classifier"] = countParameters(*loadClassifierBundle(b.dir)->model);
-  if (b.manifest.kind == "gan") n["generator"] = countParameters(*loadGanBundle(b.dir)->generator);
+  ModelFamily family = modelFamily(b.manifest.kind);
+  if (family == ModelFamily::Classifier) n["classifier"] = countParameters(*loadClassifierBundle(b.dir)->model);
+  if (family == ModelFamily::Gan) n["generator"] = countParameters(*loadGanBundle(b.dir)->generator);
   return n;
 }
 

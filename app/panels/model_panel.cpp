@@ -7,6 +7,7 @@
 #include "app/bundled_models.h"
 #include "app/engine_client.h"
 #include "app/panels/param_help.h"
+#include "engine/models/model_kinds.h"
 
 namespace fs = std::filesystem;
 
@@ -14,11 +15,11 @@ namespace latentlab {
 
 const char* ModelPanel::notes() const {
   // What the loaded model is, in a student's words: the notes follow the model's kind.
-  if (m_kind == "diffusion")
+  if (isPixelDiffusionKind(m_kind))
     return "The model is a diffusion model: it learned to remove a little noise from a noisy picture. "
            "Starting from pure noise and removing noise step by step, it draws a new picture. It has no "
            "encoder, so there is no latent map: use the Diffusion panel to watch it sample.";
-  if (m_kind == "latent-diffusion")
+  if (isDiffusionKind(m_kind))
     return "The model is a latent diffusion model: a diffusion model that works on the latent numbers of "
            "an autoencoder instead of on pixels. The map shows that autoencoder's latent space; a sampling "
            "run draws its path across the map, and the decoder turns the result into a picture.";

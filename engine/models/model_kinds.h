@@ -7,25 +7,30 @@
 
 namespace latentlab {
 
+// Which network a kind is run by: what the GUI, eval, bench and info load for it.
+enum class ModelFamily { Autoencoder, Diffusion, Classifier, Gan };
+
 struct ModelKindInfo {
   const char* name;      // as written in model.json, e.g. "latent-diffusion"
   const char* needs;     // what the manifest must hold, for messages and docs
   bool guiOpens;         // the GUI's model picker lists it (others are CLI-only tools)
   const char* description;
+  ModelFamily family;    // Diffusion: sampled from noise with its denoiser (DiffusionSampler)
+  bool latentMap;        // has an autoencoder whose latent space the map shows
 };
 
 inline const std::vector<ModelKindInfo>& modelKinds() {
   static const std::vector<ModelKindInfo> kinds = {
       {"autoencoder", "an \"autoencoder\" object (builtin conv-vae) and latent.shape", true,
-       "VAE: the latent map, drag-to-decode and the manifold grid"},
+       "VAE: the latent map, drag-to-decode and the manifold grid", ModelFamily::Autoencoder, true},
       {"diffusion", "a \"denoiser\" object working on pixels (builtin unet)", true,
-       "pixel-space diffusion: live denoising from noise"},
+       "pixel-space diffusion: live denoising from noise", ModelFamily::Diffusion, false},
       {"latent-diffusion", "a \"denoiser\" object (builtin latent-mlp), latent.shape and \"autoencoder\" (path of the VAE bundle)",
-       true, "diffusion in a VAE's latent space, decoded by that VAE"},
+       true, "diffusion in a VAE's latent space, decoded by that VAE", ModelFamily::Diffusion, true},
       {"classifier", "a \"classifier\" object (builtin conv-classifier)", false,
-       "evaluation tool: class accuracy and Frechet features for eval"},
+       "evaluation tool: class accuracy and Frechet features for eval", ModelFamily::Classifier, false},
       {"gan", "a \"generator\" object (builtin dcgan-generator) and latent.shape", false,
-       "GAN generator: latent -> image in one step (CLI eval/render)"},
+       "GAN generator: latent -> image in one step (CLI eval/render)", ModelFamily::Gan, false},
   };
   return kinds;
 }
@@ -45,6 +50,19 @@ inline std::string quotedAlternatives(const std::vector<std::string>& names) {
     out += "\"" + names[i] + "\"";
   }
   return out;
+}
+
+// The family of `name`; an unknown kind counts as an autoencoder (its loader then names what
+// is missing), as the app's checks always did.
+inline ModelFamily modelFamily(const std::string& name) {
+  const ModelKindInfo* k = findModelKind(name);
+  return k ? k->family : ModelFamily::Autoencoder;
+}
+inline bool isDiffusionKind(const std::string& name) { return modelFamily(name) == ModelFamily::Diffusion; }
+// A pixel diffusion model: sampled from noise, no autoencoder and so no latent map.
+inline bool isPixelDiffusionKind(const std::string& name) {
+  const ModelKindInfo* k = findModelKind(name);
+  return k && k->family == ModelFamily::Diffusion && !k->latentMap;
 }
 
 inline std::vector<std::string> modelKindNames() {
