@@ -1,6 +1,7 @@
 #include "app/dirty_regions.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -202,6 +203,38 @@ std::vector<DirtyRect> mergeRects(std::vector<DirtyRect> rects, int maxRects) {
     rects.erase(rects.begin() + long(bj));
   }
   return rects;
+}
+
+}  // namespace latentlab
+
+namespace latentlab {
+
+PixelRect intersect(const PixelRect& a, const PixelRect& b) {
+  PixelRect r{std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1), std::min(a.y1, b.y1)};
+  return r.empty() ? PixelRect{} : r;
+}
+
+PixelRect toPixels(const DirtyRect& r, ImVec2 displayPos, ImVec2 scale, int fbw, int fbh) {
+  PixelRect p{int(std::floor((r.x0 - displayPos.x) * scale.x)), int(std::floor((r.y0 - displayPos.y) * scale.y)),
+              int(std::ceil((r.x1 - displayPos.x) * scale.x)), int(std::ceil((r.y1 - displayPos.y) * scale.y))};
+  return intersect(p, {0, 0, fbw, fbh});
+}
+
+PixelRect rendererScissor(const ImVec4& clip, ImVec2 displayPos, ImVec2 scale, int fbw, int fbh) {
+  // The same float expressions and truncations as imgui_impl_opengl3.cpp's glScissor call.
+  ImVec2 cmin((clip.x - displayPos.x) * scale.x, (clip.y - displayPos.y) * scale.y);
+  ImVec2 cmax((clip.z - displayPos.x) * scale.x, (clip.w - displayPos.y) * scale.y);
+  if (cmax.x <= cmin.x || cmax.y <= cmin.y) return {};
+  int x = int(cmin.x), yGl = int(float(fbh) - cmax.y), w = int(cmax.x - cmin.x), h = int(cmax.y - cmin.y);
+  return intersect({x, fbh - yGl - h, x + w, fbh - yGl}, {0, 0, fbw, fbh});
+}
+
+ImVec4 clipFor(const PixelRect& p, ImVec2 displayPos, ImVec2 scale) {
+  if (p.empty()) return ImVec4(displayPos.x, displayPos.y, displayPos.x, displayPos.y);
+  // Quarter-pixel margins make every truncation in the renderer land on the intended
+  // integer whatever the float rounding of the scale round trip.
+  return ImVec4((float(p.x0) + 0.25f) / scale.x + displayPos.x, (float(p.y0) - 0.5f) / scale.y + displayPos.y,
+                (float(p.x1) + 0.5f) / scale.x + displayPos.x, (float(p.y1) - 0.25f) / scale.y + displayPos.y);
 }
 
 }  // namespace latentlab

@@ -51,4 +51,24 @@ std::vector<DirtyRect> dirtyRegions(const FrameSnapshot& prev, const FrameSnapsh
 // Merges overlapping rectangles, then the pair that grows least, until at most maxRects remain.
 std::vector<DirtyRect> mergeRects(std::vector<DirtyRect> rects, int maxRects);
 
+// Whole framebuffer pixels, top row 0, ends exclusive. Redrawing is done in these: a clear and
+// a draw scissored to the same integer box touch exactly the same pixels, where fractional
+// display rectangles were rounded one way by the clear and another by the renderer.
+struct PixelRect {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool empty() const { return x1 <= x0 || y1 <= y0; }
+  long area() const { return empty() ? 0 : long(x1 - x0) * (y1 - y0); }
+  bool operator==(const PixelRect& o) const { return x0 == o.x0 && y0 == o.y0 && x1 == o.x1 && y1 == o.y1; }
+};
+PixelRect intersect(const PixelRect& a, const PixelRect& b);
+
+// The pixels a display rectangle touches (rounded outward), inside a fbw x fbh framebuffer.
+PixelRect toPixels(const DirtyRect& r, ImVec2 displayPos, ImVec2 scale, int fbw, int fbh);
+// The pixels the ImGui OpenGL3 renderer (1.86) lets a command with this clip rectangle draw:
+// its own float-to-int conversion, reproduced exactly, then cut to the framebuffer.
+PixelRect rendererScissor(const ImVec4& clip, ImVec2 displayPos, ImVec2 scale, int fbw, int fbh);
+// A clip rectangle for which that renderer scissors to exactly `p` (an empty one for an
+// empty `p`): rendererScissor(clipFor(p)) == p.
+ImVec4 clipFor(const PixelRect& p, ImVec2 displayPos, ImVec2 scale);
+
 }  // namespace latentlab

@@ -4,50 +4,113 @@
 #include <epoxy/gl.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <utility>
 
 namespace latentlab::gl {
+
+PartialRedraw::PartialRedraw() : m_check(RedrawCheck::fromEnv()) {
+  const char* dbg = std::getenv("LATENTLAB_REDRAW_DEBUG");
+  m_highlight = dbg && std::strcmp(dbg, "highlight") == 0;
+}
 
 void PartialRedraw::render(ImDrawData* dd, int fbw, int fbh, const std::set<ImTextureID>& changedTextures,
                            const std::vector<DirtyRect>& extra, bool full) {
   if (fbw <= 0 || fbh <= 0) return;
   glViewport(0, 0, fbw, fbh);
   m_cur.capture(*dd);
-  if (full || fbw != m_w || fbh != m_h) m_prev = FrameSnapshot{};  // nothing on screen to keep
+  if (fbw != m_w || fbh != m_h) full = true;  // nothing on screen to keep
+  if (full) m_prev = FrameSnapshot{};
   m_w = fbw, m_h = fbh;
-  ImVec2 display = dd->DisplaySize;
-  std::vector<DirtyRect> rects = dirtyRegions(m_prev, m_cur, changedTextures, extra, display);
+  std::vector<DirtyRect> more = extra;
+  more.insert(more.end(), m_tinted.begin(), m_tinted.end());  // the last tint goes away
+  std::vector<DirtyRect> rects = dirtyRegions(m_prev, m_cur, changedTextures, more, dd->DisplaySize);
   std::swap(m_prev, m_cur);
-  float area = 0;
-  for (auto& r : rects) area += r.area();
-  m_fraction = display.x * display.y > 0 ? area / (display.x * display.y) : 1;
+  full = full || m_cur.empty();  // (m_cur is now the previous frame) the first frame draws all
 
-  // Clip rects are in display coordinates; framebuffer pixels may be more (HiDPI).
-  float sx = dd->FramebufferScale.x, sy = dd->FramebufferScale.y;
-  ImVec2 off = dd->DisplayPos;
+  ImVec2 off = dd->DisplayPos, scale = dd->FramebufferScale;
+  std::vector<PixelRect> pixels;
+  if (full) {
+    // The plain path, exactly as a double-buffered window draws every frame.
+    glDisable(GL_SCISSOR_TEST);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(dd);
+    pixels.push_back({0, 0, fbw, fbh});
+  } else {
+    for (const DirtyRect& r : rects) {
+      PixelRect p = toPixels(r, off, scale, fbw, fbh);
+      if (!p.empty()) pixels.push_back(p);
+    }
+    drawRegions(dd, fbw, fbh, pixels);
+  }
+  long area = 0;
+  for (const PixelRect& p : pixels) area += p.area();
+  m_fraction = std::min(1.f, float(double(area) / (double(fbw) * fbh)));
+  if (m_check) m_check->check(dd, fbw, fbh, pixels, full);
+  if (m_highlight) highlight(dd, full ? std::vector<PixelRect>{} : pixels);
+}
+
+void PartialRedraw::drawRegions(ImDrawData* dd, int fbw, int fbh, const std::vector<PixelRect>& regions) {
+  // Each region: clear it, then draw the whole frame with every command's scissor cut to it.
+  // Both work on the same whole pixels: each command gets a clip rectangle for which the
+  // renderer scissors to exactly (its whole-frame scissor) x (the region), so a pixel in the
+  // region receives the same fragments, in the same order, as in a whole redraw, and no
+  // pixel is cleared without being redrawn. (Cutting the float clip rectangles instead left
+  // a column or row cleared and never redrawn wherever a region edge was fractional: the
+  // seams, black crosshair segments and the "barcode" of issue 9.)
+  ImVec2 off = dd->DisplayPos, scale = dd->FramebufferScale;
   std::vector<ImVec4> saved;
+  std::vector<PixelRect> scissors;
   for (int i = 0; i < dd->CmdListsCount; ++i)
-    for (const ImDrawCmd& c : dd->CmdLists[i]->CmdBuffer) saved.push_back(c.ClipRect);
-  // Each region: clear it, then draw the frame with every clip rectangle cut down to it;
-  // the backend skips commands whose clip is then empty.
-  for (const DirtyRect& r : rects) {
-    auto x0 = GLint((r.x0 - off.x) * sx), x1 = GLint((r.x1 - off.x) * sx + 0.999f);
-    auto y0 = GLint((r.y0 - off.y) * sy), y1 = GLint((r.y1 - off.y) * sy + 0.999f);
+    for (const ImDrawCmd& c : dd->CmdLists[i]->CmdBuffer) {
+      saved.push_back(c.ClipRect);
+      scissors.push_back(rendererScissor(c.ClipRect, off, scale, fbw, fbh));
+    }
+  glEnable(GL_SCISSOR_TEST);
+  for (const PixelRect& r : regions) {
     glEnable(GL_SCISSOR_TEST);
-    glScissor(x0, fbh - y1, x1 - x0, y1 - y0);
+    glScissor(r.x0, fbh - r.y1, r.x1 - r.x0, r.y1 - r.y0);
     glClear(GL_COLOR_BUFFER_BIT);
     size_t k = 0;
     for (int i = 0; i < dd->CmdListsCount; ++i)
-      for (ImDrawCmd& c : dd->CmdLists[i]->CmdBuffer) {
-        const ImVec4& s = saved[k++];
-        c.ClipRect = ImVec4(std::max(s.x, r.x0), std::max(s.y, r.y0), std::min(s.z, r.x1), std::min(s.w, r.y1));
-      }
+      for (ImDrawCmd& c : dd->CmdLists[i]->CmdBuffer) c.ClipRect = clipFor(intersect(scissors[k++], r), off, scale);
     ImGui_ImplOpenGL3_RenderDrawData(dd);
   }
   size_t k = 0;
   for (int i = 0; i < dd->CmdListsCount; ++i)
     for (ImDrawCmd& c : dd->CmdLists[i]->CmdBuffer) c.ClipRect = saved[k++];
   glDisable(GL_SCISSOR_TEST);
+}
+
+void PartialRedraw::highlight(ImDrawData* dd, const std::vector<PixelRect>& rects) {
+  // Tinted with ImGui's own renderer: an extra draw list over the frame, redrawn away next
+  // frame (m_tinted joins the damage), so only the current frame's regions show.
+  ImVec2 off = dd->DisplayPos, s = dd->FramebufferScale;
+  ImDrawList dl(ImGui::GetDrawListSharedData());
+  dl._ResetForNewFrame();
+  dl.PushClipRectFullScreen();
+  dl.PushTextureID(ImGui::GetIO().Fonts->TexID);
+  m_tinted.clear();
+  for (const PixelRect& r : rects) {
+    DirtyRect d{float(r.x0) / s.x + off.x, float(r.y0) / s.y + off.y, float(r.x1) / s.x + off.x,
+                float(r.y1) / s.y + off.y};
+    dl.AddRectFilled(ImVec2(d.x0, d.y0), ImVec2(d.x1, d.y1), IM_COL32(255, 0, 170, 50));
+    dl.AddRect(ImVec2(d.x0, d.y0), ImVec2(d.x1, d.y1), IM_COL32(255, 0, 170, 200));
+    m_tinted.push_back(d);
+  }
+  if (rects.empty()) return;
+  ImDrawList* lists[] = {&dl};
+  ImDrawData tint;
+  tint.Valid = true;
+  tint.CmdLists = lists;
+  tint.CmdListsCount = 1;
+  tint.TotalVtxCount = dl.VtxBuffer.Size;
+  tint.TotalIdxCount = dl.IdxBuffer.Size;
+  tint.DisplayPos = off;
+  tint.DisplaySize = dd->DisplaySize;
+  tint.FramebufferScale = s;
+  ImGui_ImplOpenGL3_RenderDrawData(&tint);
 }
 
 }  // namespace latentlab::gl

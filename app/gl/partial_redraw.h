@@ -6,15 +6,21 @@
 #pragma once
 #include <imgui.h>
 
+#include <memory>
 #include <set>
 #include <vector>
 
 #include "app/dirty_regions.h"
+#include "app/gl/redraw_check.h"
 
 namespace latentlab::gl {
 
 class PartialRedraw {
  public:
+  // Debug switches from the environment: LATENTLAB_REDRAW_CHECK=FILE compares every partial
+  // frame with a whole one (gl::RedrawCheck); LATENTLAB_REDRAW_DEBUG=highlight tints the
+  // regions each frame redraws.
+  PartialRedraw();
   // Renders `dd` into the bound framebuffer. `changedTextures`: textures re-uploaded since
   // the last frame; `extra`: further regions known to have changed; `full`: redraw all.
   void render(ImDrawData* dd, int fbw, int fbh, const std::set<ImTextureID>& changedTextures,
@@ -23,6 +29,12 @@ class PartialRedraw {
   float lastFraction() const { return m_fraction; }
 
  private:
+  void drawRegions(ImDrawData* dd, int fbw, int fbh, const std::vector<PixelRect>& regions);
+  void highlight(ImDrawData* dd, const std::vector<PixelRect>& rects);
+
+  std::unique_ptr<RedrawCheck> m_check;
+  bool m_highlight = false;
+  std::vector<DirtyRect> m_tinted;  // last frame's tint, to be redrawn away
   FrameSnapshot m_prev, m_cur;
   int m_w = 0, m_h = 0;
   float m_fraction = 1;

@@ -131,3 +131,42 @@ TEST_CASE("merging keeps every input rectangle covered and respects the limit") 
   REQUIRE(one.size() == 1);
   CHECK(one[0].x1 == 20);
 }
+
+TEST_CASE("pixel rectangles: a clip cut to the damage scissors to exactly the intersection") {
+  // What the renderer draws for a command, cut to a damage rectangle by a new clip, is the
+  // same pixel set as its whole-frame scissor intersected with the damage: no column or row
+  // is cleared and then left undrawn, none is drawn outside. Fractional clips, scales 1 and 2.
+  const int fbw = 1600, fbh = 1000;
+  uint32_t seed = 12345;
+  auto rnd = [&](float lo, float hi) {
+    seed = seed * 1664525u + 1013904223u;
+    return lo + (hi - lo) * float(seed >> 8) / float(1 << 24);
+  };
+  for (float scale : {1.f, 2.f}) {
+    ImVec2 s(scale, scale), off(0, 0);
+    float dw = fbw / scale, dh = fbh / scale;
+    for (int i = 0; i < 2000; ++i) {
+      float x0 = rnd(-20, dw), y0 = rnd(-20, dh);
+      ImVec4 clip(x0, y0, x0 + rnd(0, 400), y0 + rnd(0, 300));
+      PixelRect full = rendererScissor(clip, off, s, fbw, fbh);
+      // The clip's own display rectangle, rounded outward, holds every pixel it draws.
+      PixelRect out = toPixels(DirtyRect{clip.x, clip.y, clip.z, clip.w}, off, s, fbw, fbh);
+      if (!full.empty()) {
+        CHECK(out.x0 <= full.x0);
+        CHECK(out.y0 <= full.y0);
+        CHECK(out.x1 >= full.x1);
+        CHECK(out.y1 >= full.y1);
+      }
+      int dx = int(rnd(0, fbw - 1)), dy = int(rnd(0, fbh - 1));
+      PixelRect damage{dx, dy, std::min(fbw, dx + int(rnd(1, 300))), std::min(fbh, dy + int(rnd(1, 200)))};
+      PixelRect want = intersect(full, damage);
+      PixelRect got = rendererScissor(clipFor(want, off, s), off, s, fbw, fbh);
+      CHECK(got == want);
+    }
+  }
+  // A known case by hand: clip x 10.5 .. 20.7 covers columns 10..19 (the renderer truncates
+  // the start and the width); y 100.5 .. 110.2 covers rows 102..110: GL counts rows from the
+  // bottom, 600 - 110.2 truncates to 489, the height 9.7 to 9.
+  PixelRect p = rendererScissor(ImVec4(10.5f, 100.5f, 20.7f, 110.2f), ImVec2(0, 0), ImVec2(1, 1), 800, 600);
+  CHECK(p == PixelRect{10, 102, 20, 111});
+}
