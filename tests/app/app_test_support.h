@@ -23,6 +23,9 @@ inline void startHeadlessImGui(ImVec2 size) {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;
+  // As the OpenGL3 backend does: draw lists over 64k vertices (a map of 70,000 points) are
+  // split by vertex offset instead of tripping ImGui's 16-bit index assertion.
+  io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
   io.DisplaySize = size;
   io.DeltaTime = 1.f / 60.f;
   unsigned char* px;
