@@ -127,6 +127,16 @@ bool ExportWindow::copyPath() {
   return true;
 }
 
+void ExportWindow::keepChoiceAvailable(const ExportView& view) {
+  if (exportUnavailable(m_kind, view).empty()) return;
+  for (ExportKind k : kExportKinds)
+    if (exportUnavailable(k, view).empty()) {
+      setKind(k);
+      return;
+    }
+  // Nothing can be exported now: the choice stays, Export stays disabled with the reason.
+}
+
 void ExportWindow::drawChoices(const ExportView& view) {
   for (ExportKind k : kExportKinds) {
     std::string why = exportUnavailable(k, view);
@@ -152,6 +162,7 @@ void ExportWindow::draw(const ExportView& view) {
     return;
   }
   float fs = ImGui::GetFontSize();
+  if (!busy() && m_replace.empty()) keepChoiceAvailable(view);
   ImGui::TextDisabled("What");
   drawChoices(view);
   ImGui::Separator();

@@ -52,6 +52,9 @@ class ExportWindow {
  private:
   std::string defaultPath(ExportKind kind) const;
   void drawChoices(const ExportView& view);
+  // The selected choice greyed out (a held diffusion run has no final sample yet, a new run
+  // cleared the steps): select the first one that can be exported now, so Export is enabled.
+  void keepChoiceAvailable(const ExportView& view);
 
   RecentFiles* m_recent = nullptr;
   FileDialog m_dialog;

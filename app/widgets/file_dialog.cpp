@@ -44,7 +44,8 @@ void FileDialog::open(const FileDialogSpec& spec) {
   m_spec = spec;
   if (m_spec.confirm.empty())
     m_spec.confirm = spec.mode == FileDialogMode::Save ? "Save" : spec.mode == FileDialogMode::Open ? "Open" : "Choose";
-  m_open = m_openRequested = m_focusField = true;
+  m_open = m_openRequested = true;
+  m_focusField = 3;
   m_closePending = m_confirmed = false;
   m_message.clear();
   m_overwrite.clear();
@@ -110,7 +111,7 @@ void FileDialog::navigate(const std::string& dir) {
   m_lastDir = m_browser.dir();
   m_selected = -1;
   m_scrollToSelected = true;
-  m_focusField = m_open;  // typing goes on in the new folder (Enter on a folder ends the edit)
+  focusField();  // typing goes on in the new folder (Enter on a folder ends the edit)
   if (m_spec.mode == FileDialogMode::Save) {
     setField((fs::path(m_browser.dir()) / m_saveName).string());
   } else if (m_spec.mode == FileDialogMode::PickFolder) {
@@ -146,6 +147,17 @@ bool FileDialog::activate(int index) {
 }
 
 bool FileDialog::confirmField(bool button) {
+  bool chosen = confirmPath(button);
+  // An error (a missing folder or file): the path field keeps the keyboard, with the typed
+  // text and the cursor at its end, so the user corrects it at once without a click.
+  if (!chosen && !m_message.empty()) {
+    setField(m_field);
+    focusField();
+  }
+  return chosen;
+}
+
+bool FileDialog::confirmPath(bool button) {
   if (!m_overwrite.empty()) return false;  // answered by Replace / Keep first
   std::string p = resolve(m_field);
   std::error_code ec;
@@ -338,11 +350,9 @@ void FileDialog::drawEntries() {
 void FileDialog::drawFooter() {
   float font = ImGui::GetFontSize();
   ImGui::SetNextItemWidth(-font * 4);
-  if (m_focusField) {
-    ImGui::SetKeyboardFocusHere();
-    m_focusField = false;
-  }
+  if (m_focusField > 0) ImGui::SetKeyboardFocusHere();
   ImGui::InputText("Path", &m_field, ImGuiInputTextFlags_CallbackAlways, fieldCallback, this);
+  if (m_focusField > 0) m_focusField = ImGui::IsItemActive() ? 0 : m_focusField - 1;
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Type a path (absolute, ~/..., or relative to this folder); Enter %s",
                       m_spec.mode == FileDialogMode::Save ? "saves" : "opens it");

@@ -63,6 +63,8 @@ class FileDialog {
   void cancel();
 
  private:
+  bool confirmPath(bool button);
+  void focusField() { m_focusField = m_open ? 3 : 0; }
   bool finish(const std::string& path);
   void setField(const std::string& text);
   std::string resolve(const std::string& typed) const;
@@ -76,7 +78,10 @@ class FileDialog {
   FileDialogSpec m_spec;
   FileBrowser m_browser;
   bool m_open = false, m_openRequested = false, m_closePending = false, m_confirmed = false;
-  bool m_focusField = false, m_fieldPushed = false, m_scrollToSelected = false;
+  bool m_fieldPushed = false, m_scrollToSelected = false;
+  // Frames left to give the path field the keyboard (asked again until it has it: Enter in
+  // the field lets go of it in the very frame the request is made).
+  int m_focusField = 0;
   int m_selected = -1;
   std::string m_field, m_filterText, m_message, m_result, m_overwrite, m_saveName;
   std::string m_lastDir;  // where the next dialog without a start folder opens

@@ -281,3 +281,42 @@ TEST_CASE("the Export window writes, asks before replacing, reports errors, copi
   frame();
   ImGui::DestroyContext();
 }
+
+TEST_CASE("the Export window selects an available choice: a held run's strip, never a greyed one") {
+  test::startHeadlessImGui(ImVec2(1200, 800));
+  std::vector<SampleFrame> frames(2);
+  for (int i = 0; i < 2; ++i) {
+    frames[i].index = i;
+    frames[i].timestep = 900 - 300 * i;
+    frames[i].xt = Image(4, 4, 1, uint8_t(10 + i));
+    frames[i].x0 = Image(4, 4, 3, uint8_t(200 + i));
+  }
+  // A held (Step-paused) diffusion run: steps recorded, no final sample yet.
+  ExportView v;
+  v.decodedLabel = "Final sample";
+  v.frames = &frames;
+  ExportWindow w;
+  auto frame = [&] {
+    ImGui::NewFrame();
+    w.draw(v);
+    ImGui::Render();
+  };
+  w.open(ExportKind::Decoded);  // File > Export window opens with the last (default) choice
+  frame();
+  CHECK(w.kind() == ExportKind::Strip);
+  CHECK(exportUnavailable(w.kind(), v).empty());
+  CHECK(w.path().find("strip") != std::string::npos);
+
+  // The chosen picture goes away (a new run cleared the steps) while a decoded image is there.
+  Image img = pattern(4, 4, 3);
+  std::vector<SampleFrame> none;
+  v.frames = &none;
+  v.decoded = &img;
+  frame();
+  CHECK(w.kind() == ExportKind::Decoded);
+  // Nothing available at all: the choice stays, Export stays disabled, nothing crashes.
+  v.decoded = nullptr;
+  frame();
+  CHECK(w.kind() == ExportKind::Decoded);
+  ImGui::DestroyContext();
+}

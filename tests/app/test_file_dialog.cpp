@@ -314,3 +314,36 @@ TEST_CASE("a broken recent file is ignored, never fatal") {
   CHECK_FALSE(blocked.error().empty());
   CHECK(blocked.list("sessions") == std::vector<std::string>{"/c.json"});
 }
+
+TEST_CASE("after an error the path field keeps the keyboard: typing goes on at once") {
+  std::string root = makeTree();
+  Ui ui(root + "/recent.json");
+  FileDialogSpec spec;
+  spec.mode = FileDialogMode::Save;
+  spec.title = "Save session";
+  spec.extension = ".json";
+  spec.start = root;
+  ui.dialog.open(spec);
+  ui.frame();
+  ui.frame();
+  ui.type("nowhere/x");
+  CHECK(ui.dialog.pathField() == root + "/nowhere/x");
+  CHECK_FALSE(ui.press(kEnter));  // the folder does not exist: an error, the dialog stays
+  CHECK(ui.dialog.isOpen());
+  CHECK(ui.dialog.message().find("does not exist") != std::string::npos);
+  ui.frame();
+  CHECK(ImGui::GetIO().WantTextInput);
+  ui.type("y");  // no click: the field still takes the typing
+  CHECK(ui.dialog.pathField() == root + "/nowhere/xy");
+
+  // Open mode: a missing file is an error too, and the field keeps the keyboard.
+  spec.mode = FileDialogMode::Open;
+  ui.dialog.open(spec);
+  ui.frame();
+  ui.frame();
+  ui.type("missing.json");
+  CHECK_FALSE(ui.press(kEnter));
+  CHECK(ui.dialog.message().find("no file") != std::string::npos);
+  ui.type("z");
+  CHECK(ui.dialog.pathField() == root + "/missing.jsonz");
+}
