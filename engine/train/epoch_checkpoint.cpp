@@ -51,13 +51,20 @@ bool EpochCheckpoint::load(const CheckpointParts& parts, TrainPosition& at, cons
       throw UsageError(command + ": the checkpoint in " + dir + " was made with " + key + " " + recorded[key].dump() +
                        ", this run asks for " + value.dump() + " (use the same options, or a new -o folder)");
   TrainPosition p;
-  p.epochsDone = st.contains("epochs_done") ? st.at("epochs_done").get<int>() : st.at("epoch").get<int>();
-  p.batch = st.value("batch", int64_t(0));
-  p.step = st.value("step", int64_t(-1));  // -1: not recorded, the loop derives it
-  p.batchesPerEpoch = st.value("batches_per_epoch", int64_t(0));
-  if (st.contains("sums")) p.sums = st.at("sums").get<std::vector<double>>();
-  else if (st.contains("epoch_loss_sum")) p.sums = {st.at("epoch_loss_sum").get<double>()};
-  p.history = st.value("history", nlohmann::json::array());
+  try {  // a hand-edited or damaged state.json is bad input, not a crash
+    p.epochsDone = st.contains("epochs_done") ? st.at("epochs_done").get<int>() : st.at("epoch").get<int>();
+    p.batch = st.value("batch", int64_t(0));
+    p.step = st.value("step", int64_t(-1));  // -1: not recorded, the loop derives it
+    p.batchesPerEpoch = st.value("batches_per_epoch", int64_t(0));
+    if (st.contains("sums")) p.sums = st.at("sums").get<std::vector<double>>();
+    else if (st.contains("epoch_loss_sum")) p.sums = {st.at("epoch_loss_sum").get<double>()};
+    p.history = st.value("history", nlohmann::json::array());
+  } catch (const nlohmann::json::exception& e) {
+    throw BadInput(statePath(dir) + ": not a checkpoint state this version understands (" + e.what() +
+                   "); resume from another checkpoint or start a new -o folder");
+  }
+  if (p.epochsDone < 0 || p.batch < 0 || !p.history.is_array())
+    throw BadInput(statePath(dir) + ": negative epoch or batch, or history is not a list");
   for (auto& [name, module] : parts.modules) loadModuleWeights(*module, weightsPath(dir, name));
   for (auto& [name, optim] : parts.optimizers) {
     std::string path = optimPath(dir, name);

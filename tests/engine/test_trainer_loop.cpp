@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "engine/train/trainer_loop.h"
@@ -236,4 +237,35 @@ TEST_CASE("a checkpoint swap interrupted between its renames is still found") {
   CHECK(run.at.epochsDone == 3);
   CHECK(fs::exists(out + "/checkpoint/state.json"));
   CHECK_FALSE(fs::exists(out + "/checkpoint.old"));
+}
+
+TEST_CASE("a damaged checkpoint state is refused as bad input naming the file") {
+  // Each row is a state.json a crash, a hand edit or another version could leave behind.
+  const std::vector<std::pair<const char*, const char*>> rows = {
+      {"epochs_done as text", R"({"epochs_done": "two", "history": []})"},
+      {"sums not numbers", R"({"epochs_done": 1, "sums": ["x"], "history": []})"},
+      {"no epoch at all", R"({"history": []})"},
+      {"negative epoch", R"({"epochs_done": -3, "history": []})"},
+      {"history an object", R"({"epochs_done": 1, "history": {}})"},
+  };
+  for (const auto& [name, text] : rows) {
+    CAPTURE(name);
+    std::string out = t::tempDir("damaged");
+    Scripted a;
+    runTrainerLoop(spec(out, 1), a.parts(), a);
+    {
+      std::ofstream f(out + "/checkpoint/state.json", std::ios::trunc);
+      f << text;
+    }
+    Scripted b;
+    auto s = spec(out, 2);
+    s.resume = true;
+    try {
+      runTrainerLoop(s, b.parts(), b);
+      FAIL("no error");
+    } catch (const BadInput& e) {
+      CHECK(std::string(e.what()).find("state.json") != std::string::npos);
+    }
+    CHECK(b.batches.empty());
+  }
 }
