@@ -23,14 +23,12 @@ void PartialRedraw::render(ImDrawData* dd, int fbw, int fbh, const std::set<ImTe
   if (fbw != m_w || fbh != m_h) full = true;  // nothing on screen to keep
   if (full) m_prev = FrameSnapshot{};
   m_w = fbw, m_h = fbh;
-  std::vector<DirtyRect> more = extra;
-  more.insert(more.end(), m_tinted.begin(), m_tinted.end());  // the last tint goes away
-  std::vector<DirtyRect> rects = dirtyRegions(m_prev, m_cur, changedTextures, more, dd->DisplaySize);
+  std::vector<DirtyRect> rects = dirtyRegions(m_prev, m_cur, changedTextures, extra, dd->DisplaySize);
   std::swap(m_prev, m_cur);
   full = full || m_cur.empty();  // (m_cur is now the previous frame) the first frame draws all
 
   ImVec2 off = dd->DisplayPos, scale = dd->FramebufferScale;
-  std::vector<PixelRect> pixels;
+  std::vector<PixelRect> pixels, changed;
   if (full) {
     // The plain path, exactly as a double-buffered window draws every frame.
     glDisable(GL_SCISSOR_TEST);
@@ -40,15 +38,18 @@ void PartialRedraw::render(ImDrawData* dd, int fbw, int fbh, const std::set<ImTe
   } else {
     for (const DirtyRect& r : rects) {
       PixelRect p = toPixels(r, off, scale, fbw, fbh);
-      if (!p.empty()) pixels.push_back(p);
+      if (!p.empty()) changed.push_back(p);
     }
+    pixels = changed;
+    pixels.insert(pixels.end(), m_tinted.begin(), m_tinted.end());  // the last tint goes away
     drawRegions(dd, fbw, fbh, pixels);
   }
   long area = 0;
   for (const PixelRect& p : pixels) area += p.area();
   m_fraction = std::min(1.f, float(double(area) / (double(fbw) * fbh)));
   if (m_check) m_check->check(dd, fbw, fbh, pixels, full);
-  if (m_highlight) highlight(dd, full ? std::vector<PixelRect>{} : pixels);
+  m_tinted.clear();
+  if (m_highlight && !full) highlight(dd, changed);
 }
 
 void PartialRedraw::drawRegions(ImDrawData* dd, int fbw, int fbh, const std::vector<PixelRect>& regions) {
@@ -86,20 +87,18 @@ void PartialRedraw::drawRegions(ImDrawData* dd, int fbw, int fbh, const std::vec
 void PartialRedraw::highlight(ImDrawData* dd, const std::vector<PixelRect>& rects) {
   // Tinted with ImGui's own renderer: an extra draw list over the frame, redrawn away next
   // frame (m_tinted joins the damage), so only the current frame's regions show.
+  if (rects.empty()) return;
   ImVec2 off = dd->DisplayPos, s = dd->FramebufferScale;
   ImDrawList dl(ImGui::GetDrawListSharedData());
   dl._ResetForNewFrame();
   dl.PushClipRectFullScreen();
   dl.PushTextureID(ImGui::GetIO().Fonts->TexID);
-  m_tinted.clear();
   for (const PixelRect& r : rects) {
-    DirtyRect d{float(r.x0) / s.x + off.x, float(r.y0) / s.y + off.y, float(r.x1) / s.x + off.x,
-                float(r.y1) / s.y + off.y};
-    dl.AddRectFilled(ImVec2(d.x0, d.y0), ImVec2(d.x1, d.y1), IM_COL32(255, 0, 170, 50));
-    dl.AddRect(ImVec2(d.x0, d.y0), ImVec2(d.x1, d.y1), IM_COL32(255, 0, 170, 200));
-    m_tinted.push_back(d);
+    ImVec2 a(float(r.x0) / s.x + off.x, float(r.y0) / s.y + off.y), b(float(r.x1) / s.x + off.x, float(r.y1) / s.y + off.y);
+    dl.AddRectFilled(a, b, IM_COL32(255, 0, 170, 50));
+    dl.AddRect(a, b, IM_COL32(255, 0, 170, 200));
   }
-  if (rects.empty()) return;
+  m_tinted = rects;
   ImDrawList* lists[] = {&dl};
   ImDrawData tint;
   tint.Valid = true;

@@ -34,7 +34,7 @@ class PartialRedraw {
 
   std::unique_ptr<RedrawCheck> m_check;
   bool m_highlight = false;
-  std::vector<DirtyRect> m_tinted;  // last frame's tint, to be redrawn away
+  std::vector<PixelRect> m_tinted;  // last frame's tint, to be redrawn away
   FrameSnapshot m_prev, m_cur;
   int m_w = 0, m_h = 0;
   float m_fraction = 1;
