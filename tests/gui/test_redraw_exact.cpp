@@ -1,15 +1,16 @@
 // Partial redraw shows exactly the picture a whole redraw shows (issue 9 item 2). The real
 // window under Xvfb (Mesa llvmpipe, where the app redraws only what changed into a
 // single-buffered window) is driven with xdotool through a scripted session: hovering points
-// (tooltips), dragging the decode cursor, zooming with the wheel, panning, scrubbing the Dot
-// size slider, tooltips over the Performance plot, switching to fashion-ldm in the model
-// picker, a latent-diffusion run, scrubbing its timeline by mouse and keys. The app runs with
-// LATENTLAB_REDRAW_CHECK, which draws every frame a second time, whole, with the plain
-// renderer, and compares the two pixel for pixel (app/gl/redraw_check.h). The test asserts
-// that no frame differed, and that the run really exercised what it claims (enough frames,
-// tooltips, the picker, the Diffusion panel), so it cannot pass by doing nothing. Where to
-// point comes from the same app driven headless first (GuiApp's rectangles), so the script
-// follows the layout instead of hard-coding it. Before the fix 413 of 413 frames differed.
+// (tooltips), the manifold grid over the map, dragging the decode cursor over it, zooming
+// with the wheel, panning, scrubbing the Dot size slider, tooltips over the Performance plot,
+// switching to fashion-ldm in the model picker, a latent-diffusion run, scrubbing its
+// timeline by mouse and keys. The app runs with LATENTLAB_REDRAW_CHECK, which draws every
+// frame a second time, whole, with the plain renderer, and compares the two pixel for pixel
+// (app/gl/redraw_check.h). The test asserts that no frame differed, and that the run really
+// exercised what it claims (enough frames, tooltips, the picker, the Diffusion panel), so it
+// cannot pass by doing nothing. Where to point comes from the same app driven headless first
+// (GuiApp's rectangles), so the script follows the layout instead of hard-coding it.
+// Before the fix 413 of 413 checked frames differed.
 #include <doctest/doctest.h>
 
 #include <GLFW/glfw3.h>  // key codes (the GLFW backend indexes io.KeysDown by them)
@@ -42,7 +43,7 @@ bool anyWindow(const json& windows, const std::string& part) {
 
 // Window pixels (ImGui units at UI scale 1) of what the script points at: x, y, w, h.
 struct Places {
-  ImVec4 map, dotSize, perf, picker;  // fashion-vae-16
+  ImVec4 map, dotSize, perf, picker, gridOverlay;  // fashion-vae-16
   std::string ldmEntry;               // fashion-ldm's line in the picker's open list
   ImVec4 ldmMap, diffusion, timeline;  // fashion-ldm after one run
 };
@@ -85,6 +86,7 @@ Places discover(const std::string& data) {
     p.perf = rect(app, "window:perf");
     p.dotSize = helpItemRect("dot-size");
     p.picker = helpItemRect("model");
+    p.gridOverlay = helpItemRect("grid-overlay");
     // The open list starts below the combo after the popup's padding (style.WindowPadding.y,
     // 8 at scale 1), one line (font 15 + item spacing 4) per model in listBundledModels() order.
     auto models = listBundledModels();
@@ -145,7 +147,8 @@ press() { xdotool keydown "$1"; sleep 0.4; xdotool keyup "$1"; sleep 0.3; }
 sleep 6                                                 # the model loads, the images are encoded
 glide )SH" + at(p.map, .3f, .4f) + " " + at(p.map, .7f, .65f) + R"SH( 40   # hover points: tooltips
 glide )SH" + at(p.map, .7f, .65f) + " " + at(p.map, .2f, .3f) + R"SH( 25
-m )SH" + at(p.map, .45f, .5f) + R"SH(; xdotool mousedown 1   # drag the decode cursor
+m )SH" + at(p.gridOverlay, .6f, .5f) + R"SH(; sleep 0.2; xdotool click 1; sleep 1   # the manifold grid over the map
+m )SH" + at(p.map, .45f, .5f) + R"SH(; xdotool mousedown 1   # drag the decode cursor (over the grid)
 glide )SH" + at(p.map, .45f, .5f) + " " + at(p.map, .7f, .42f) + R"SH( 30
 glide )SH" + at(p.map, .7f, .42f) + " " + at(p.map, .3f, .7f) + R"SH( 30
 xdotool mouseup 1
@@ -193,6 +196,7 @@ TEST_CASE("partial redraw matches a whole redraw in every frame of a scripted se
   std::string data = test::smallFashion(2000);
   Places places = discover(data);
   CHECK(places.dotSize.z > 0);
+  CHECK(places.gridOverlay.z > 0);
   CHECK(places.timeline.z > 0);
   std::string dir = test::tempDir("gui-redraw");
   test::writeText(dir + "/session.sh", script(places, dir, data));
