@@ -130,6 +130,7 @@ std::string titleBar(const ImVec4& w) {
 std::string script(const Places& p, const std::string& dir, const std::string& data) {
   std::string s = R"SH(
 set -u
+command -v xdotool >/dev/null || { echo "xdotool is not installed (make deps installs it)" >&2; exit 1; }
 export HOME=")SH" + dir + R"SH("   # the model dialog's recent list goes here, not to the user's
 export LATENTLAB_REDRAW_CHECK=")SH" + dir + R"SH(/redraw.json"
 ")SH" + std::string(LATENTLAB_BIN) + R"SH(" --model ")SH" + bundled("fashion-vae-16") + R"SH(" --data ")SH" + data +
