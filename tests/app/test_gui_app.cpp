@@ -14,6 +14,7 @@
 #include "app/gui_app.h"
 #include "app/panels/latent_map_panel.h"
 #include "app_test_support.h"
+#include "gui_app_harness.h"
 #include "engine/data/dataset.h"
 #include "engine/explore/explorer.h"
 
@@ -29,25 +30,9 @@ struct Headless {
 };
 
 std::unique_ptr<GuiApp> makeApp(const std::string& model, const std::string& data = test::smallFashion()) {
-  AppState s;
-  s.modelDir = model;
-  s.dataSpec = data;
-  s.device = "cpu";
-  s.gridK = 4;
-  auto app = std::make_unique<GuiApp>(GuiOptions{}, s);
-  app->start();
-  return app;
+  return test::makeHeadlessApp(model, data);
 }
-
-// Frames until `done` (about 120 s at most).
-bool framesUntil(GuiApp& app, const std::function<bool()>& done) {
-  for (int i = 0; i < 12000; ++i) {
-    app.headlessFrame();
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
+using test::framesUntil;
 
 int maxDiff(const Image& a, const Image& b) {
   if (a.width != b.width || a.height != b.height || a.channels != b.channels) return 256;

@@ -22,6 +22,7 @@
 #include "app/panels/latent_map_panel.h"
 #include "app/panels/param_help.h"
 #include "app_test_support.h"
+#include "gui_app_harness.h"
 #include "engine/data/dataset.h"
 #include "engine/explore/explorer.h"
 
@@ -36,24 +37,9 @@ struct Headless {
 };
 
 std::unique_ptr<GuiApp> makeApp(const std::string& model, int gridK = 4) {
-  AppState s;
-  s.modelDir = model;
-  s.dataSpec = test::smallFashion(300);
-  s.device = "cpu";
-  s.gridK = gridK;
-  auto app = std::make_unique<GuiApp>(GuiOptions{}, s);
-  app->start();
-  return app;
+  return test::makeHeadlessApp(model, test::smallFashion(300), gridK);
 }
-
-bool framesUntil(GuiApp& app, const std::function<bool()>& done) {
-  for (int i = 0; i < 12000; ++i) {
-    app.headlessFrame();
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
+using test::framesUntil;
 
 // One frame with the mouse at `p` and the given buttons held.
 void mouseFrame(GuiApp& app, ImVec2 p, bool left = false, bool right = false, float wheel = 0) {

@@ -1,0 +1,36 @@
+// A whole GuiApp run headless (no window, no GL) on a small data set, for tests that drive
+// the app through ImGui input. Shared by the app tests; never used by the program.
+#pragma once
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "app/gui_app.h"
+#include "app_test_support.h"
+
+namespace latentlab::test {
+
+inline std::unique_ptr<GuiApp> makeHeadlessApp(const std::string& model, const std::string& data, int gridK = 4) {
+  AppState s;
+  s.modelDir = model;
+  s.dataSpec = data;
+  s.device = "cpu";
+  s.gridK = gridK;
+  auto app = std::make_unique<GuiApp>(GuiOptions{}, s);
+  app->start();
+  return app;
+}
+
+// Frames until `done` (about 120 s at most); false on timeout.
+inline bool framesUntil(GuiApp& app, const std::function<bool()>& done) {
+  for (int i = 0; i < 12000; ++i) {
+    app.headlessFrame();
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+}  // namespace latentlab::test
