@@ -70,6 +70,51 @@ void EngineClient::submit(JobRunner& runner, const char* slotName, F work) {
   });
 }
 
+JobRunner& EngineClient::runner(Worker worker) {
+  switch (worker) {
+    case Worker::Interactive: return m_interactive;
+    case Worker::Sampler: return m_sampler;
+    case Worker::Background: break;
+  }
+  return m_background;
+}
+
+void EngineClient::run(Worker worker, const std::string& slotName, Work work, Done done) {
+  uint64_t generation = m_generation;
+  // The callback travels inside the result so a failed or cancelled job still reaches it.
+  runner(worker).submit(slotName, [generation, work = std::move(work), done = std::move(done)](JobContext& ctx) mutable {
+    EngineResult r;
+    r.generation = generation;
+    FeatureResult f;
+    f.done = std::move(done);
+    try {
+      f.value = work(ctx);
+    } catch (const Cancelled&) {
+      r.cancelled = true;
+    } catch (const std::exception& e) {
+      r.error = firstLine(e.what());
+    } catch (...) {
+      r.error = "unknown error";
+    }
+    if (ctx.cancelled()) r.cancelled = true;
+    r.value = std::move(f);
+    return std::any(std::move(r));
+  });
+}
+
+void EngineClient::cancel(Worker worker, const std::string& slotName) { runner(worker).cancel(slotName); }
+
+RunnerStatus EngineClient::status(Worker worker) const {
+  return const_cast<EngineClient*>(this)->runner(worker).status();
+}
+
+void EngineClient::apply(const EngineResult& r, FeatureResult& v, AppState&) {
+  if (!v.done) return;
+  FeatureOutcome outcome{std::move(v.value), r.error, r.cancelled};
+  if (!r.error.empty()) error(r.error);
+  v.done(outcome);
+}
+
 void EngineClient::loadModel(const std::string& dir, const std::string& device) {
   m_loading = true;
   m_loadingDir = dir;

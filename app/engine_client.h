@@ -14,6 +14,7 @@
 
 #include "app/app_state.h"
 #include "app/engine_results.h"
+#include "app/feature_jobs.h"
 #include "app/map_points.h"
 #include "app/map_projection.h"
 #include "app/sample_track.h"
@@ -42,10 +43,19 @@ class Waker {
   std::function<void()> m_wake;
 };
 
-class EngineClient {
+class EngineClient : public FeatureJobs {
  public:
   explicit EngineClient(int threads);
-  ~EngineClient();
+  ~EngineClient() override;
+
+  // FeatureJobs (app/feature_jobs.h): features' own jobs on the three workers.
+  void run(Worker worker, const std::string& slot, Work work, Done done) override;
+  void cancel(Worker worker, const std::string& slot) override;
+  RunnerStatus status(Worker worker) const override;
+  std::shared_ptr<ExploreModel> exploreModel() const override { return m_model; }
+  std::shared_ptr<DiffusionSampler> diffusionSampler() const override { return m_diffusion; }
+  std::shared_ptr<const Dataset> dataShared() const override { return m_data; }
+  std::shared_ptr<const LatentSet> latentsShared() const override { return m_map.latentsShared(); }
 
   void loadModel(const std::string& dir, const std::string& device);
   void encodeData(const std::string& spec);  // needs a model; starts after a pending load
@@ -142,6 +152,8 @@ class EngineClient {
   void apply(const EngineResult& r, NoiseResult& v, AppState& state);
   void apply(const EngineResult& r, GridResult& v, AppState& state);
   void apply(const EngineResult& r, SampleResult& v, AppState& state);
+  void apply(const EngineResult& r, FeatureResult& v, AppState& state);
+  JobRunner& runner(Worker worker);
   void error(const std::string& message) { m_errors.push_back(message); }
   uint64_t nextVersion() { return ++m_versions; }
 

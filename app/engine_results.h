@@ -3,12 +3,15 @@
 // the jobs run under. EngineClient::poll() applies a result by its type (std::visit), never
 // by comparing slot strings, and drops results of an older model. No ImGui, no GL.
 #pragma once
+#include <any>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "app/feature_jobs.h"
 #include "engine/data/dataset.h"
 #include "engine/data/image.h"
 #include "engine/explore/diffusion_sampling.h"
@@ -78,8 +81,14 @@ struct SampleResult {
   Image final;
 };
 
+// A feature's job (app/feature_jobs.h): its value and the callback that applies it.
+struct FeatureResult {
+  std::any value;
+  std::function<void(FeatureOutcome&)> done;
+};
+
 using ResultValue = std::variant<LoadResult, EncodeResult, DecodeResult, ReconResult, NoiseResult, GridResult,
-                                 SampleResult>;
+                                 SampleResult, FeatureResult>;
 
 struct EngineResult {
   uint64_t generation = 0;  // the model generation the job ran with (EngineClient::generation())

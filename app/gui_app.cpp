@@ -255,6 +255,7 @@ void GuiApp::buildFrame(float width, float height) {
   UiRequests req;
   PanelContext ctx{m_state, req, *m_textures, *m_pointsDrawer};
   ctx.engine = &m_engine;
+  ctx.jobs = &m_engine;
   ctx.points = &m_engine.points();
   ctx.data = m_engine.data();
   ctx.perf = &m_perf;

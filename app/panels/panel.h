@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/app_state.h"
+#include "app/feature_jobs.h"
 #include "app/help/shortcuts.h"
 #include "app/map_points.h"
 #include "app/texture_source.h"
@@ -51,6 +52,7 @@ struct PanelContext {
   TextureSource& textures;
   PointsDrawer& pointsDrawer;
   const EngineClient* engine = nullptr;  // null in headless tests
+  FeatureJobs* jobs = nullptr;           // a feature's own engine jobs (app/feature_jobs.h); null in panel-only tests
   const MapPoints* points = nullptr;
   const Dataset* data = nullptr;
   const PerfStats* perf = nullptr;
