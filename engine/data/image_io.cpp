@@ -6,6 +6,8 @@
 
 #include <cstring>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
@@ -25,13 +27,18 @@ std::string stbReason() {
 
 bool isJpeg(const Bytes& b) { return b.size() >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff; }
 
-// Debian's stb_image (2.27) trusts a JPEG's Huffman table counts: a DHT segment whose 16
-// counts add up to more than 256 makes it write past its 256-entry tables. Walk every
-// segment (through the entropy-coded scans, which progressive files interleave with more
-// tables) and refuse such files before stb sees them.
+// Debian's stb_image (2.27) trusts a JPEG's Huffman tables in two ways that read or write
+// out of bounds: (1) a DHT segment whose 16 counts add up to more than 256 makes it write
+// past its 256-entry tables; (2) a scan (SOS) that names a Huffman table no DHT defined
+// before it makes it decode with uninitialised tables (it mallocs its decoder state and
+// never clears them), whose lookups index past the symbol arrays (stb_image.h:2115, found by
+// fuzz_image on progressive files, where tables arrive between scans). Walk every segment
+// (through the entropy-coded data) and refuse such files before stb sees them.
 void checkJpegSegments(const Bytes& b, const std::string& where) {
   auto corrupt = [&](const std::string& what) { throw BadInput(where + ": corrupt JPEG (" + what + ")"); };
   size_t pos = 2;  // after SOI
+  bool defined[2][4] = {};  // [class: 0 DC, 1 AC][table id] seen in a DHT so far
+  int frameType = -1;       // 0xc0.. of the SOF segment, once seen
   while (pos < b.size()) {
     if (b[pos] != 0xff) {  // entropy-coded data: skip to the next real marker
       ++pos;
@@ -54,7 +61,32 @@ void checkJpegSegments(const Bytes& b, const std::string& where) {
         for (size_t i = 1; i <= 16; ++i) n += b[p + i];
         if (n > 256) corrupt("Huffman table with " + std::to_string(n) + " codes, more than 256");
         if (end - p - 17 < n) corrupt("Huffman table values cut off");
+        defined[b[p] >> 4][b[p] & 15] = true;
         p += 17 + n;
+      }
+    } else if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {  // SOFn
+      if (frameType >= 0) corrupt("more than one frame header");
+      frameType = m;
+      if (len < 8) corrupt("frame header cut off");
+      size_t nc = b[pos + 7];  // after length, precision, height, width
+      if (len < 8 + 3 * nc) corrupt("frame header shorter than its components");
+    } else if (m == 0xda) {  // SOS: which tables each component's data is decoded with
+      if (frameType < 0) corrupt("scan before the frame header");
+      if (len < 3) corrupt("scan header cut off");
+      size_t ns = b[pos + 2];
+      if (len < 6 + 2 * ns) corrupt("scan header shorter than its components");
+      size_t tail = pos + 3 + 2 * ns;
+      int ss = b[tail], se = b[tail + 1], ah = b[tail + 2] >> 4;
+      bool progressive = frameType == 0xc2;
+      // Baseline scans decode DC and AC; progressive ones DC (first pass only) or AC.
+      bool needDc = progressive ? (ss == 0 && ah == 0) : true;
+      bool needAc = progressive ? (se > 0) : true;
+      for (size_t i = 0; i < ns; ++i) {
+        int sel = b[pos + 4 + 2 * i];
+        int dc = sel >> 4, ac = sel & 15;
+        if (dc > 3 || ac > 3) corrupt("scan names Huffman table " + std::to_string(dc > 3 ? dc : ac) + ", at most 3");
+        if (needDc && !defined[0][dc]) corrupt("scan uses DC Huffman table " + std::to_string(dc) + " that no DHT defines");
+        if (needAc && !defined[1][ac]) corrupt("scan uses AC Huffman table " + std::to_string(ac) + " that no DHT defines");
       }
     }
     pos += len;

@@ -124,6 +124,17 @@ std::string jpegWithDht(int codes) {
 
 // A file the fuzzers found, committed under tests/fuzz/corpus/.
 std::string fuzzFile(const std::string& rel) { return t::readText(t::sourcePath("tests/fuzz/corpus/" + rel)); }
+
+// The corpus's valid progressive JPEG with the DHT segment at byte `offset` turned into a
+// comment (COM, 0xFE), so a later scan names a Huffman table nobody defined.
+std::string progressiveWithoutDht(size_t offset) {
+  std::string b = fuzzFile("image/progressive.jpg");
+  REQUIRE(b.size() > offset + 1);
+  REQUIRE(uint8_t(b[offset]) == 0xff);
+  REQUIRE(uint8_t(b[offset + 1]) == 0xc4);
+  b[offset + 1] = char(0xfe);
+  return b;
+}
 }  // namespace
 
 TEST_CASE("image files that are not PNG/JPEG or declare absurd sizes are refused, naming the file") {
@@ -145,6 +156,11 @@ TEST_CASE("image files that are not PNG/JPEG or declare absurd sizes are refused
       {"dht-cut.jpg", jpegWithDht(10).substr(0, 12), "segment longer than the file"},
       // Found by fuzz_image (tests/fuzz/corpus/image/): the same overflow, in a cut-off DHT.
       {"crash-jpeg-dht-counts", fuzzFile("image/crash-jpeg-dht-counts"), "segment longer than the file"},
+      // A scan using a table no DHT defined: stb decodes with uninitialised tables and reads
+      // past its symbol arrays (stb_image.h:2115; found by fuzz_image on progressive files).
+      // Offsets: the DC table 0 segment, and the AC table 0 segment before the second scan.
+      {"no-dc-table.jpg", progressiveWithoutDht(177), "scan uses DC Huffman table 0 that no DHT defines"},
+      {"no-ac-table.jpg", progressiveWithoutDht(239), "scan uses AC Huffman table 0 that no DHT defines"},
       // An IDAT declaring 2 GB in a tiny file: stb allocated the 2 GB before reading.
       {"idat-2gb.png", pngHeader(4, 4) + std::string("\x7f\xf0\0\0IDAT", 8), "chunk 'IDAT' of 2146435072 bytes"},
       // Found by fuzz_image: the same in a palette image (a 2 GB realloc under ASan).
