@@ -11,7 +11,7 @@ PKGS  := cmake g++ ninja-build ccache pkg-config zlib1g-dev \
          nlohmann-json3-dev libcli11-dev doctest-dev \
          xvfb xauth xdotool libgl1-mesa-dri fonts-dejavu-core \
          clang-14 libclang-rt-14-dev libfuzzer-14-dev \
-         dataset-fashion-mnist python3-torch python3-numpy python3-pil
+         dataset-fashion-mnist python3-torch python3-numpy python3-pil python3-sklearn
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps configure build run test fuzz soak bench clean
