@@ -4,29 +4,32 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 
 #include "engine/data/image_tensor.h"
-#include "engine/models/bundle.h"
+#include "engine/explore/explorer_impl.h"
 #include "engine/util/device.h"
 #include "engine/util/errors.h"
 
 namespace latentlab {
 
-struct ExploreModel::Impl {
-  std::shared_ptr<ModelBundle> bundle;
-  torch::Device device = torch::kCPU;
-  // One ExploreModel serves both GUI workers (cursor decodes on the interactive one, encodes
-  // and grids on the background one). A built-in module's forward only reads its weights,
-  // but a user's TorchScript module may keep state, and a second copy of the weights per
-  // worker would double the memory of big models. So every call into the network holds this
-  // lock, one batch at a time: a cursor decode waits for at most one batch of a grid or an
-  // encode, never for the whole job. tests/app/test_engine_threads.cpp checks that decodes
-  // and grids running together give the same images as alone.
-  std::mutex mutex;
-};
-
 ExploreModel::~ExploreModel() = default;
+
+torch::Tensor ExploreModel::Impl::decode(const torch::Tensor& z, const std::vector<int>& classIds, int numClasses) {
+  torch::NoGradGuard noGrad;
+  auto zd = z.to(device, torch::kFloat32);
+  if (gan) {
+    torch::Tensor classes;
+    if (numClasses > 0) {
+      std::vector<int64_t> c(classIds.size());
+      for (size_t i = 0; i < c.size(); ++i) c[i] = classIds[i] < 0 ? 0 : classIds[i];  // -1: class 0
+      classes = torch::tensor(c, torch::kLong);
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    return gan->generate(zd, classes, 1.0);
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  return bundle->autoencoder->decode(zd);
+}
 
 std::shared_ptr<ExploreModel> ExploreModel::load(const std::string& dir, const std::string& deviceName) {
   torch::Device device = torch::kCPU;
@@ -35,16 +38,30 @@ std::shared_ptr<ExploreModel> ExploreModel::load(const std::string& dir, const s
   } catch (const UsageError& e) {
     throw BadInput(e.what());
   }
-  auto bundle = loadBundle(dir, device);
-  if (!bundle->autoencoder)
-    throw BadInput(dir + ": a \"" + bundle->manifest.kind +
-                   "\" model has no encoder/decoder; the latent map needs an autoencoder bundle");
   std::shared_ptr<ExploreModel> m(new ExploreModel());
   m->m_impl = std::make_unique<Impl>();
-  m->m_impl->bundle = bundle;
-  m->m_impl->device = device;
-  const Manifest& mf = bundle->manifest;
+  Impl& impl = *m->m_impl;
+  impl.device = device;
   ModelInfo& info = m->m_info;
+  const Manifest* mfp = nullptr;
+  if (isGanBundle(dir)) {
+    impl.gan = loadGanBundle(dir, device);
+    mfp = &impl.gan->manifest;
+    info.hasEncoder = false;
+    info.conditional = impl.gan->numClasses();
+    info.truncation = impl.gan->truncation;
+    for (const auto& p : impl.gan->generator->parameters()) info.parameterCount += p.numel();
+  } else {
+    impl.bundle = loadBundle(dir, device);
+    if (!impl.bundle->autoencoder)
+      throw BadInput(dir + ": a \"" + impl.bundle->manifest.kind +
+                     "\" model has no latent to explore; the latent map needs an autoencoder, latent-diffusion or gan bundle");
+    mfp = &impl.bundle->manifest;
+    info.parameterCount = impl.bundle->autoencoder->parameterCount();
+  }
+  const Manifest& mf = *mfp;
+  impl.rangeLo = mf.image.rangeLo;
+  impl.rangeHi = mf.image.rangeHi;
   info.dir = dir;
   info.name = mf.name;
   info.kind = mf.kind;
@@ -56,36 +73,43 @@ std::shared_ptr<ExploreModel> ExploreModel::load(const std::string& dir, const s
   info.latentShape = mf.latentShape;
   info.latentDim = int(mf.latentSize());
   info.classes = mf.classes;
-  info.parameterCount = bundle->autoencoder->parameterCount();
   return m;
 }
 
-std::vector<Image> ExploreModel::decodeBatch(const std::vector<float>& latents, int n) {
+std::vector<Image> ExploreModel::decodeBatch(const std::vector<float>& latents, int n, const std::vector<int>& classIds) {
   int d = m_info.latentDim;
   if (n <= 0) return {};
   if (latents.size() != size_t(n) * size_t(d))
-    throw BadInput("decode: expected " + std::to_string(n * d) + " latent values, got " + std::to_string(latents.size()));
+    throw BadInput("decode: expected " + std::to_string(int64_t(n) * d) + " latent values, got " +
+                   std::to_string(latents.size()));
+  if (classIds.size() != size_t(n))
+    throw BadInput("decode: expected " + std::to_string(n) + " class ids, got " + std::to_string(classIds.size()));
+  for (int c : classIds)
+    if (c < -1 || (m_info.conditional > 0 && c >= m_info.conditional))
+      throw BadInput("decode: class " + std::to_string(c) + " is not one of this model's " +
+                     std::to_string(m_info.conditional) + " classes (0.." + std::to_string(m_info.conditional - 1) +
+                     ", or -1 for the default)");
   std::vector<int64_t> shape{n};
   for (auto s : m_info.latentShape) shape.push_back(s);
-  auto z = torch::from_blob(const_cast<float*>(latents.data()), shape, torch::kFloat32).clone().to(m_impl->device);
+  auto z = torch::from_blob(const_cast<float*>(latents.data()), shape, torch::kFloat32).clone();
   checkFinite(z, "latent");
-  auto& mf = m_impl->bundle->manifest;
-  torch::Tensor x;
-  {
-    std::lock_guard<std::mutex> lock(m_impl->mutex);
-    x = m_impl->bundle->autoencoder->decode(z);
-  }
-  if (!torch::isfinite(x).all().item<bool>()) {
-    // A bad output shows a placeholder rather than crashing: NaN pixels become mid grey.
-    x = torch::nan_to_num(x, 0.5 * (mf.image.rangeLo + mf.image.rangeHi), mf.image.rangeHi, mf.image.rangeLo);
-  }
-  return tensorToImages(x, mf.image.rangeLo, mf.image.rangeHi);
+  auto x = m_impl->decode(z, classIds, m_info.conditional);
+  const float lo = m_impl->rangeLo, hi = m_impl->rangeHi;
+  // A bad output shows a placeholder rather than crashing: NaN pixels become mid grey.
+  if (!torch::isfinite(x).all().item<bool>()) x = torch::nan_to_num(x, 0.5 * (lo + hi), hi, lo);
+  return tensorToImages(x, lo, hi);
 }
 
-Image ExploreModel::decode(const std::vector<float>& latent) { return decodeBatch(latent, 1).at(0); }
+std::vector<Image> ExploreModel::decodeBatch(const std::vector<float>& latents, int n, int classId) {
+  return decodeBatch(latents, n, std::vector<int>(size_t(std::max(n, 0)), classId));
+}
+
+Image ExploreModel::decode(const std::vector<float>& latent, int classId) {
+  return decodeBatch(latent, 1, classId).at(0);
+}
 
 std::vector<Image> ExploreModel::decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1,
-                                            int k, const CancelToken& cancel) {
+                                            int k, const CancelToken& cancel, int classId) {
   if (k < 1 || k > 64) throw BadInput("manifold grid size must be 1..64, got " + std::to_string(k));
   if (plane.dim() != m_info.latentDim || !plane.valid())
     throw BadInput("manifold grid: the map plane does not fit this model's latent");
@@ -100,14 +124,23 @@ std::vector<Image> ExploreModel::decodeGrid(const LatentPlane& plane, double u0,
       auto z = plane.toLatent(u, v);
       batch.insert(batch.end(), z.begin(), z.end());
     }
-    auto imgs = decodeBatch(batch, k);
+    auto imgs = decodeBatch(batch, k, classId);
     for (auto& im : imgs) out.push_back(std::move(im));
   }
   return out;
 }
 
+namespace {
+void requireEncoder(const ModelInfo& info, const char* what) {
+  if (!info.hasEncoder)
+    throw BadInput(info.dir + ": a \"" + info.kind + "\" model has no encoder, so it cannot " + what +
+                   " (its map is made of prior samples)");
+}
+}  // namespace
+
 LatentSet ExploreModel::encode(const Dataset& data, const std::function<void(double, const std::string&)>& progress,
                                const CancelToken& cancel) {
+  requireEncoder(m_info, "encode a data set");
   auto& mf = m_impl->bundle->manifest;
   if (data.channels != mf.image.channels || data.height != mf.image.height || data.width != mf.image.width)
     throw BadInput(data.spec + ": images are " + std::to_string(data.channels) + "x" + std::to_string(data.height) + "x" +
@@ -128,6 +161,7 @@ LatentSet ExploreModel::encode(const Dataset& data, const std::function<void(dou
     auto x = datasetToTensor(data, b, e, mf.image.rangeLo, mf.image.rangeHi).to(m_impl->device);
     torch::Tensor mu;
     {
+      torch::NoGradGuard noGrad;
       std::lock_guard<std::mutex> lock(m_impl->mutex);
       mu = m_impl->bundle->autoencoder->encode(x).first;
     }
@@ -141,12 +175,14 @@ LatentSet ExploreModel::encode(const Dataset& data, const std::function<void(dou
 }
 
 Image ExploreModel::reconstruct(const Image& image) {
+  requireEncoder(m_info, "reconstruct an image");
   auto& mf = m_impl->bundle->manifest;
   if (image.channels != mf.image.channels || image.height != mf.image.height || image.width != mf.image.width)
     throw BadInput("reconstruct: the image does not have the model's size");
   auto x = imagesToTensor({image}, mf.image.rangeLo, mf.image.rangeHi).to(m_impl->device);
   torch::Tensor mu;
   {
+    torch::NoGradGuard noGrad;
     std::lock_guard<std::mutex> lock(m_impl->mutex);
     mu = m_impl->bundle->autoencoder->encode(x).first;
   }
