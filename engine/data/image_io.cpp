@@ -113,7 +113,7 @@ void checkPngChunks(const Bytes& b, const std::string& where) {
 }
 }  // namespace
 
-Image decodeImage(const Bytes& raw, const std::string& where) {
+Image decodeImage(const Bytes& raw, const std::string& where, int64_t maxPixels) {
   if (raw.empty()) throw BadInput(where + ": empty image file");
   // stb_image also decodes BMP, GIF, PSD, TGA, HDR...; we promise PNG/JPEG and give it
   // nothing else, which keeps the decoders that read our users' files few.
@@ -125,9 +125,9 @@ Image decodeImage(const Bytes& raw, const std::string& where) {
   int w = 0, h = 0, c = 0;
   if (!stbi_info_from_memory(raw.data(), int(raw.size()), &w, &h, &c))
     throw BadInput(where + ": not a readable PNG/JPEG image (" + stbReason() + ")");
-  if (w <= 0 || h <= 0 || int64_t(w) * h > kMaxImagePixels)
+  if (w <= 0 || h <= 0 || int64_t(w) * h > maxPixels)
     throw BadInput(where + ": image size " + std::to_string(w) + "x" + std::to_string(h) + " not supported (at most " +
-                   std::to_string(kMaxImagePixels) + " pixels)");
+                   std::to_string(maxPixels) + " pixels)");
   if (c < 1 || c > 4) throw BadInput(where + ": image has " + std::to_string(c) + " channels, expected 1 to 4");
   int want = (c == 1 || c == 2) ? 1 : 3;
   int w2 = 0, h2 = 0, c2 = 0;

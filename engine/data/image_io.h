@@ -18,7 +18,9 @@ inline constexpr int64_t kMaxImageBytes = int64_t(1) << 30;
 
 Image loadImageFile(const std::string& path);  // throws BadInput naming the file
 // Decodes PNG/JPEG bytes; `where` names the source in messages. Torch-free (fuzzed).
-Image decodeImage(const std::vector<uint8_t>& bytes, const std::string& where);
+// maxPixels: images with more pixels are refused before decoding (the fuzz target passes a
+// smaller cap so one huge picture cannot eat its per-input time limit).
+Image decodeImage(const std::vector<uint8_t>& bytes, const std::string& where, int64_t maxPixels = kMaxImagePixels);
 std::vector<uint8_t> encodePng(const Image& img);
 void writePng(const std::string& path, const Image& img);  // atomic
 Image resizeImage(const Image& img, int width, int height);
