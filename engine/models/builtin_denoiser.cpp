@@ -4,6 +4,7 @@
 
 #include "engine/models/builtin_registry.h"
 #include "engine/models/bundle.h"
+#include "engine/models/torchscript_bundle.h"
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
 
@@ -31,7 +32,7 @@ std::shared_ptr<BuiltinDenoiser> makeBuiltinDenoiser(const Manifest& m, const st
 std::shared_ptr<Denoiser> loadDenoiser(const std::string& dir, const Manifest& m, torch::Device device) {
   const std::string where = dir + "/model.json";
   if (m.denoiser && !m.denoiser->torchscript.empty())
-    throw BadInput(where + ": TorchScript denoisers are not supported yet");
+    return loadTorchScriptDenoiser(dir + "/" + m.denoiser->torchscript, m, device, where);
   auto model = makeBuiltinDenoiser(m, where);
   loadModuleWeights(model->module(), dir + "/" + m.denoiser->weights);
   for (auto& p : model->module().parameters())

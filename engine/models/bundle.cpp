@@ -5,6 +5,7 @@
 #include "engine/data/safetensors.h"
 #include "engine/models/builtin_denoiser.h"
 #include "engine/models/builtin_registry.h"
+#include "engine/models/torchscript_bundle.h"
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
 
@@ -51,37 +52,55 @@ int64_t ConvVaeAutoencoder::parameterCount() const {
   return n;
 }
 
+std::shared_ptr<ModelBundle> loadLatentAutoencoder(const std::string& baseDir, const Manifest& m,
+                                                   const std::string& where, torch::Device device) {
+  // The VAE is its own bundle (or .pt file), named relative to this one.
+  std::string vaePath = (fs::path(baseDir) / m.autoencoderBundle).lexically_normal().string();
+  // Its kind is checked before loading it, so a model naming itself cannot recurse.
+  Manifest vm;
+  try {
+    vm = readModelManifest(vaePath);
+  } catch (const BadInput& e) {
+    throw BadInput(where + ": \"autoencoder\" must name an autoencoder bundle folder or .pt file; \"" + vaePath +
+                   "\" is not one (" + e.what() + ")");
+  }
+  if (vm.kind != "autoencoder")
+    throw BadInput(where + ": \"autoencoder\" must name an autoencoder bundle folder; \"" + vaePath + "\" is not one");
+  auto vae = loadBundle(vaePath, device);
+  if (vae->manifest.latentShape != m.latentShape)
+    throw BadInput(where + ": latent.shape differs from the latent shape of the autoencoder bundle \"" +
+                   m.autoencoderBundle + "\"");
+  return vae;
+}
+
+std::shared_ptr<ModelBundle> loadBundle(const std::string& path, torch::Device device, const ModelOpenOptions& opts) {
+  if (isModelFile(path)) return loadModelFile(path, device, opts);
+  return loadBundle(path, device);
+}
+
 std::shared_ptr<ModelBundle> loadBundle(const std::string& dir, torch::Device device) {
+  if (isModelFile(dir)) return loadModelFile(dir, device);
   if (!fs::is_directory(dir)) throw BadInput(dir + ": model folder not found");
   if (!fs::exists(dir + "/model.json")) throw BadInput(dir + ": no model.json in this folder (not a model bundle)");
   auto bundle = std::make_shared<ModelBundle>();
   bundle->dir = dir;
   bundle->manifest = readManifest(dir);
   bundle->device = device;
-  const Manifest& m = bundle->manifest;
+  Manifest& m = bundle->manifest;
   std::string where = dir + "/model.json";
   if (m.autoencoder) {
     const NetworkSpec& n = *m.autoencoder;
-    if (!n.torchscript.empty())
-      throw BadInput(where + ": TorchScript autoencoders are not supported yet");
-    // Architecture, config and latent.shape checks: the one registry of built-ins.
-    ConvVae model(makeBuiltinAs<ConvVaeImpl>(ArchRole::Autoencoder, m, where));
-    loadModuleWeights(*model, dir + "/" + n.weights);
-    model->to(device);
-    bundle->autoencoder = std::make_shared<ConvVaeAutoencoder>(model);
+    if (!n.torchscript.empty()) {
+      bundle->autoencoder = loadTorchScriptAutoencoder(dir + "/" + n.torchscript, m, device, where);
+    } else {
+      // Architecture, config and latent.shape checks: the one registry of built-ins.
+      ConvVae model(makeBuiltinAs<ConvVaeImpl>(ArchRole::Autoencoder, m, where));
+      loadModuleWeights(*model, dir + "/" + n.weights);
+      model->to(device);
+      bundle->autoencoder = std::make_shared<ConvVaeAutoencoder>(model);
+    }
   }
-  if (!m.autoencoderBundle.empty()) {
-    // Latent diffusion: the VAE is its own bundle, named relative to this one.
-    std::string vaeDir = (fs::path(dir) / m.autoencoderBundle).lexically_normal().string();
-    // Checked before loading it, so a bundle naming itself cannot recurse.
-    if (!fs::exists(vaeDir + "/model.json") || readManifest(vaeDir).kind != "autoencoder")
-      throw BadInput(where + ": \"autoencoder\" must name an autoencoder bundle folder; \"" + vaeDir + "\" is not one");
-    auto vae = loadBundle(vaeDir, device);
-    if (vae->manifest.latentShape != m.latentShape)
-      throw BadInput(where + ": latent.shape differs from the latent shape of the autoencoder bundle \"" +
-                     m.autoencoderBundle + "\"");
-    bundle->autoencoder = vae->autoencoder;
-  }
+  if (!m.autoencoderBundle.empty()) bundle->autoencoder = loadLatentAutoencoder(dir, m, where, device)->autoencoder;
   if (m.denoiser) bundle->denoiser = loadDenoiser(dir, m, device);
   return bundle;
 }
