@@ -52,6 +52,36 @@ struct AppState {
   // handed back to the panels after an open; ids no panel claims are kept as they are.
   std::map<std::string, nlohmann::json> panels;
 
+  // Not saved (the steering panels keep their own state): the current latent's edits on top
+  // of the map cursor's latent. steerEdit: per-dimension changes (Latent inspector bars, a
+  // jump to a data point); steerDirections: the Directions sliders' summed move. Empty = none.
+  // The steered latent is cursor + steerEdit + steerDirections (app/steer/steer_latent.h).
+  std::vector<float> steerEdit, steerDirections;
+  // Not saved: latent-space lines and marks a panel wants drawn on the map (an interpolation
+  // path, a slider's start -> end), rewritten by that panel every frame it draws; the map
+  // draws those of the current or the previous frame (a closed panel's mark disappears).
+  struct LatentOverlay {
+    std::string owner;                      // the panel id
+    std::vector<std::vector<float>> line;   // a polyline through these latents
+    std::vector<std::vector<float>> marks;  // labelled points
+    std::vector<std::string> labels;        // one per mark
+    int current = -1;                       // line index drawn larger (the shown frame)
+    uint32_t color = 0xffffffff;            // ImU32
+    int frame = 0;                          // ImGui frame it was written in
+  };
+  std::vector<LatentOverlay> latentOverlays;
+  // Not saved: a panel is playing an animation (the Interpolation panel's Play), so the
+  // window keeps drawing frames instead of waiting for input.
+  bool animating = false;
+
+  // Not saved: the class a conditional decoder (a GAN) draws the map cursor and the manifold
+  // grid as (-1 = the model's default); the Seed grid's class selector sets it.
+  int decodeClass = -1;
+
+  // Not saved: the decode cursor's latent on a map with no exact plane (t-SNE, UMAP: plane
+  // is empty there), the inverse blend the map panel computes; empty on a plane.
+  std::vector<float> mapLatent;
+
   bool classHidden(int label) const {
     return label >= 0 && size_t(label) < hiddenClasses.size() && hiddenClasses[size_t(label)];
   }

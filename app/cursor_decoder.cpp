@@ -3,10 +3,13 @@
 namespace latentlab {
 
 bool CursorDecoder::update(const AppState& s, const std::function<void(std::vector<float>)>& send) {
-  if (!s.hasCursor || s.plane.origin.empty()) return false;
-  auto z = s.plane.toLatent(s.cursorU, s.cursorV);
-  if (z == m_last) return false;
+  if (!s.hasCursor) return false;
+  // A nonlinear map has no plane: the map panel's inverse blend is the cursor's latent.
+  auto z = s.plane.origin.empty() ? s.mapLatent : s.plane.toLatent(s.cursorU, s.cursorV);
+  if (z.empty()) return false;
+  if (z == m_last && s.decodeClass == m_lastClass) return false;
   m_last = z;
+  m_lastClass = s.decodeClass;
   ++m_sent;
   send(std::move(z));
   return true;

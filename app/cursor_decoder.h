@@ -11,7 +11,8 @@ namespace latentlab {
 
 class CursorDecoder {
  public:
-  // Calls send(latent) when the cursor's latent differs from the last one sent.
+  // Calls send(latent) when the cursor's latent (or the class it is drawn as) differs from
+  // the last one sent.
   bool update(const AppState& s, const std::function<void(std::vector<float>)>& send);
   // Calls send(index) when the selection changed.
   bool updateSelection(const AppState& s, const std::function<void(int64_t)>& send);
@@ -23,6 +24,7 @@ class CursorDecoder {
 
  private:
   std::vector<float> m_last;
+  int m_lastClass = -1;  // AppState::decodeClass sent with m_last
   int64_t m_lastSelected = -2;
   uint64_t m_sent = 0;
 };

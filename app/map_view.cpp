@@ -76,4 +76,23 @@ int64_t pickNearest(const MapView& view, const MapRect& r, const std::vector<flo
   return best;
 }
 
+int64_t MapPicker::pick(const MapView& view, const MapRect& r, const std::vector<float>& uv, uint64_t version,
+                        const std::vector<int>& labels, const std::vector<bool>& hidden, float x, float y,
+                        float maxPixels) {
+  if (!m_built || m_uv != &uv || m_version != version) {
+    m_grid.build(uv);
+    m_uv = &uv;
+    m_version = version;
+    m_built = true;
+  }
+  double u, v;
+  view.toPlane(r, x, y, u, v);
+  double radius = double(maxPixels) / view.pixelsPerUnit(r);
+  auto visible = [&](int64_t i) {
+    int label = size_t(i) < labels.size() ? labels[size_t(i)] : -1;
+    return !(label >= 0 && size_t(label) < hidden.size() && hidden[size_t(label)]);
+  };
+  return m_grid.nearest(u, v, radius, visible);
+}
+
 }  // namespace latentlab

@@ -107,8 +107,10 @@ std::vector<std::string> sessionFromJson(const json& j, AppState& out) {
     if (m.contains("plane")) {
       const json& p = m["plane"];
       r.get(p, "mode", "map.plane.", out.planeMode,
-            [](const std::string& s) { return s == "pca" || s == "axes" || s == "points" || s == "custom"; },
-            "pca, axes, points or custom");
+            [](const std::string& s) {
+              return s == "pca" || s == "axes" || s == "points" || s == "custom" || s == "tsne" || s == "umap";
+            },
+            "pca, axes, points, custom, tsne or umap");
       std::vector<int64_t> pts;
       r.get(p, "points", "map.plane.", pts, [](const std::vector<int64_t>& v) { return v.size() == 3; },
             "three data indices");

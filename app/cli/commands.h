@@ -27,6 +27,7 @@ const std::vector<Subcommand>& subcommands();
 void addInfo(CLI::App& cmd, Action& action);              // info
 void addEval(CLI::App& cmd, Action& action);              // eval
 void addEncode(CLI::App& cmd, Action& action);            // encode
+void addMap(CLI::App& cmd, Action& action);               // map (app/cli/cmd_map.cpp)
 void addBench(CLI::App& cmd, Action& action);             // bench
 void addTrainVae(CLI::App& cmd, Action& action);          // train vae
 void addTrainDiffusion(CLI::App& cmd, Action& action);    // train diffusion

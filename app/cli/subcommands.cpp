@@ -15,6 +15,7 @@ const std::vector<Subcommand>& subcommands() {
       {"render denoise", "Sample with a diffusion model; grid rows = samples, columns = steps", addRenderDenoise},
       {"render noise", "Forward noising q(x_t | x_0) of data images; columns = timesteps", addRenderNoise},
       {"encode", "Encode a data set to latent means (N x latent float32 .npy)", addEncode},
+      {"map", "Lay out a data set's latents in 2-D (pca, axes, three-points, tsne, umap) as N x 2 .npy", addMap},
       {"train", "Train a built-in model", nullptr},
       {"train vae", "Train the convolutional VAE", addTrainVae},
       {"train diffusion", "Train a diffusion denoiser (unet on pixels, latent-mlp in a VAE latent)", addTrainDiffusion},

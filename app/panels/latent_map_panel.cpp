@@ -10,7 +10,9 @@
 #include "app/panels/flow_row.h"
 #include "app/panels/grid_geometry.h"
 #include "app/panels/param_help.h"
+#include "app/map_projection.h"
 #include "engine/data/dataset.h"
+#include "engine/projection/projection.h"
 
 namespace latentlab {
 
@@ -25,22 +27,41 @@ const char* LatentMapPanel::notes() const {
 
 void LatentMapPanel::drawToolbar(PanelContext& ctx) {
   AppState& s = ctx.state;
-  const char* modes[] = {"pca", "axes", "points", "custom"};
-  const char* labels[] = {"PCA of the data", "Two latent axes", "Through 3 points", "Custom (session)"};
+  // The registry's projections (three-points is plane mode "points"), then a session's plane.
+  std::vector<std::string> modes, labels;
+  for (const auto& e : projections()) {
+    modes.push_back(e.name == "three-points" ? "points" : e.name);
+    labels.push_back(e.label);
+  }
+  modes.push_back("custom");
+  labels.push_back("Custom (session)");
   int current = 0;
-  for (int i = 0; i < 4; ++i)
-    if (s.planeMode == modes[i]) current = i;
+  for (size_t i = 0; i < modes.size(); ++i)
+    if (s.planeMode == modes[i]) current = int(i);
+  bool hasMap = ctx.points && ctx.points->count() > 0;
+  int shown = int(modes.size()) - (s.plane.origin.empty() && s.planeMode != "custom" ? 1 : 0);
   float fs = ImGui::GetFontSize();
   FlowRow row;  // wraps onto a second line rather than pushing Fit and Dot size out of sight
   row.next(FlowRow::labeled(fs * 10, "Plane"));
   ImGui::SetNextItemWidth(fs * 10);
-  if (ImGui::Combo("Plane", &current, labels, s.plane.origin.empty() && s.planeMode != "custom" ? 3 : 4)) {
-    if (current == 2) {
-      m_picking = 1;  // the plane changes once three points are picked
-    } else {
-      s.planeMode = modes[current];
-      ctx.requests.planeChanged = true;
+  if (ImGui::BeginCombo("Plane", labels[size_t(current)].c_str())) {
+    for (int i = 0; i < shown; ++i) {
+      bool iterative = MapProjection::nonlinear(modes[size_t(i)]);
+      bool enabled = !iterative || (ctx.engine && hasMap);
+      if (ImGui::Selectable(labels[size_t(i)].c_str(), i == current, enabled ? 0 : ImGuiSelectableFlags_Disabled)) {
+        if (modes[size_t(i)] == "points") {
+          m_picking = 1;  // the plane changes once three points are picked
+        } else if (i != current) {
+          s.planeMode = modes[size_t(i)];
+          ctx.requests.planeChanged = true;
+        }
+      }
+      for (const auto& e : projections())
+        if ((e.name == modes[size_t(i)] || (e.name == "three-points" && modes[size_t(i)] == "points")) &&
+            ImGui::IsItemHovered())
+          ImGui::SetTooltip("%s", e.help.c_str());
     }
+    ImGui::EndCombo();
   }
   itemHelp("plane");
   if (s.planeMode == "axes") {
@@ -175,6 +196,8 @@ void LatentMapPanel::drawTicks(PanelContext& ctx, ImDrawList* dl, const MapRect&
   std::string un = "u", vn = "v";
   if (s.planeMode == "pca") un = "PC1", vn = "PC2";
   else if (s.planeMode == "axes") un = "z" + std::to_string(s.axisI), vn = "z" + std::to_string(s.axisJ);
+  else if (s.planeMode == "tsne") un = "t-SNE 1", vn = "t-SNE 2";
+  else if (s.planeMode == "umap") un = "UMAP 1", vn = "UMAP 2";
   ImVec2 usz = ImGui::CalcTextSize(un.c_str()), vsz = ImGui::CalcTextSize(vn.c_str());
   ImVec2 up(r.x + r.w - usz.x - fs * 0.4f, bottom - tickLen - usz.y * 2 - 2), vp(left + fs * 0.4f, r.y + fs * 0.3f);
   dl->AddRectFilled(ImVec2(up.x - 2, up.y), ImVec2(up.x + usz.x + 2, up.y + usz.y), back, 2.f);
@@ -217,7 +240,9 @@ void LatentMapPanel::drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRe
     if (m_picking > k) mark(m_picked[size_t(k)], IM_COL32(255, 160, 40, 255), fs * 0.4f, t);
   }
   drawDiffusionOverlay(ctx, dl, r);
-  if (s.hasCursor) {
+  drawInverseNote(ctx, dl, r);
+  bool cursorShown = s.hasCursor && (!MapProjection::nonlinear(s.planeMode) || (m_hasSample && !m_cursorPending));
+  if (cursorShown) {
     float x, y;
     s.view.toScreen(r, s.cursorU, s.cursorV, x, y);
     float a = fs * 0.7f;
@@ -276,11 +301,16 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
   }
 
   // Input. Left press/drag moves the decode cursor; a short click also selects/picks a point.
-  if (hovered && io.MouseWheel != 0) s.view.zoomAt(r, io.MousePos.x, io.MousePos.y, std::pow(1.15, io.MouseWheel));
-  if (active && (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0)))
+  if (hovered && io.MouseWheel != 0) {
+    s.view.zoomAt(r, io.MousePos.x, io.MousePos.y, std::pow(1.15, io.MouseWheel));
+    m_layout.follow = false;  // the user took the view: a running layout stops refitting it
+  }
+  if (active && (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0))) {
     s.view.panPixels(r, io.MouseDelta.x, io.MouseDelta.y);
+    m_layout.follow = false;
+  }
   if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-    m_cursorDrag = !s.plane.origin.empty();
+    m_cursorDrag = !s.plane.origin.empty() || (MapProjection::nonlinear(s.planeMode) && m_layout.inverse());
     m_pressPos = io.MousePos;
   }
   if (m_cursorDrag && io.MouseDown[0]) {
@@ -293,8 +323,8 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
   bool released = ImGui::IsMouseReleased(ImGuiMouseButton_Left);
   int64_t near = -1;
   if (pts && (hovered || released))
-    near = pickNearest(s.view, r, pts->uv, pts->labels, s.hiddenClasses, io.MousePos.x, io.MousePos.y,
-                       std::max(6.f, s.pointSize * 1.5f));
+    near = m_picker.pick(s.view, r, pts->uv, pts->version, pts->labels, s.hiddenClasses, io.MousePos.x, io.MousePos.y,
+                         std::max(6.f, s.pointSize * 1.5f));
   if (released && m_cursorDrag) {
     float dx = io.MousePos.x - m_pressPos.x, dy = io.MousePos.y - m_pressPos.y;
     if (dx * dx + dy * dy < 16 && near >= 0) {
@@ -340,11 +370,88 @@ void LatentMapPanel::drawContent(PanelContext& ctx) {
     return;
   }
   drawToolbar(ctx);
+  bool nonlinear = MapProjection::nonlinear(ctx.state.planeMode);
+  if (nonlinear) {
+    if (m_shownMode != ctx.state.planeMode) m_cursorPending = true;  // the cursor moves onto the new map
+    m_layout.draw(ctx);
+    updateNonlinearCursor(ctx);
+  } else {
+    if (MapProjection::nonlinear(m_shownMode)) m_layout.leave(ctx);
+    m_hasSample = false;
+    m_sampleInverse = nullptr;
+  }
+  m_shownMode = ctx.state.planeMode;
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float legendW = ImGui::GetFontSize() * 8.5f;
   drawMap(ctx, ImVec2(avail.x - legendW - ImGui::GetStyle().ItemSpacing.x, avail.y));
   ImGui::SameLine();
   drawLegend(ctx, legendW, avail.y);
+}
+
+void LatentMapPanel::updateNonlinearCursor(PanelContext& ctx) {
+  AppState& s = ctx.state;
+  auto inverse = m_layout.inverse();
+  if (!inverse) return;  // still running: the map moves, nothing to decode yet
+  if (m_cursorPending) {
+    // Onto this map: the cursor goes where the latent it decoded lands (kNN rule in latent
+    // space), or onto the first data item.
+    std::vector<float> z = ctx.engine ? ctx.engine->cursorLatent : std::vector<float>{};
+    const auto& uv = inverse->layout();
+    if (!z.empty() && ctx.engine->latents() && int(z.size()) == ctx.engine->latents()->dim) {
+      auto [u, v] = inverse->place(z.data());
+      s.cursorU = u, s.cursorV = v;
+    } else if (uv.size() >= 2) {
+      s.cursorU = uv[0], s.cursorV = uv[1];
+    }
+    s.hasCursor = true;
+    m_cursorPending = false;
+    m_sampleInverse = nullptr;
+  }
+  if (!s.hasCursor) return;
+  if (m_sampleInverse != inverse.get() || m_sampleU != s.cursorU || m_sampleV != s.cursorV) {
+    m_sample = inverse->at(s.cursorU, s.cursorV);
+    m_hasSample = true;
+    m_sampleInverse = inverse.get();
+    m_sampleU = s.cursorU;
+    m_sampleV = s.cursorV;
+    s.mapLatent = m_sample.latent;
+  }
+}
+
+void LatentMapPanel::drawInverseNote(PanelContext& ctx, ImDrawList* dl, const MapRect& r) {
+  // A nonlinear map has no exact inverse: say what the cursor decodes and how far it reached.
+  if (!MapProjection::nonlinear(ctx.state.planeMode)) return;
+  const AppState& s = ctx.state;
+  float fs = ImGui::GetFontSize();
+  std::string line;
+  ImU32 col = IM_COL32(200, 205, 215, 255);
+  if (!m_layout.inverse()) {
+    line = "Drag decodes once the layout is finished or paused.";
+  } else if (m_hasSample && !m_cursorPending) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "Approximate decode: blend of the %d nearest points' latents. Nearest point %.2f map units away; "
+                  "latent %.2f from the nearest data latent (neighbours differ by %.2f).",
+                  int(m_sample.neighbors.size()), m_sample.mapDistance, m_sample.latentDistance,
+                  m_sample.typicalLatentStep);
+    line = buf;
+    if (m_sample.snapped) {
+      line = "Outside the data: decoding at its edge (ring). " + line;
+      col = IM_COL32(255, 190, 90, 255);
+      float x, y, cx, cy;
+      s.view.toScreen(r, m_sample.u, m_sample.v, x, y);
+      s.view.toScreen(r, s.cursorU, s.cursorV, cx, cy);
+      dl->AddLine(ImVec2(cx, cy), ImVec2(x, y), IM_COL32(255, 190, 90, 200), 1.5f);
+      dl->AddCircle(ImVec2(x, y), fs * 0.5f, IM_COL32(255, 190, 90, 255), 20, 2.f);
+    }
+  }
+  if (line.empty()) return;
+  float wrap = r.w - fs * 1.5f;
+  ImVec2 sz = ImGui::CalcTextSize(line.c_str(), nullptr, false, wrap);
+  ImVec2 p(r.x + fs * 0.5f, r.y + r.h - sz.y - fs * 2.2f);
+  dl->AddRectFilled(ImVec2(p.x - 3, p.y - 2), ImVec2(p.x + sz.x + 3, p.y + sz.y + 2), IM_COL32(22, 24, 30, 215), 3.f);
+  dl->AddText(ImGui::GetFont(), fs, p, col, line.c_str(), nullptr, wrap);
+  ctx.rects["map/inverse-note"] = ImVec4(p.x, p.y, sz.x, sz.y);
 }
 
 }  // namespace latentlab

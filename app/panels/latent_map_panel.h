@@ -1,12 +1,18 @@
 // The latent map: every encoded data point on the map plane, coloured by class, with a
 // legend (click to hide/show a class), pan (right/middle drag), zoom (wheel), hover tooltip,
-// click to select, and the decode cursor (left press/drag). Only writes AppState; the app
-// turns cursor and selection changes into engine requests.
+// click to select, and the decode cursor (left press/drag). The projection is one of the
+// registry's (engine/projection): the exact planes, or t-SNE/UMAP laid out on the
+// background worker (MapLayoutControls), where dragging decodes the inverse-distance blend
+// of the nearest points' latents and says so. Only writes AppState; the app turns cursor
+// and selection changes into engine requests.
 #pragma once
 #include <array>
 #include <vector>
 
+#include "app/map_view.h"
+#include "app/panels/map_layout_controls.h"
 #include "app/panels/panel.h"
+#include "engine/projection/map_inverse.h"
 
 namespace latentlab {
 
@@ -28,6 +34,14 @@ class LatentMapPanel : public Panel {
     ImVec4 label;
   };
   const std::vector<Tick>& ticks() const { return m_ticks; }
+  MapLayoutControls& layoutControls() { return m_layout; }
+  // On a nonlinear map: what the cursor decodes (the blend, how far it reached); null otherwise.
+  const InverseSample* cursorSample() const { return m_hasSample ? &m_sample : nullptr; }
+
+  void saveState(nlohmann::json& out) const override { m_layout.save(out); }
+  void restoreState(const nlohmann::json& in, std::vector<std::string>& warnings) override {
+    m_layout.restore(in, warnings);
+  }
 
  protected:
   void drawContent(PanelContext& ctx) override;
@@ -40,6 +54,8 @@ class LatentMapPanel : public Panel {
   void drawMap(PanelContext& ctx, ImVec2 size);
   void drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRect& r);
   void drawTicks(PanelContext& ctx, ImDrawList* dl, const MapRect& r);
+  void updateNonlinearCursor(PanelContext& ctx);
+  void drawInverseNote(PanelContext& ctx, ImDrawList* dl, const MapRect& r);
 
   std::vector<Swatch> m_swatches;
   std::vector<Tick> m_ticks;
@@ -49,6 +65,15 @@ class LatentMapPanel : public Panel {
   ImVec2 m_pressPos{0, 0};
   int m_picking = 0;  // > 0: the next clicks pick plane points (1..3)
   std::array<int64_t, 3> m_picked{{-1, -1, -1}};
+
+  MapPicker m_picker;
+  MapLayoutControls m_layout;
+  std::string m_shownMode;     // plane mode of the last frame (entering/leaving t-SNE/UMAP)
+  bool m_cursorPending = false;  // on a nonlinear map the cursor waits for the inverse
+  InverseSample m_sample;
+  bool m_hasSample = false;
+  const MapInverse* m_sampleInverse = nullptr;
+  double m_sampleU = 0, m_sampleV = 0;
 };
 
 }  // namespace latentlab

@@ -170,8 +170,15 @@ Dataset openDataset(const std::string& spec, const DatasetOptions& opts) {
     d = fromFashion(spec, "test");
   } else if (spec == "fashion-mnist:train") {
     d = fromFashion(spec, "train");
+  } else if (spec == "fashion-mnist:all") {
+    // Train then test (70,000 images): the largest map the window is asked to draw.
+    d = fromFashion(spec, "train");
+    Dataset test = fromFashion(spec, "test");
+    d.pixels.insert(d.pixels.end(), test.pixels.begin(), test.pixels.end());
+    d.labels.insert(d.labels.end(), test.labels.begin(), test.labels.end());
+    d.count += test.count;
   } else if (spec.rfind("fashion-mnist:", 0) == 0) {
-    throw BadInput(spec + ": unknown split (use fashion-mnist:train or fashion-mnist:test)");
+    throw BadInput(spec + ": unknown split (use fashion-mnist:train, fashion-mnist:test or fashion-mnist:all)");
   } else if (spec.rfind("idx:", 0) == 0) {
     std::string rest = spec.substr(4);
     auto comma = rest.find(',');

@@ -1,5 +1,5 @@
 // A data set of same-sized images with optional labels and class names.
-// Specs (see DESIGN.md): fashion-mnist[:train|:test], idx:IMAGES[,LABELS], a folder of images
+// Specs (see DESIGN.md): fashion-mnist[:train|:test|:all] (all = train then test), idx:IMAGES[,LABELS], a folder of images
 // (sub-folders = classes), npy:FILE (N x H x W or N x C x H x W; uint8 0..255 or float32 0..1).
 #pragma once
 #include <cstdint>
