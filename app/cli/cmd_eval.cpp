@@ -13,6 +13,7 @@
 #include "app/bundled_models.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/cmd_eval_gan.h"
+#include "app/cli/cmd_eval_tokens.h"
 #include "app/cli/commands.h"
 #include "engine/diffusion/sampler.h"
 #include "engine/eval/diffusion_eval.h"
@@ -36,6 +37,7 @@ struct EvalOptions {
   DiffusionEvalOptions diffusion;
   SamplingGiven given;  // which sampling options were on the command line
   std::vector<double> truncations = {1.0, 0.7, 0.5};  // GANs: psi values (cmd_eval_gan.h)
+  TokenEvalCli tokens;  // vq-autoregressive: sampling settings (cmd_eval_tokens.h)
 };
 
 nlohmann::json numberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
@@ -103,6 +105,14 @@ int evalGan(const EvalOptions& o) {
   g.eval.count = o.diffusion.count, g.eval.seed = o.diffusion.seed, g.eval.batch = o.diffusion.batch;
   g.eval.truncations = o.truncations;
   return runGanEval(g);
+}
+
+int evalTokens(const EvalOptions& o) {
+  TokenEvalCli t = o.tokens;
+  t.model = o.model, t.data = o.data, t.limit = o.limit, t.classifier = o.classifier, t.reference = o.reference;
+  t.referenceCount = o.referenceCount, t.json = o.json, t.engine = o.engine, t.progress = stderrProgress();
+  t.count = o.diffusion.count, t.seed = o.diffusion.seed, t.batch = o.diffusion.batch;
+  return runTokenEval(t);
 }
 
 int evalDiffusion(std::shared_ptr<ModelBundle> b, const EvalOptions& given) {
@@ -212,10 +222,12 @@ void addEval(CLI::App& cmd, Action& action) {
       ->check(CLI::NonNegativeNumber)->group(g);
   c->add_option("--truncation", o->truncations, "Truncation psi values, z scaled toward 0 (comma separated)")
       ->delimiter(',')->capture_default_str()->group("GANs");
+  addTokenEvalOptions(c, o->tokens);
   addEngineOptions(c, o->engine);
   c->callback([&action, o] {
     action = [o] {
       if (isGanBundle(o->model)) return evalGan(*o);
+      if (isTokenBundle(o->model)) return evalTokens(*o);
       auto b = loadModelForCli(o->model, o->engine);
       const std::string& kind = b->manifest.kind;
       if (modelFamily(kind) == ModelFamily::Diffusion) return evalDiffusion(b, *o);

@@ -33,11 +33,14 @@ void addTrainVae(CLI::App& cmd, Action& action);          // train vae
 void addTrainDiffusion(CLI::App& cmd, Action& action);    // train diffusion
 void addTrainClassifier(CLI::App& cmd, Action& action);   // train classifier
 void addTrainGan(CLI::App& cmd, Action& action);          // train gan
+void addTrainVqvae(CLI::App& cmd, Action& action);        // train vqvae
+void addTrainPrior(CLI::App& cmd, Action& action);        // train prior
 void addRenderRecon(CLI::App& cmd, Action& action);       // render recon
 void addRenderSample(CLI::App& cmd, Action& action);      // render sample
 void addRenderInterp(CLI::App& cmd, Action& action);      // render interp
 void addRenderTraverse(CLI::App& cmd, Action& action);    // render traverse
 void addRenderDenoise(CLI::App& cmd, Action& action);     // render denoise
 void addRenderNoise(CLI::App& cmd, Action& action);       // render noise (forward noising)
+void addRenderTokens(CLI::App& cmd, Action& action);      // render tokens (VQ + transformer prior)
 
 }  // namespace latentlab::cli

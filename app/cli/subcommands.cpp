@@ -14,6 +14,7 @@ const std::vector<Subcommand>& subcommands() {
       {"render traverse", "Walk along latent dimensions from the prior mean (one row each)", addRenderTraverse},
       {"render denoise", "Sample with a diffusion model; grid rows = samples, columns = steps", addRenderDenoise},
       {"render noise", "Forward noising q(x_t | x_0) of data images; columns = timesteps", addRenderNoise},
+      {"render tokens", "Sample VQ token grids with the transformer prior (temperature, top-k, top-p, beam)", addRenderTokens},
       {"encode", "Encode a data set to latent means (N x latent float32 .npy)", addEncode},
       {"map", "Lay out a data set's latents in 2-D (pca, axes, three-points, tsne, umap) as N x 2 .npy", addMap},
       {"train", "Train a built-in model", nullptr},
@@ -21,6 +22,8 @@ const std::vector<Subcommand>& subcommands() {
       {"train diffusion", "Train a diffusion denoiser (unet on pixels, latent-mlp in a VAE latent)", addTrainDiffusion},
       {"train classifier", "Train the convolutional classifier used by eval", addTrainClassifier},
       {"train gan", "Train the class-conditional GAN (DCGAN generator and discriminator)", addTrainGan},
+      {"train vqvae", "Train the VQ-VAE tokeniser (image <-> grid of codebook tokens)", addTrainVqvae},
+      {"train prior", "Train the transformer prior over a VQ-VAE's tokens (--vq DIR)", addTrainPrior},
       {"eval", "Measure a model on a data set", addEval},
       {"bench", "Time decode latency and encode throughput (diffusion models: step and sample times)", addBench},
   };

@@ -6,7 +6,9 @@
 #include "engine/models/gan_generator.h"
 #include "engine/models/latent_mlp.h"
 #include "engine/models/model_kinds.h"
+#include "engine/models/token_prior.h"
 #include "engine/models/unet.h"
+#include "engine/models/vq_vae.h"
 #include "engine/util/errors.h"
 
 namespace latentlab {
@@ -113,6 +115,52 @@ std::vector<BuiltinArch> makeTable() {
     };
     t.push_back(a);
   }
+  {
+    BuiltinArch a{"vq-vae", ArchRole::Tokenizer,
+                  "VQ-VAE: image <-> a grid of codebook indices at 1/4 of the image size (kind vq-autoregressive)",
+                  {}, {}, {}};
+    a.make = [](const Manifest& m, const std::string& where) -> std::shared_ptr<torch::nn::Module> {
+      VqVaeConfig cfg = VqVaeConfig::fromJson(m.autoencoder->config, m.image.channels, m.image.height,
+                                              m.image.width, where + ": autoencoder");
+      if (m.kind != "vq-autoregressive")
+        throw BadInput(where + ": autoencoder: builtin \"vq-vae\" needs kind \"vq-autoregressive\"");
+      if (m.latentShape != std::vector<int64_t>{cfg.tokensHigh(), cfg.tokensWide()})
+        throw BadInput(where + ": latent.shape must be [" + std::to_string(cfg.tokensHigh()) + ", " +
+                       std::to_string(cfg.tokensWide()) + "] (image size / 4) for vq-vae");
+      return VqVae(cfg).ptr();
+    };
+    a.forward = [](torch::nn::Module& net, const torch::Tensor& tokens) {  // N x (h*w) token indices
+      auto& vq = static_cast<VqVaeImpl&>(net);
+      auto idx = tokens.to(torch::kLong).clamp(0, vq.config().codebookSize - 1);
+      return vq.decode(idx.view({idx.size(0), vq.config().tokensHigh(), vq.config().tokensWide()}));
+    };
+    t.push_back(a);
+  }
+  {
+    BuiltinArch a{"token-transformer", ArchRole::Prior,
+                  "class-conditional decoder-only transformer over VQ tokens in raster order (kind vq-autoregressive)",
+                  {}, {}, {}};
+    a.make = [](const Manifest& m, const std::string& where) -> std::shared_ptr<torch::nn::Module> {
+      TokenPriorConfig cfg = TokenPriorConfig::fromJson(m.prior->config, where + ": prior");
+      if (m.kind != "vq-autoregressive")
+        throw BadInput(where + ": prior: builtin \"token-transformer\" needs kind \"vq-autoregressive\"");
+      if (m.latentSize() != cfg.length)
+        throw BadInput(where + ": prior.config.length (" + std::to_string(cfg.length) +
+                       ") must equal the token count of latent.shape (" + std::to_string(m.latentSize()) + ")");
+      if (m.autoencoder && m.autoencoder->config.is_object() && m.autoencoder->config.contains("codebook_size") &&
+          m.autoencoder->config["codebook_size"] != cfg.vocab)
+        throw BadInput(where + ": prior.config.vocab must equal autoencoder.config.codebook_size");
+      if (cfg.numClasses != m.numClasses)
+        throw BadInput(where + ": prior.config.num_classes must equal conditioning.num_classes");
+      return TokenPrior(cfg).ptr();
+    };
+    a.forward = [](torch::nn::Module& net, const torch::Tensor& tokens) {  // N x length -> N x length x vocab
+      auto& p = static_cast<TokenPriorImpl&>(net);
+      auto t = tokens.to(torch::kLong).clamp(0, p.config().vocab - 1);
+      return p.forward(torch::zeros({t.size(0)}, torch::kLong), t.slice(1, 0, t.size(1) - 1));
+    };
+    t.push_back(a);
+  }
   for (auto& a : t)
     if (a.makeDenoiser && !a.make) {
       auto makeDenoiser = a.makeDenoiser;
@@ -131,6 +179,8 @@ const char* roleField(ArchRole role) {
     case ArchRole::Denoiser: return "denoiser";
     case ArchRole::Generator: return "generator";
     case ArchRole::Classifier: return "classifier";
+    case ArchRole::Tokenizer: return "autoencoder";
+    case ArchRole::Prior: return "prior";
   }
   return "?";
 }
@@ -142,6 +192,8 @@ const NetworkSpec* roleSpec(const Manifest& m, ArchRole role) {
     case ArchRole::Denoiser: spec = &m.denoiser; break;
     case ArchRole::Generator: spec = &m.generator; break;
     case ArchRole::Classifier: spec = &m.classifier; break;
+    case ArchRole::Tokenizer: spec = &m.autoencoder; break;
+    case ArchRole::Prior: spec = &m.prior; break;
   }
   return spec && *spec ? &**spec : nullptr;
 }

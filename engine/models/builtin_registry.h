@@ -1,5 +1,5 @@
 // The ONE table of built-in architectures ("conv-vae", "unet", "latent-mlp",
-// "dcgan-generator", "conv-classifier"): name -> role (which manifest object names it),
+// "dcgan-generator", "conv-classifier", "vq-vae", "token-transformer"): name -> role (which manifest object names it),
 // a one-line description, and a factory that builds the untrained network from a manifest
 // (its config validated with messages naming the field, before any tensor is allocated).
 // Every loader dispatches through here; adding an architecture = one row in
@@ -18,7 +18,9 @@ namespace latentlab {
 
 class BuiltinDenoiser;
 
-enum class ArchRole { Autoencoder, Denoiser, Generator, Classifier };
+// Tokenizer: a VQ-VAE (manifest field "autoencoder" of kind vq-autoregressive); Prior: the
+// autoregressive token model (field "prior").
+enum class ArchRole { Autoencoder, Denoiser, Generator, Classifier, Tokenizer, Prior };
 
 // The manifest field that names a network of this role: "autoencoder", "denoiser", ...
 const char* roleField(ArchRole role);

@@ -71,7 +71,8 @@ NetworkSpec parseNetwork(const json& j, const std::string& where) {
 SamplingDefaults parseSampling(const json& j, const std::string& where) {
   if (!j.is_object()) throw BadInput(where + ": must be an object, got " + jsonTypeName(j));
   for (auto& [k, v] : j.items())
-    if (k != "sampler" && k != "steps" && k != "guidance") throw BadInput(where + ": unknown field \"" + k + "\"");
+    if (k != "sampler" && k != "steps" && k != "guidance" && k != "use_clipped_model_output")
+      throw BadInput(where + ": unknown field \"" + k + "\"");
   SamplingDefaults s;
   if (j.contains("sampler")) s.sampler = needString(j, "sampler", where);
   if (j.contains("steps")) s.steps = needPositiveInt(j, "steps", where, 100000);
@@ -82,6 +83,11 @@ SamplingDefaults parseSampling(const json& j, const std::string& where) {
                      (g.is_number() ? g.dump() : jsonTypeName(g)));
     s.guidance = g.get<double>();
   }
+  if (j.contains("use_clipped_model_output")) {
+    if (!j.at("use_clipped_model_output").is_boolean())
+      throw BadInput(where + ": field \"use_clipped_model_output\" must be true or false");
+    s.useClippedModelOutput = j.at("use_clipped_model_output").get<bool>();
+  }
   return s;
 }
 
@@ -89,7 +95,7 @@ Manifest parseManifestChecked(const json& j, const std::string& where) {
   if (!j.is_object()) throw BadInput(where + ": the manifest must be a JSON object, got " + jsonTypeName(j));
   static const std::set<std::string> known = {"format", "name", "kind", "image", "latent", "classes",
                                               "autoencoder", "denoiser", "classifier", "generator", "truncation",
-                                              "conditioning", "scheduler", "sampling", "training", "description"};
+                                              "prior", "token_sampling", "conditioning", "scheduler", "sampling", "training", "description"};
   for (auto& [k, v] : j.items())
     if (!known.count(k)) throw BadInput(where + ": unknown field \"" + k + "\"");
   Manifest m;
@@ -147,6 +153,12 @@ Manifest parseManifestChecked(const json& j, const std::string& where) {
   if (j.contains("denoiser")) m.denoiser = parseNetwork(j.at("denoiser"), where + ": denoiser");
   if (j.contains("classifier")) m.classifier = parseNetwork(j.at("classifier"), where + ": classifier");
   if (j.contains("generator")) m.generator = parseNetwork(j.at("generator"), where + ": generator");
+  if (j.contains("prior")) m.prior = parseNetwork(j.at("prior"), where + ": prior");
+  if (j.contains("token_sampling")) {
+    m.tokenSampling = j.at("token_sampling");  // values checked by the token bundle loader
+    if (!m.tokenSampling.is_object())
+      throw BadInput(where + ": field \"token_sampling\" must be an object, got " + jsonTypeName(m.tokenSampling));
+  }
   if (j.contains("truncation")) {
     const json& t = j.at("truncation");
     if (!t.is_number() || !(t.get<double>() >= 0 && t.get<double>() <= 1))
@@ -173,6 +185,9 @@ Manifest parseManifestChecked(const json& j, const std::string& where) {
   } else if (m.kind == "gan") {
     if (!m.generator) throw BadInput(where + ": a gan model needs a \"generator\" object");
     if (m.latentShape.empty()) throw BadInput(where + ": a gan model needs latent.shape");
+  } else if (m.kind == "vq-autoregressive") {
+    if (!m.autoencoder) throw BadInput(where + ": a vq-autoregressive model needs an \"autoencoder\" object (builtin vq-vae)");
+    if (m.latentShape.size() != 2) throw BadInput(where + ": a vq-autoregressive model needs latent.shape [rows, cols] of tokens");
   } else {
     if (!m.denoiser) throw BadInput(where + ": a diffusion model needs a \"denoiser\" object");
   }
@@ -219,11 +234,15 @@ json manifestToJson(const Manifest& m) {
   if (m.denoiser) j["denoiser"] = networkToJson(*m.denoiser);
   if (m.classifier) j["classifier"] = networkToJson(*m.classifier);
   if (m.generator) j["generator"] = networkToJson(*m.generator);
+  if (m.prior) j["prior"] = networkToJson(*m.prior);
+  if (m.tokenSampling.is_object()) j["token_sampling"] = m.tokenSampling;
   if (m.kind == "gan" || m.truncation != 1.0) j["truncation"] = m.truncation;
   if (m.numClasses) j["conditioning"] = {{"num_classes", m.numClasses}};
   if (!m.scheduler.is_null()) j["scheduler"] = m.scheduler;
-  if (m.sampling)
+  if (m.sampling) {
     j["sampling"] = {{"sampler", m.sampling->sampler}, {"steps", m.sampling->steps}, {"guidance", m.sampling->guidance}};
+    if (m.sampling->useClippedModelOutput) j["sampling"]["use_clipped_model_output"] = true;
+  }
   if (!m.training.is_null()) j["training"] = m.training;
   return j;
 }

@@ -20,6 +20,10 @@ struct SamplingDefaults {
   std::string sampler = "ddim";
   int steps = 50;
   double guidance = 3.0;
+  // DDIM with clip_sample: rebuild epsilon from the clipped x0 (diffusers' DDIM step argument
+  // use_clipped_model_output, model.json "sampling".use_clipped_model_output). Off is
+  // diffusers' default: the clipped x0 with the unclipped epsilon (see assets/README.md).
+  bool useClippedModelOutput = false;
 };
 
 struct NetworkSpec {
@@ -32,7 +36,7 @@ struct NetworkSpec {
 struct Manifest {
   std::string format = "latentlab-model/1";
   std::string name;
-  std::string kind;  // autoencoder | diffusion | latent-diffusion | classifier | gan
+  std::string kind;  // autoencoder | diffusion | latent-diffusion | classifier | gan | vq-autoregressive
   ImageSpec image;
   std::vector<int64_t> latentShape;
   std::vector<std::string> classes;
@@ -40,6 +44,8 @@ struct Manifest {
   std::optional<NetworkSpec> denoiser;
   std::optional<NetworkSpec> classifier;  // kind classifier: the evaluation tool (engine/eval)
   std::optional<NetworkSpec> generator;   // kind gan: latent -> image
+  std::optional<NetworkSpec> prior;       // kind vq-autoregressive: tokens -> next-token logits
+  nlohmann::json tokenSampling;           // kind vq-autoregressive: recommended sampling (engine/tokens)
   double truncation = 1.0;                // kind gan: recommended truncation psi in 0..1
   std::string autoencoderBundle;  // latent-diffusion: relative path to the VAE bundle
   int numClasses = 0;             // conditioning; 0 = unconditional

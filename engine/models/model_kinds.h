@@ -8,7 +8,7 @@
 namespace latentlab {
 
 // Which network a kind is run by: what the GUI, eval, bench and info load for it.
-enum class ModelFamily { Autoencoder, Diffusion, Classifier, Gan };
+enum class ModelFamily { Autoencoder, Diffusion, Classifier, Gan, Tokens };
 
 struct ModelKindInfo {
   const char* name;      // as written in model.json, e.g. "latent-diffusion"
@@ -31,6 +31,8 @@ inline const std::vector<ModelKindInfo>& modelKinds() {
        "evaluation tool: class accuracy and Frechet features for eval", ModelFamily::Classifier, false},
       {"gan", "a \"generator\" object (builtin dcgan-generator) and latent.shape", false,
        "GAN generator: latent -> image in one step (CLI eval/render)", ModelFamily::Gan, false},
+      {"vq-autoregressive", "an \"autoencoder\" object (builtin vq-vae), latent.shape [rows, cols] and a \"prior\" object (builtin token-transformer)",
+       false, "VQ-VAE tokens sampled one at a time by a transformer prior (CLI render tokens/eval)", ModelFamily::Tokens, false},
   };
   return kinds;
 }

@@ -17,6 +17,7 @@
 #include "engine/models/conv_classifier.h"
 #include "engine/models/gan_bundle.h"
 #include "engine/models/model_kinds.h"
+#include "engine/models/vq_bundle.h"
 #include "engine/util/errors.h"
 #include "test_support.h"
 
@@ -69,6 +70,19 @@ std::map<std::string, json> smallManifests() {
                        {"config", {{"num_classes", 7}, {"channels", {4, 8}}, {"features", 16}}},
                        {"weights", "classifier.safetensors"}};
   m["conv-classifier"] = cls;
+  json vq = base;
+  vq["kind"] = "vq-autoregressive";
+  vq["latent"] = {{"shape", {7, 7}}};
+  vq["autoencoder"] = {{"builtin", "vq-vae"},
+                       {"config", {{"codebook_size", 8}, {"code_dim", 3}, {"channels", {4, 6}}, {"res_blocks", 1}}},
+                       {"weights", "vqvae.safetensors"}};
+  m["vq-vae"] = vq;
+  json prior = vq;
+  prior["conditioning"] = {{"num_classes", 10}};
+  prior["prior"] = {{"builtin", "token-transformer"},
+                    {"config", {{"vocab", 8}, {"length", 49}, {"num_classes", 10}, {"d_model", 8}, {"layers", 1}, {"heads", 2}}},
+                    {"weights", "prior.safetensors"}};
+  m["token-transformer"] = prior;
   return m;
 }
 
@@ -90,6 +104,8 @@ std::pair<std::vector<int64_t>, std::vector<int64_t>> roleShapes(ArchRole role, 
       return {cat(n, s), cat(n, s)};
     }
     case ArchRole::Classifier: return {cat(n, image), {n, classifierClasses}};
+    case ArchRole::Tokenizer: return {{n, m.latentSize()}, cat(n, image)};  // token indices -> image
+    case ArchRole::Prior: return {{n, m.latentSize()}, {n, m.latentSize(), m.prior->config["vocab"].get<int64_t>()}};
   }
   return {};
 }
@@ -141,7 +157,8 @@ TEST_CASE("every built-in architecture builds from a small config and runs a for
 
 TEST_CASE("an unknown builtin name lists that role's architectures; a config error names the field") {
   auto small = smallManifests();
-  for (ArchRole role : {ArchRole::Autoencoder, ArchRole::Denoiser, ArchRole::Generator, ArchRole::Classifier}) {
+  for (ArchRole role : {ArchRole::Autoencoder, ArchRole::Denoiser, ArchRole::Generator, ArchRole::Classifier,
+                        ArchRole::Tokenizer, ArchRole::Prior}) {
     std::string msg;
     try {
       requireBuiltin(role, "nope", "m/model.json");
@@ -206,6 +223,7 @@ TEST_CASE("every model kind: its bundled models load, through the GUI's loader w
        }},
       {"classifier", [](const std::string& d) { CHECK(loadClassifierBundle(d)->model); }},
       {"gan", [](const std::string& d) { CHECK(loadGanBundle(d)->generator); }},
+      {"vq-autoregressive", [](const std::string& d) { CHECK(loadVqBundle(d)->canSample()); }},
   };
   auto dirs = bundledModelDirs();
   for (const auto& kind : modelKinds()) {
@@ -225,5 +243,5 @@ TEST_CASE("every model kind: its bundled models load, through the GUI's loader w
   }
   CHECK(findModelKind("vae") == nullptr);
   CHECK(quotedAlternatives(modelKindNames()) ==
-        "\"autoencoder\", \"diffusion\", \"latent-diffusion\", \"classifier\" or \"gan\"");
+        "\"autoencoder\", \"diffusion\", \"latent-diffusion\", \"classifier\", \"gan\" or \"vq-autoregressive\"");
 }
