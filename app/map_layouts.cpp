@@ -22,6 +22,11 @@ MapLayout::Frame MapLayout::frameStatus() const {
   return f;
 }
 
+void MapLayout::dropInverse() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_frame.inverse.reset();
+}
+
 uint64_t MapLayout::version() const {
   std::lock_guard<std::mutex> lock(m_mutex);
   return m_frame.version;
@@ -62,6 +67,13 @@ std::any MapLayout::work(JobContext& jc) {
     end = finished ? State::Finished : State::Paused;
   } catch (const Cancelled&) {
     end = State::Cancelled;
+    if (m_run && m_run->prepared()) {  // the map keeps the last frame: it can still be dragged on
+      auto inverse = std::make_shared<MapInverse>(latents->z.data(), latents->count, latents->dim, m_run->layout());
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_frame.uv = m_run->layout();
+      ++m_frame.version;
+      m_frame.inverse = inverse;
+    }
   } catch (const std::exception& e) {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_frame.error = e.what();

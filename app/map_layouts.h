@@ -43,6 +43,7 @@ class MapLayout {
   Frame frame() const;        // a copy, under the lock
   Frame frameStatus() const;  // the same without the points (every frame, cheap)
   uint64_t version() const;
+  void dropInverse();
   // The job's work: creates the run if needed and runs it until finished, paused or cancelled.
   std::any work(JobContext& jc);
 

@@ -85,7 +85,12 @@ void addMap(CLI::App& cmd, Action& action) {
       LayoutHooks hooks;
       bool tty = isatty(2);
       hooks.publishSeconds = tty ? 0.2 : 5.0;
-      hooks.progress = [tty](double f, const std::string& m) {
+      // A line now and then (a log file gets one every 5 s, a terminal one rewritten line).
+      auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+      hooks.progress = [tty, last](double f, const std::string& m) {
+        auto now = std::chrono::steady_clock::now();
+        if (now - *last < std::chrono::milliseconds(tty ? 200 : 5000)) return;
+        *last = now;
         std::fprintf(stderr, tty ? "\r%3.0f%% %-60s" : "%3.0f%% %s\n", 100 * f, m.c_str());
       };
       auto t0 = std::chrono::steady_clock::now();

@@ -22,7 +22,11 @@ const char* LatentMapPanel::notes() const {
          "latent space; by default the slice that shows the most spread of the data (PCA). "
          "Press and drag with the left mouse button to move the cursor: the picture on the right "
          "is what the decoder draws for exactly that point. Click a dot to compare an image with "
-         "its reconstruction. Right-drag pans, the wheel zooms, the legend hides classes.";
+         "its reconstruction. Right-drag pans, the wheel zooms, the legend hides classes. "
+         "t-SNE and UMAP (Plane menu) bend the map so that neighbours stay neighbours: clusters show, "
+         "but distances between clusters mean little and there is no exact way back to the latent; "
+         "dragging there decodes a blend of the nearest points' latents, and the line at the bottom "
+         "says how far that blend had to reach.";
 }
 
 void LatentMapPanel::drawToolbar(PanelContext& ctx) {

@@ -22,7 +22,8 @@ void MapLayoutControls::start(PanelContext& ctx, std::shared_ptr<MapLayout> layo
   if (!ctx.jobs || !layout) return;
   layout->pauseRequested = false;
   layout->state = MapLayout::State::Queued;
-  follow = layout->version() == 0;  // a fresh run spreads out from the PCA start: follow it
+  layout->dropInverse();  // the points move again: the paused frame's inverse is stale
+  if (layout->version() == 0) follow = true;  // a fresh run spreads out from the PCA start: follow it
   ctx.jobs->run(Worker::Background, kSlot, [layout](JobContext& jc) { return layout->work(jc); },
                 [](FeatureOutcome&) {});  // the layout's own state says how it ended
 }
@@ -159,8 +160,9 @@ void MapLayoutControls::drawProgress(PanelContext& ctx) {
       break;
     case MapLayout::State::Failed: std::snprintf(buf, sizeof buf, "%s failed: %s", what, f.error.c_str()); break;
   }
-  row.next(fs * 16);
-  ImGui::ProgressBar(float(f.fraction), ImVec2(fs * 16, 0), buf);
+  // The bar alone, its text beside it: a long status line never overflows the bar.
+  row.next(fs * 8);
+  ImGui::ProgressBar(float(f.fraction), ImVec2(fs * 8, 0), "");
   itemTooltip("layout-progress", buf);
   if (st == MapLayout::State::Running || st == MapLayout::State::Queued) {
     row.next(FlowRow::button("Pause"));
@@ -180,6 +182,9 @@ void MapLayoutControls::drawProgress(PanelContext& ctx) {
     if (ImGui::Button("Cancel")) cancel(ctx);
     itemTooltip("layout-cancel", "Stop the layout for good (Restart starts over).");
   }
+  row.next(FlowRow::text(buf));
+  if (st == MapLayout::State::Failed) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", buf);
+  else ImGui::TextUnformatted(buf);
   ImGui::PopID();
 }
 

@@ -10,6 +10,8 @@ calls LatentLab code. Commands:
   umap-graph IDX.npy DIST.npy OUT.npy   dense fuzzy union of the smooth-kNN memberships (numpy)
   umap-ab MIN_DIST SPREAD               a b of 1/(1+a d^2b) by scipy's curve_fit
   quality X.npy LABELS.npy Y.npy...     per layout Y: trustworthiness(k=10) and leave-one-out 10-NN accuracy
+  umap-learn X.npy LABELS.npy SEED      trustworthiness, accuracy and seconds of umap-learn (bench/map_layouts.sh;
+                                        the second of two runs, so numba's compile time is not counted)
   sklearn-tsne X.npy LABELS.npy SEED [OUT.json]
                                         the same two numbers for sklearn's TSNE of X (with OUT.json: written
                                         there with the latents' sum, the committed reference of
@@ -141,7 +143,20 @@ def sklearn_tsne(args):
             f.write("\n")
 
 
-COMMANDS = {"knn": knn, "tsne-p": tsne_p, "tsne-grad": tsne_grad, "umap-graph": umap_graph, "umap-ab": umap_ab,
+def umap_learn(args):
+    import time
+    import umap
+    x = np.load(args[0]).astype(np.float32)
+    labels = np.load(args[1]).astype(np.int64)
+    for _ in range(2):  # warm: the first run compiles numba kernels
+        t0 = time.time()
+        y = umap.UMAP(n_neighbors=15, min_dist=0.1, random_state=int(args[2])).fit_transform(x)
+        seconds = time.time() - t0
+    t, acc = scores(x.astype(np.float64), labels, y)
+    print(f"{t:.6f} {acc:.6f} {seconds:.1f}")
+
+
+COMMANDS = {"umap-learn": umap_learn, "knn": knn, "tsne-p": tsne_p, "tsne-grad": tsne_grad, "umap-graph": umap_graph, "umap-ab": umap_ab,
             "quality": quality, "sklearn-tsne": sklearn_tsne}
 
 if __name__ == "__main__":
