@@ -1,4 +1,5 @@
-// `latentlab info`: what a model bundle is, and what the engine runs on.
+// `latentlab info`: what a model bundle (or one TorchScript .pt file) is, and what the engine
+// runs on. A bare .pt without metadata opens with --image CxHxW; what was assumed is printed.
 #include <torch/torch.h>
 
 #include <cstdio>
@@ -6,10 +7,13 @@
 
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "app/model_probe.h"
 #include "engine/models/conv_classifier.h"
 #include "engine/models/gan_bundle.h"
 #include "engine/models/model_kinds.h"
+#include "engine/models/torchscript_model.h"
 #include "engine/util/device.h"
+#include "engine/util/errors.h"
 
 namespace latentlab::cli {
 
@@ -28,7 +32,9 @@ nlohmann::json networkParameters(const ModelBundle& b) {
   if (b.denoiser) n["denoiser"] = b.denoiser->parameterCount();
   ModelFamily family = modelFamily(b.manifest.kind);
   if (family == ModelFamily::Classifier) n["classifier"] = countParameters(*loadClassifierBundle(b.dir)->model);
-  if (family == ModelFamily::Gan) n["generator"] = countParameters(*loadGanBundle(b.dir)->generator);
+  if (family == ModelFamily::Gan)
+    n["generator"] = isModelFile(b.dir) ? TorchScriptModule::load(b.dir)->parameterCount()
+                                        : countParameters(*loadGanBundle(b.dir)->generator);
   return n;
 }
 
@@ -37,17 +43,32 @@ nlohmann::json networkParameters(const ModelBundle& b) {
 void addInfo(CLI::App& cmd, Action& action) {
   auto* c = &cmd;
   struct Opts {
-    std::string model;
+    std::string model, image;
     bool json = false;
     EngineOptions engine;
   };
   auto o = std::make_shared<Opts>();
-  c->add_option("--model", o->model, "Model bundle folder")->required();
+  c->add_option("--model", o->model, "Model bundle folder or TorchScript .pt file")->required();
+  c->add_option("--image", o->image, "CxHxW of a bare .pt without metadata, e.g. 3x32x32");
   c->add_flag("--json", o->json, "Machine-readable output");
   addEngineOptions(c, o->engine);
   c->callback([&action, o] {
     action = [o] {
-      auto b = loadModelForCli(o->model, o->engine);
+      ModelOpenOptions open;
+      if (!o->image.empty()) {
+        try {
+          open.image = parseImageShape(o->image);
+        } catch (const BadInput& e) {
+          throw UsageError(e.what());  // a malformed option is a usage error (exit 2)
+        }
+      }
+      // TorchScript is code: its first load runs in a child process with limits (app/model_probe.h).
+      if (holdsTorchScript(o->model)) {
+        ProbeOutcome p = runModelProbe(o->model, o->image);
+        if (p.ran && !p.ok) throw BadInput(p.message);
+      }
+      setEngineThreads(o->engine.threads > 0 ? o->engine.threads : defaultEngineThreads());
+      auto b = loadBundle(o->model, pickDevice(o->engine.device), open);
       const Manifest& m = b->manifest;
       // "parameters": the weights this bundle holds; a latent diffusion model's autoencoder
       // lives in its own bundle, so it is listed under "networks" only.
@@ -69,6 +90,7 @@ void addInfo(CLI::App& cmd, Action& action) {
                           {"blas", blasDescription()},
                           {"torch_version", TORCH_VERSION}};
       if (!m.training.is_null()) j["training"] = m.training;
+      if (!b->notes.empty()) j["notes"] = b->notes;
       if (o->json) {
         std::cout << j.dump(2) << "\n";
         return 0;
@@ -87,6 +109,7 @@ void addInfo(CLI::App& cmd, Action& action) {
                   torch::get_num_threads(), blasDescription().c_str());
       if (m.training.is_object() && m.training.contains("command"))
         std::printf("trained by  %s\n", m.training["command"].get<std::string>().c_str());
+      for (const auto& note : b->notes) std::printf("note        %s\n", note.c_str());
       return 0;
     };
   });

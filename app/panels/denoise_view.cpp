@@ -6,6 +6,7 @@
 
 #include "app/engine_client.h"
 #include "app/panels/param_help.h"
+#include "app/widgets/image_fit.h"
 
 namespace latentlab {
 
@@ -19,8 +20,9 @@ void captionedImage(PanelContext& ctx, const char* caption, const char* key, con
   if (ImGui::CalcTextSize(caption).x > side && bracket != std::string::npos) text.resize(bracket);
   ImGui::TextUnformatted(text.c_str());
   ImTextureID tex = img.empty() ? nullptr : ctx.textures.texture(key, img, version, ctx.state.nearestFilter);
-  if (tex) ImGui::Image(tex, ImVec2(side, side));
-  else ImGui::Dummy(ImVec2(side, side));
+  ImVec2 sz = fitImageSize(img, side, side);  // a non-square model keeps its shape
+  if (tex) ImGui::Image(tex, sz);
+  else ImGui::Dummy(sz);
   ImGui::EndGroup();
   if (text != caption && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", caption);
 }

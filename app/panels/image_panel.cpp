@@ -4,6 +4,7 @@
 
 #include "app/engine_client.h"
 #include "app/panels/param_help.h"
+#include "app/widgets/image_fit.h"
 
 namespace latentlab {
 
@@ -45,13 +46,14 @@ void ImagePanel::drawContent(PanelContext& ctx) {
   float side = std::max(fs * 4, std::min(avail.x, avail.y - bottom));
   if (e && !e->cursorImage.empty()) {
     side = fitSize(side, e->cursorImage.width);
+    ImVec2 sz = fitImageSize(e->cursorImage, side, side);  // a non-square model keeps its shape
     ImVec2 p = ImGui::GetCursorScreenPos();
-    p.x += std::max(0.f, (avail.x - side) * 0.5f);  // centred
+    p.x += std::max(0.f, (avail.x - sz.x) * 0.5f);  // centred
     ImGui::SetCursorScreenPos(p);
     ImTextureID tex = ctx.textures.texture("cursor", e->cursorImage, e->cursorVersion, s.nearestFilter);
-    if (tex) ImGui::Image(tex, ImVec2(side, side));
-    else ImGui::Dummy(ImVec2(side, side));
-    ctx.rects["decoded"] = ImVec4(p.x, p.y, side, side);
+    if (tex) ImGui::Image(tex, sz);
+    else ImGui::Dummy(sz);
+    ctx.rects["decoded"] = ImVec4(p.x, p.y, sz.x, sz.y);
     ImGui::Text("u %.3f  v %.3f   decode %.1f ms", s.cursorU, s.cursorV, e->lastDecodeMs);
   } else {
     ImGui::Dummy(ImVec2(side, side * 0.2f));
@@ -63,13 +65,13 @@ void ImagePanel::drawContent(PanelContext& ctx) {
                       e->selectedOriginal.width);
     ImGui::BeginGroup();
     ImTextureID a = ctx.textures.texture("sel-orig", e->selectedOriginal, e->selectedVersion, s.nearestFilter);
-    if (a) ImGui::Image(a, ImVec2(w, w));
+    if (a) ImGui::Image(a, fitImageSize(e->selectedOriginal, w, w));
     ImGui::Text("data #%lld", (long long)e->selectedIndex);
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
     ImTextureID b = ctx.textures.texture("sel-recon", e->selectedRecon, e->selectedVersion, s.nearestFilter);
-    if (b) ImGui::Image(b, ImVec2(w, w));
+    if (b) ImGui::Image(b, fitImageSize(e->selectedRecon, w, w));
     ImGui::TextUnformatted("reconstruction");
     ImGui::EndGroup();
   }

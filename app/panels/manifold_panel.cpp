@@ -4,6 +4,7 @@
 
 #include "app/engine_client.h"
 #include "app/panels/param_help.h"
+#include "app/widgets/image_fit.h"
 
 namespace latentlab {
 
@@ -43,14 +44,14 @@ void ManifoldPanel::drawContent(PanelContext& ctx) {
   const GridImages& g = e->grid;
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float side = std::max(8.f, std::min(avail.x, avail.y));
-  float tile = side / float(g.k);
+  ImVec2 sz = fitImageSize(g.atlas, side, side);  // non-square tiles keep their shape
   ImVec2 p = ImGui::GetCursorScreenPos();
-  p.x += std::max(0.f, (avail.x - side) * 0.5f);
+  p.x += std::max(0.f, (avail.x - sz.x) * 0.5f);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   // One texture for the whole grid: a single draw call however large K is.
   if (ImTextureID tex = ctx.textures.texture("grid-atlas", g.atlas, g.version, s.nearestFilter))
-    dl->AddImage(tex, p, ImVec2(p.x + tile * float(g.k), p.y + tile * float(g.k)));
-  ImGui::Dummy(ImVec2(avail.x, side));
+    dl->AddImage(tex, p, ImVec2(p.x + sz.x, p.y + sz.y));
+  ImGui::Dummy(ImVec2(avail.x, sz.y));
 }
 
 }  // namespace latentlab
