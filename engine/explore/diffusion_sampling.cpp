@@ -85,7 +85,15 @@ Image DiffusionSampler::sample(const SampleRequest& req, const std::function<voi
   torch::Tensor start;
   if (req.startXt.empty()) {
     if (req.startIndex != 0) throw BadInput("a run that starts at a later step needs that step's x_t");
-    start = noise.draw(shape, opts) * sampler->initNoiseScale();
+    start = noise.draw(shape, opts);  // drawn even when replaced: the step noise stays the seed's
+    if (!req.startNoise.empty()) {
+      if (int64_t(req.startNoise.size()) != m_info.sampleSize)
+        throw BadInput("the starting noise has " + std::to_string(req.startNoise.size()) +
+                       " values; this model's samples have " + std::to_string(m_info.sampleSize));
+      start = torch::from_blob(const_cast<float*>(req.startNoise.data()), shape, torch::kFloat).clone().to(model.device());
+      checkFinite(start, "the starting noise");
+    }
+    start = start * sampler->initNoiseScale();
   } else {
     if (req.startIndex < 1 || req.startIndex >= req.steps)
       throw BadInput("start step " + std::to_string(req.startIndex) + " is outside 1.." + std::to_string(req.steps - 1));
@@ -131,6 +139,14 @@ Image DiffusionSampler::sample(const SampleRequest& req, const std::function<voi
   auto final = runDenoise(model.denoiser(), *sampler, start, run);
   checkFinite(final, m_info.dir + ": the sampled values");
   return toImage(final);
+}
+
+std::vector<float> DiffusionSampler::startingNoise(uint64_t seed) const {
+  // The same first draw as sample() makes for this seed.
+  std::vector<int64_t> shape = {1};
+  for (auto d : m_impl->model->sampleShape()) shape.push_back(d);
+  SeededNoise noise(seed);
+  return toFloats(noise.draw(shape, torch::TensorOptions(torch::kFloat)));
 }
 
 std::vector<int64_t> DiffusionSampler::timesteps(int steps) const {

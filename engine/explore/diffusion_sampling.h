@@ -42,6 +42,10 @@ struct SampleRequest {
   // steps startIndex..steps-1. Empty = a fresh run from noise.
   int startIndex = 0;
   std::vector<float> startXt;
+  // A fresh run from this standard-normal noise (info().sampleSize values) instead of the
+  // seed's (seed interpolation: slerp two seeds' startingNoise). The seed still drives the
+  // noise of the steps. Empty = the seed's own.
+  std::vector<float> startNoise;
 };
 
 // One step of a run: the state after the step and the clean sample predicted at it.
@@ -75,6 +79,9 @@ class DiffusionSampler {
                const CancelToken& cancel = {});
   // The timesteps a run of `steps` steps visits (the same for every sampler), descending.
   std::vector<int64_t> timesteps(int steps) const;
+  // The standard-normal noise a fresh run with this seed starts from (before the sampler's
+  // initial scaling), info().sampleSize values.
+  std::vector<float> startingNoise(uint64_t seed) const;
   // Forward noising of one image (values in [0, 1], the model's image size) to timestep t
   // (0..maxSteps-1; -1 = the clean image). The noise comes from `seed` only, so one seed
   // slid over t shows the same noise growing. Throws BadInput for a bad t or image size.

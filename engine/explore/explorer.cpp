@@ -76,28 +76,44 @@ std::shared_ptr<ExploreModel> ExploreModel::load(const std::string& dir, const s
   return m;
 }
 
-std::vector<Image> ExploreModel::decodeBatch(const std::vector<float>& latents, int n, const std::vector<int>& classIds) {
-  int d = m_info.latentDim;
-  if (n <= 0) return {};
+namespace {
+// Decoded images in the model's value range, NaN/Inf replaced (a bad output shows a
+// placeholder rather than crashing: NaN pixels become mid grey).
+torch::Tensor decodeChecked(ExploreModel::Impl& impl, const ModelInfo& info, const std::vector<float>& latents, int n,
+                            const std::vector<int>& classIds) {
+  const int d = info.latentDim;
   if (latents.size() != size_t(n) * size_t(d))
     throw BadInput("decode: expected " + std::to_string(int64_t(n) * d) + " latent values, got " +
                    std::to_string(latents.size()));
   if (classIds.size() != size_t(n))
     throw BadInput("decode: expected " + std::to_string(n) + " class ids, got " + std::to_string(classIds.size()));
   for (int c : classIds)
-    if (c < -1 || (m_info.conditional > 0 && c >= m_info.conditional))
+    if (c < -1 || (info.conditional > 0 && c >= info.conditional))
       throw BadInput("decode: class " + std::to_string(c) + " is not one of this model's " +
-                     std::to_string(m_info.conditional) + " classes (0.." + std::to_string(m_info.conditional - 1) +
+                     std::to_string(info.conditional) + " classes (0.." + std::to_string(info.conditional - 1) +
                      ", or -1 for the default)");
   std::vector<int64_t> shape{n};
-  for (auto s : m_info.latentShape) shape.push_back(s);
+  for (auto s : info.latentShape) shape.push_back(s);
   auto z = torch::from_blob(const_cast<float*>(latents.data()), shape, torch::kFloat32).clone();
   checkFinite(z, "latent");
-  auto x = m_impl->decode(z, classIds, m_info.conditional);
-  const float lo = m_impl->rangeLo, hi = m_impl->rangeHi;
-  // A bad output shows a placeholder rather than crashing: NaN pixels become mid grey.
+  auto x = impl.decode(z, classIds, info.conditional);
+  const float lo = impl.rangeLo, hi = impl.rangeHi;
   if (!torch::isfinite(x).all().item<bool>()) x = torch::nan_to_num(x, 0.5 * (lo + hi), hi, lo);
-  return tensorToImages(x, lo, hi);
+  return x;
+}
+}  // namespace
+
+std::vector<Image> ExploreModel::decodeBatch(const std::vector<float>& latents, int n, const std::vector<int>& classIds) {
+  if (n <= 0) return {};
+  return tensorToImages(decodeChecked(*m_impl, m_info, latents, n, classIds), m_impl->rangeLo, m_impl->rangeHi);
+}
+
+std::vector<float> ExploreModel::decodeValues(const std::vector<float>& latents, int n, const std::vector<int>& classIds) {
+  if (n <= 0) return {};
+  auto x = decodeChecked(*m_impl, m_info, latents, n, classIds);
+  const float lo = m_impl->rangeLo, hi = m_impl->rangeHi;
+  x = ((x - lo) / (hi - lo)).clamp(0, 1).to(torch::kCPU, torch::kFloat32).contiguous();
+  return {x.data_ptr<float>(), x.data_ptr<float>() + x.numel()};
 }
 
 std::vector<Image> ExploreModel::decodeBatch(const std::vector<float>& latents, int n, int classId) {

@@ -73,6 +73,8 @@ class ExploreModel {
   std::vector<Image> decodeBatch(const std::vector<float>& latents, int n, int classId = -1);
   // n latents with one class id per row (classIds.size() == n).
   std::vector<Image> decodeBatch(const std::vector<float>& latents, int n, const std::vector<int>& classIds);
+  // The same decodes as float values in [0, 1], n x C x H x W row-major (exports to .npy).
+  std::vector<float> decodeValues(const std::vector<float>& latents, int n, const std::vector<int>& classIds);
   // A k x k grid over [u0,u1] x [v0,v1] of the plane, row 0 at v1 (top of the map).
   std::vector<Image> decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1, int k,
                                 const CancelToken& cancel = {}, int classId = -1);

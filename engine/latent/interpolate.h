@@ -2,9 +2,9 @@
 #pragma once
 #include <torch/types.h>
 
-namespace latentlab {
+#include "engine/latent/latent_path.h"  // InterpMode; torch-free paths through several endpoints
 
-enum class InterpMode { Lerp, Slerp };
+namespace latentlab {
 
 // a, b: latent vectors (any shape, same shape). Returns steps x a.shape, from a to b
 // inclusive. Slerp falls back to lerp when a and b are (nearly) parallel or one is zero.
