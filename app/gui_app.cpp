@@ -399,7 +399,8 @@ int GuiApp::frameLoop() {
     // Redraw on demand: wait for input or a worker result unless something is moving.
     // A run held by the Step button is waiting for the user, not working: idle until input.
     bool working = !m_engine.idle() && !(m_engine.samplePaused() && m_engine.sampleA.gate->waiting());
-    bool busy = working || ImGui::IsAnyMouseDown() || !m_opts.screenshot.empty() || m_bench.enabled();
+    bool busy = working || ImGui::IsAnyMouseDown() || !m_opts.screenshot.empty() || m_bench.enabled() ||
+                m_state.animating;  // a panel plays an animation (Interpolation)
     if (busy) win.pollEvents();
     else win.waitEvents(0.25);
     double tStart = nowSeconds();

@@ -48,7 +48,7 @@ void GuiApp::applyLayout(float width, float height) {
 }
 
 void GuiApp::resetLayout() {
-  for (auto& e : m_panels) e.panel->open = true;
+  for (auto& e : m_panels) e.panel->open = e.placement(modelKind()).startsOpen;
   m_relayout = true;
 }
 
@@ -66,7 +66,7 @@ void GuiApp::restorePanelState() {
   for (auto& e : m_panels) {
     auto it = m_state.panels.find(e.panel->id());
     if (it == m_state.panels.end()) {
-      e.panel->open = true;
+      e.panel->open = e.placement(modelKind()).startsOpen;
       continue;
     }
     const nlohmann::json& j = it->second;

@@ -23,6 +23,9 @@ struct Placement {
   float weight = 1;       // share of its column (Side) or row (Footer)
   float minWidthEm = 14;  // what its content needs, in font heights
   float minHeightEm = 8;
+  // false: listed in the View menu but closed until opened (a session or Reset layout then
+  // decides), for panels that would crowd a small window if they all opened at once.
+  bool startsOpen = true;
 };
 
 struct LayoutItem {

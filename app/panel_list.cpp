@@ -6,6 +6,9 @@
 #include "app/panels/manifold_panel.h"
 #include "app/panels/model_panel.h"
 #include "app/panels/performance_panel.h"
+#include "app/steer/directions_panel.h"
+#include "app/steer/inspector_panel.h"
+#include "app/steer/interp_panel.h"
 
 namespace latentlab {
 
@@ -36,6 +39,28 @@ std::vector<PanelEntry> makePanels() {
                   }});
   list.push_back({std::make_unique<ManifoldPanel>(), [](K k) {
                     return k == K::Autoencoder || k == K::None ? place(R::Side, 0.30f, 14, 8) : kHidden;
+                  }});
+  list.push_back({std::make_unique<InterpolationPanel>(), [](K k) {
+                    // Every model with a latent. Open from the start (the path is the first thing
+                    // a class steers); a pixel diffusion model has no latent to walk. Open/closed
+                    // is decided once at start (kind None), so startsOpen holds for every kind.
+                    Placement p = place(R::Side, 0.40f, 22, 11);
+                    if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
+                    return p;
+                  }});
+  list.push_back({std::make_unique<DirectionsPanel>(), [](K k) {
+                    // Closed until opened from View: beside the map, image, grid and
+                    // interpolation there is no room for it at 1024 x 700.
+                    Placement p = place(R::Side, 0.50f, 24, 12);
+                    p.startsOpen = false;
+                    if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
+                    return p;
+                  }});
+  list.push_back({std::make_unique<InspectorPanel>(), [](K k) {
+                    Placement p = place(R::Side, 0.50f, 24, 14);
+                    p.startsOpen = false;  // like Directions: opened from View when wanted
+                    if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
+                    return p;
                   }});
   list.push_back({std::make_unique<ModelPanel>(), [](K) { return place(R::Footer, 0.55f, 20, 12); }});
   list.push_back({std::make_unique<PerformancePanel>(), [](K) { return place(R::Footer, 0.45f, 16, 8); }});

@@ -10,6 +10,7 @@
 #include "app/panels/flow_row.h"
 #include "app/panels/grid_geometry.h"
 #include "app/panels/param_help.h"
+#include "app/steer/steer_map_overlay.h"
 #include "app/map_projection.h"
 #include "engine/data/dataset.h"
 #include "engine/projection/projection.h"
@@ -244,6 +245,7 @@ void LatentMapPanel::drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRe
     if (m_picking > k) mark(m_picked[size_t(k)], IM_COL32(255, 160, 40, 255), fs * 0.4f, t);
   }
   drawDiffusionOverlay(ctx, dl, r);
+  drawSteerOverlay(ctx, dl, r);  // interpolation path, slider moves (app/steer/)
   drawInverseNote(ctx, dl, r);
   bool cursorShown = s.hasCursor && (!MapProjection::nonlinear(s.planeMode) || (m_hasSample && !m_cursorPending));
   if (cursorShown) {

@@ -68,6 +68,63 @@ const std::vector<HelpEntry>& helpEntries() {
       {"noise-seed", "The number that picks the noise added to the image."},
       {"noise-t", "How far along the noising the image is: 0 is the clean image, the last timestep is pure "
                   "noise."},
+      // Interpolation (app/steer/)
+      {"interp-add-selected", "Adds the data image selected on the map (click a dot) as the next point of the path."},
+      {"interp-add-cursor", "Adds the latent under the map cursor, with any slider or inspector edits, as the next point."},
+      {"interp-add-random", "Adds a random latent drawn from the prior, the way the model invents new images."},
+      {"interp-add-sample", "Adds the finished diffusion sample's latent as the next point of the path."},
+      {"interp-clear", "Removes every point of the path."},
+      {"interp-remove", "Removes this point from the path."},
+      {"interp-mode", "Switches this segment between a straight line (lerp) and a walk around the sphere (slerp)."},
+      {"interp-steps", "How many pictures each segment of the path is decoded into, both ends included."},
+      {"interp-play", "Plays the morph along the path over and over (Pause stops it on the current picture)."},
+      {"interp-pingpong", "When on, the animation runs forward then backward; when off, it jumps back to the start."},
+      {"interp-speed", "How many pictures of the path the animation shows per second."},
+      {"interp-frame", "Drag to look at any picture along the path; its point is marked on the map."},
+      {"interp-mode-path", "Morphs between points in the model's latent space, decoded picture by picture."},
+      {"interp-mode-seeds", "Morphs between two seeds' starting noise and runs the whole sampler for every picture."},
+      {"interp-seeds", "The two seeds whose starting noise the path joins; everything else stays the same."},
+      {"interp-seed-class", "Which kind of picture every run asks for; unconditional lets the model pick."},
+      {"interp-seed-count", "How many pictures along the way from seed A's noise to seed B's, both ends included."},
+      {"interp-seed-run", "Samples one picture for every step between the two seeds' noise (this takes a while)."},
+      {"interp-seed-cancel", "Stops the runs; the strip keeps the pictures it had."},
+      {"interp-export", "Opens the export: save every picture of the path side by side as a PNG."},
+      {"interp-export-path", "The file the strip is saved to (a PNG picture)."},
+      {"interp-export-scale", "How many screen pixels each pixel of the model's pictures becomes in the file."},
+      {"interp-export-png", "Saves every picture of the path side by side as one PNG."},
+      // Directions (app/steer/)
+      {"dir-source", "Where a new direction comes from: two classes, the data's principal directions, the decoder's "
+                     "own (SeFa), two groups of points you pick, or a file."},
+      {"dir-class-from", "The class the arrow starts at (its average latent)."},
+      {"dir-class-to", "The class the arrow points to (its average latent)."},
+      {"dir-add", "Adds the chosen direction as a new slider."},
+      {"dir-pca", "A principal direction of the encoded data, with the share of the data's spread it explains."},
+      {"dir-sefa", "A direction the decoder's first layer stretches most (SeFa), with its eigenvalue: larger means "
+                   "a bigger change in the picture."},
+      {"dir-group-a", "Adds the point selected on the map (click a dot) to group A."},
+      {"dir-group-b", "Adds the point selected on the map (click a dot) to group B."},
+      {"dir-group-clear", "Empties both groups."},
+      {"dir-file", "A JSON file of directions (saved here or written by a script)."},
+      {"dir-load", "Adds every direction in the file as a slider."},
+      {"dir-slider", "Moves the picture along this direction, in units of the data's typical spread (Ctrl+click to "
+                     "type a value)."},
+      {"dir-reset", "Puts this slider back to zero."},
+      {"dir-orthogonal", "When ticked, this slider moves only along what its direction does not share with the other "
+                         "sliders, so their features stay put."},
+      {"dir-remove", "Removes this slider."},
+      {"dir-reset-all", "Puts every slider back to zero: the picture returns to where it started."},
+      {"dir-save-move", "Turns the sliders' combined move into one new direction (its length is one unit)."},
+      {"dir-save", "Saves every slider's direction with its name and units to the JSON file."},
+      {"dir-grid-path", "The file the traversal grid is saved to (a PNG picture)."},
+      {"dir-grid", "Saves a grid: one row per slider's direction, nine steps from -3 to +3 units from the current "
+                   "latent."},
+      // Latent inspector (app/steer/)
+      {"inspect-bars", "Each bar is one number of the latent; drag a bar up or down to change it and watch the "
+                       "picture (the band is the prior's usual range)."},
+      {"inspect-reset", "Undoes every change made by dragging bars or jumping to a data point."},
+      {"inspect-active", "How many latent numbers really vary over the data; the model ignores the others."},
+      {"inspect-error", "Where the reconstruction differs from the original: the brighter, the larger the error."},
+      {"inspect-nearest", "A data image whose latent is near this one; click it to move the latent there."},      // Seed grid (GAN)
   };
   return entries;
 }

@@ -39,7 +39,8 @@ TEST_CASE("every key the panels use has help, and every entry is used") {
   std::set<std::string> used;
   std::regex call(R"re(item(?:Help|Tooltip)\("([a-z0-9-]+)")re");
   std::regex button(R"re(button\("[^"]+", "([a-z0-9-]+)")re");  // the Diffusion panel's fixed row
-  for (auto& entry : fs::directory_iterator(test::sourcePath("app/panels"))) {
+  for (const char* dir : {"app/panels", "app/steer"})
+  for (auto& entry : fs::directory_iterator(test::sourcePath(dir))) {
     if (entry.path().extension() != ".cpp") continue;
     std::string src = test::readText(entry.path().string());
     for (const std::regex& re : {call, button})
