@@ -1,5 +1,6 @@
 #include "app/cli/cli_common.h"
 
+#include <map>
 #include <torch/torch.h>
 #include <unistd.h>
 
@@ -24,6 +25,16 @@ std::shared_ptr<ModelBundle> loadModelForCli(const std::string& dir, const Engin
 Autoencoder& requireAutoencoder(ModelBundle& b) {
   if (!b.autoencoder) throw BadInput(b.dir + ": this model has no autoencoder (kind " + b.manifest.kind + ")");
   return *b.autoencoder;
+}
+
+CLI::Option* addClippedModelOutputOption(CLI::App* cmd, int& value) {
+  static const std::map<std::string, int> choices = {{"on", 1}, {"off", 0}, {"model", -1}};
+  return cmd
+      ->add_option("--clipped-model-output", value,
+                   "DDIM with clip_sample: rebuild epsilon from the clipped x0 (on), keep the model's (off), or "
+                   "as the bundle recommends (model)")
+      ->transform(CLI::CheckedTransformer(choices))
+      ->default_str("model");
 }
 
 void applyModelSampling(const Manifest& m, const SamplingGiven& given, std::string& sampler, int& steps,

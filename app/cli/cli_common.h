@@ -29,6 +29,9 @@ struct SamplingGiven {
   CLI::Option *sampler = nullptr, *steps = nullptr, *guidance = nullptr;
 };
 void applyModelSampling(const Manifest& m, const SamplingGiven& given, std::string& sampler, int& steps, double& guidance);
+// --clipped-model-output on|off|model (DDIM: epsilon from the clipped x0); `value` becomes
+// 1, 0 or -1 (= the bundle's "sampling".use_clipped_model_output).
+CLI::Option* addClippedModelOutputOption(CLI::App* cmd, int& value);
 
 // Training progress on stderr for `train ...`: one line rewritten in place on a terminal,
 // one line per report otherwise: epoch, batch, loss (with the VAE's mse and kl when the

@@ -26,6 +26,7 @@ struct DenoiseOptions {
   uint64_t seed = 0;
   int steps = 50, count = 10, columns = 8, scale = 2;
   double eta = 0, guidance = 3.0;
+  int clippedModelOutput = -1;  // -1 = the bundle's setting
   bool labels = true;
   EngineOptions engine;
   SamplingGiven given;
@@ -70,7 +71,7 @@ int renderDenoise(const DenoiseOptions& given) {
   if (o.steps > n) throw UsageError("--steps must be at most " + std::to_string(n) + " for this model");
   auto classes = parseClasses(o, model.numClasses());
   torch::InferenceMode guard;
-  auto sampler = makeSampler(o.sampler, model.schedule(), SamplerOptions{o.eta});
+  auto sampler = makeSampler(o.sampler, model.schedule(), model.samplerOptions(o.eta, o.clippedModelOutput));
   sampler->setSteps(o.steps);
 
   std::vector<int64_t> shape = {o.count};
@@ -190,6 +191,7 @@ void addRenderDenoise(CLI::App& cmd, Action& action) {
   o->given.sampler = d->add_option("--sampler", o->sampler, "ddpm, ddim, euler or dpmpp-2m (default: the model's)")
                          ->capture_default_str();
   d->add_option("--eta", o->eta, "DDIM noise (0 = deterministic)")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  addClippedModelOutputOption(d, o->clippedModelOutput);
   d->add_option("--class", o->cls, "Class index, all (count/classes per class, in class order) or none");
   o->given.guidance = d->add_option("--guidance", o->guidance, "Classifier-free guidance scale (1 = none)")
                           ->capture_default_str()->check(CLI::Range(0.0, 100.0));

@@ -153,6 +153,7 @@ int evalDiffusion(std::shared_ptr<ModelBundle> b, const EvalOptions& given) {
         {"sampler", o.diffusion.sampler},
         {"steps", o.diffusion.steps},
         {"eta", o.diffusion.eta},
+        {"clipped_model_output", o.diffusion.clippedModelOutput < 0 ? nlohmann::json("model") : nlohmann::json(o.diffusion.clippedModelOutput > 0)},
         {"guidance", o.diffusion.guidance},
         {"seed", o.diffusion.seed},
         {"samples", e.samples},
@@ -211,6 +212,7 @@ void addEval(CLI::App& cmd, Action& action) {
                        ->capture_default_str()->check(CLI::Range(1, 100000))->group(g);
   c->add_option("--eta", o->diffusion.eta, "DDIM noise (0 = deterministic)")->capture_default_str()->check(
       CLI::Range(0.0, 1.0))->group(g);
+  addClippedModelOutputOption(c, o->diffusion.clippedModelOutput)->group(g);
   o->given.guidance = c->add_option("--guidance", o->diffusion.guidance, "Classifier-free guidance scale (1 = none)")
                           ->capture_default_str()->check(CLI::Range(0.0, 100.0))->group(g);
   c->add_option("--seed", o->diffusion.seed, "Random seed of the samples")->capture_default_str()->group(g);

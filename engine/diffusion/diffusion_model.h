@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/diffusion/sampler.h"
 #include "engine/diffusion/schedule.h"
 #include "engine/models/bundle.h"
 
@@ -28,6 +29,11 @@ class DiffusionModel {
   const std::vector<int64_t>& sampleShape() const { return m_sampleShape; }
   // The bundle's recommended sampling (model.json "sampling"), or the general defaults.
   SamplingDefaults sampling() const { return m_bundle->manifest.sampling.value_or(SamplingDefaults{}); }
+  // Options for makeSampler: eta as asked; use_clipped_model_output as asked (0 off, 1 on)
+  // or, with -1, as the bundle recommends.
+  SamplerOptions samplerOptions(double eta, int clippedModelOutput = -1) const {
+    return SamplerOptions{eta, clippedModelOutput < 0 ? sampling().useClippedModelOutput : clippedModelOutput > 0};
+  }
 
   // x (N x sample shape, VP units as sampled) -> N x C x H x W in [0, 1].
   torch::Tensor toImages(const torch::Tensor& x);

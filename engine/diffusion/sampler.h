@@ -16,6 +16,9 @@ namespace latentlab {
 
 struct SamplerOptions {
   double eta = 0.0;  // DDIM: 0 = deterministic, 1 = DDPM-like noise
+  // DDIM with clip_sample: epsilon recomputed from the clipped x0 (diffusers' step argument
+  // use_clipped_model_output); a bundle turns it on in model.json "sampling".
+  bool useClippedModelOutput = false;
 };
 
 struct SamplerStep {

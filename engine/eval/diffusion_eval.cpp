@@ -93,7 +93,7 @@ DiffusionEval evaluateDiffusion(DiffusionModel& model, ClassifierBundle& classif
   DiffusionEval res;
   res.samples = o.count;
   res.conditional = numClasses > 0;
-  auto sampler = makeSampler(o.sampler, model.schedule(), SamplerOptions{o.eta});
+  auto sampler = makeSampler(o.sampler, model.schedule(), model.samplerOptions(o.eta, o.clippedModelOutput));
   FeatureMoments generated;
   std::vector<int64_t> hits(size_t(std::max(numClasses, 1)), 0), asked(hits.size(), 0);
   {

@@ -24,6 +24,7 @@ struct DiffusionEvalOptions {
   std::string sampler = "ddim";
   int steps = 50;
   double eta = 0.0;
+  int clippedModelOutput = -1;  // DDIM: -1 = as the bundle says (model.json "sampling"), 0 off, 1 on
   double guidance = 3.0;
   int64_t batch = 250;
   uint64_t seed = 0;

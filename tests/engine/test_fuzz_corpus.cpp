@@ -1,7 +1,7 @@
 // Every file of the fuzz corpus (tests/fuzz/corpus/<target>/) through the real readers:
 // seeds, written by independent writers (numpy, PIL, plain struct packing, our bundles),
-// must be accepted; crash-* files, inputs the fuzzers found, must be refused with a
-// BadInput naming the file. A new crash file is covered here without editing this test.
+// must be accepted; crash-* files, inputs the fuzzers found, and bad-* files, hand-made
+// broken inputs, must be refused with a BadInput naming the file. A new crash file is covered here without editing this test.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -10,6 +10,7 @@
 
 #include "engine/data/idx.h"
 #include "engine/data/image_io.h"
+#include "engine/models/torchscript_archive.h"
 #include "engine/data/npy.h"
 #include "engine/data/safetensors.h"
 #include "engine/models/manifest.h"
@@ -29,6 +30,7 @@ const std::map<std::string, std::function<void(const std::string&)>>& readers() 
       {"safetensors", [](const std::string& p) { (void)readSafetensors(p); }},
       {"manifest", [](const std::string& p) { (void)parseManifest(readJsonFile(p), p); }},
       {"image", [](const std::string& p) { (void)loadImageFile(p); }},
+      {"torchscript_archive", [](const std::string& p) { (void)scanTorchScriptArchive(p); }},
   };
   return r;
 }
@@ -42,7 +44,9 @@ TEST_CASE("fuzz corpus: seeds are read, crash files are refused with a message n
     for (auto& entry : fs::directory_iterator(dir)) {
       std::string path = entry.path().string();
       CAPTURE(path);
-      if (entry.path().filename().string().rfind("crash-", 0) == 0) {
+      // crash-*: inputs a fuzzer crashed on; bad-*: hand-made inputs a reader must refuse.
+      std::string name = entry.path().filename().string();
+      if (name.rfind("crash-", 0) == 0 || name.rfind("bad-", 0) == 0) {
         ++crashes;
         try {
           read(path);

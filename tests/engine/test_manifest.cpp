@@ -153,7 +153,11 @@ TEST_CASE("a diffusion bundle's recommended sampling parses, round-trips and is 
   Manifest again = parseManifest(manifestToJson(m), "again");
   REQUIRE(again.sampling.has_value());
   CHECK(again.sampling->steps == 40);
+  CHECK_FALSE(again.sampling->useClippedModelOutput);
   CHECK_FALSE(parseManifest(good(), "m.json").sampling.has_value());
+  CHECK_FALSE(manifestToJson(parseManifest(good(), "m.json")).contains("sampling"));
+  j["sampling"]["use_clipped_model_output"] = true;
+  CHECK(parseManifest(manifestToJson(parseManifest(j, "m.json")), "again").sampling->useClippedModelOutput);
 
   auto refused = [&](json sampling, const char* expect) {
     json k = good();
@@ -169,6 +173,7 @@ TEST_CASE("a diffusion bundle's recommended sampling parses, round-trips and is 
   refused({{"guidance", -1}}, "guidance");
   refused({{"sampler", 3}}, "sampler");
   refused({{"eta", 0.5}}, "unknown field \"eta\"");
+  refused({{"use_clipped_model_output", 1}}, "\"use_clipped_model_output\" must be true or false");
   refused("ddim", "sampling: must be an object");
 }
 

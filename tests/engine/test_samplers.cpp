@@ -121,7 +121,7 @@ TEST_CASE("every registered sampler matches the reference step by step") {
       if (c["sampler"] != name) continue;
       INFO(name << " eta " << c["eta"] << " config " << c["config"].dump() << " guidance " << c["guidance"]);
       NoiseSchedule sched(ScheduleConfig::fromJson(c["config"], "test"));
-      auto sampler = makeSampler(name, sched, SamplerOptions{c["eta"].get<double>()});
+      auto sampler = makeSampler(name, sched, SamplerOptions{c["eta"].get<double>(), c["clipped_eps"].get<bool>()});
       sampler->setSteps(c["steps"].get<int>());
       CHECK(sampler->timesteps() == c["timesteps"].get<std::vector<int64_t>>());
       GaussianDenoiser denoiser(sched, spec);
@@ -142,6 +142,13 @@ TEST_CASE("every registered sampler matches the reference step by step") {
       auto final = runDenoise(denoiser, *sampler, start, run);
       CHECK(seen == sampler->numSteps());
       checkClose(final, fromJson(c["prev"].back(), shape), 1e-5, "final sample");
+      if (c["clipped_eps"].get<bool>()) {
+        // The case proves use_clipped_model_output only if some x0 was actually clipped.
+        double range = c["config"]["clip_sample_range"].get<double>(), hits = 0;
+        for (auto& x0 : c["x0"])
+          for (double v : x0.get<std::vector<double>>()) hits += std::abs(std::abs(v) - range) < 1e-12;
+        CHECK(hits > 0);
+      }
       pairs.insert({c["config"]["beta_schedule"].get<std::string>(), c["config"]["prediction_type"].get<std::string>()});
     }
     INFO("sampler " << name << " needs reference cases for all 9 beta_schedule x prediction_type pairs");

@@ -16,7 +16,7 @@ if(LATENTLAB_CLANGXX)
     BUILD_ALWAYS ON          # its own ninja decides what is out of date
     INSTALL_COMMAND "")
   add_test(NAME fuzz_parsers COMMAND ${PROJECT_SOURCE_DIR}/tests/fuzz/run_fuzzers.sh ${_fuzz_build} 20
-           idx npy safetensors manifest session image)
+           idx npy safetensors manifest session image torchscript_archive)
 else()
   add_test(NAME fuzz_parsers COMMAND sh -c
     "echo 'fuzz_parsers: no clang++ found; install clang-14 and libclang-rt-14-dev (make deps)' >&2; exit 1")

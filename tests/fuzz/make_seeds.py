@@ -77,6 +77,44 @@ def jpeg(mode, size, **kw):
     return buf.getvalue()
 
 
+def torchscript_tiny_vae():
+    """A 2 x 2 TorchScript autoencoder with its latentlab.json inside, written by torch.jit.save."""
+    import torch
+
+    class TinyVae(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.enc = torch.nn.Linear(4, 2)
+            self.dec = torch.nn.Linear(2, 4)
+
+        @torch.jit.export
+        def encode(self, x):
+            return self.enc(x.flatten(1))
+
+        @torch.jit.export
+        def decode(self, z):
+            return torch.sigmoid(self.dec(z)).view(-1, 1, 2, 2)
+
+        def forward(self, x):
+            return self.decode(self.encode(x))
+
+    torch.manual_seed(0)
+    buf = io.BytesIO()
+    meta = {"kind": "autoencoder", "image": {"channels": 1, "height": 2, "width": 2}}
+    torch.jit.save(torch.jit.script(TinyVae()), buf, _extra_files={"latentlab.json": json.dumps(meta)})
+    return buf.getvalue()
+
+
+def zip_with_names(names):
+    """A stored zip whose entries have the given names (for archives the pre-scan refuses)."""
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for n in names:
+            z.writestr(n, b"x")
+    return buf.getvalue()
+
+
 def main():
     # IDX: images (rank 3), labels (rank 1), gzip-compressed, rank 4.
     put("idx", "images-3x2x2", idx([3, 2, 2], bytes(range(12))))
@@ -132,6 +170,12 @@ def main():
     put("image", "grey.jpg", jpeg("L", (8, 8)))
     put("image", "rgb.jpg", jpeg("RGB", (16, 8)))
     put("image", "progressive.jpg", jpeg("RGB", (8, 16), progressive=True))
+
+    # TorchScript archives (the libzip pre-scan): one valid module, two that must be refused.
+    tiny = torchscript_tiny_vae()
+    put("torchscript_archive", "tiny_vae.pt", tiny)
+    put("torchscript_archive", "bad-truncated.pt", tiny[: len(tiny) // 2])
+    put("torchscript_archive", "bad-path-traversal.pt", zip_with_names(["m/data.pkl", "m/../../etc/evil", "m/version"]))
 
 
 if __name__ == "__main__":

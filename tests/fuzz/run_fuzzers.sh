@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs each libFuzzer target of the fuzz build for a bounded time; fails if any crashes.
-# usage: tests/fuzz/run_fuzzers.sh FUZZ_BUILD_DIR SECONDS [target...]   (default: all six)
+# usage: tests/fuzz/run_fuzzers.sh FUZZ_BUILD_DIR SECONDS [target...]   (default: all seven)
 # Seeds come from tests/fuzz/corpus/<target>/ (read only); what the fuzzer learns goes to
 # FUZZ_BUILD_DIR/corpus/<target>/ and crashes to FUZZ_BUILD_DIR/crashes/.
 set -u
@@ -8,7 +8,7 @@ build=${1:?usage: run_fuzzers.sh FUZZ_BUILD_DIR SECONDS [target...]}
 seconds=${2:?usage: run_fuzzers.sh FUZZ_BUILD_DIR SECONDS [target...]}
 shift 2
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(idx npy safetensors manifest session image)
+[ ${#targets[@]} -eq 0 ] && targets=(idx npy safetensors manifest session image torchscript_archive)
 here=$(cd "$(dirname "$0")" && pwd)
 
 failed=()

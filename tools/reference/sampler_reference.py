@@ -113,7 +113,7 @@ def eps_from(pred, out, xt, a):
     return a ** 0.5 * out + (1 - a) ** 0.5 * xt
 
 
-def run_case(cfg, sampler, eta, guidance, classes, z, noises, mean):
+def run_case(cfg, sampler, eta, guidance, classes, z, noises, mean, clipped_eps=False):
     p = Problem(cfg, mean)
     acp = p.acp
     ts = timesteps_for(cfg, STEPS)
@@ -151,6 +151,8 @@ def run_case(cfg, sampler, eta, guidance, classes, z, noises, mean):
             eps = eps_from(pred, out, x, a)
             if clip:
                 x0 = np.clip(x0, -rng, rng)
+            if clipped_eps:  # diffusers' DDIMScheduler.step(use_clipped_model_output=True)
+                eps = (x - a ** 0.5 * x0) / (1 - a) ** 0.5
             var = (1 - a_prev) / (1 - a) * (1 - a / a_prev)
             std = eta * var ** 0.5
             prev = a_prev ** 0.5 * x0 + (1 - a_prev - std ** 2) ** 0.5 * eps
@@ -227,7 +229,7 @@ def main():
     for kind in schedules:
         for pred in preds:
             for sampler in SAMPLERS:
-                for eta in ([0.0, 0.6] if sampler == "ddim" else [0.0]):
+                for eta, clipped_eps in ([(0.0, False), (0.6, False), (0.0, True)] if sampler == "ddim" else [(0.0, False)]):
                     spacing, offset = spacings[k % len(spacings)]
                     cfg = dict(base, beta_schedule=kind, prediction_type=pred, timestep_spacing=spacing,
                                steps_offset=offset, clip_sample=(k % 3 == 0), clip_sample_range=1.0)
@@ -236,8 +238,8 @@ def main():
                     classes = [0, 3] if k % 4 else [NUM_CLASSES, 1]
                     z = rs.randn(*shape)
                     noises = [rs.randn(*shape) for _ in range(STEPS)]
-                    ts, prevs, x0s = run_case(cfg, sampler, eta, guidance, classes, z, noises, mean)
-                    result["cases"].append({"config": cfg, "sampler": sampler, "eta": eta, "steps": STEPS,
+                    ts, prevs, x0s = run_case(cfg, sampler, eta, guidance, classes, z, noises, mean, clipped_eps)
+                    result["cases"].append({"config": cfg, "sampler": sampler, "eta": eta, "clipped_eps": clipped_eps, "steps": STEPS,
                                             "guidance": guidance, "classes": classes, "timesteps": ts,
                                             "z": z.reshape(-1).tolist(),
                                             "noise": [n.reshape(-1).tolist() for n in noises],
