@@ -56,12 +56,15 @@ NetworkSpec parseNetwork(const json& j, const std::string& where) {
   NetworkSpec n;
   if (j.contains("torchscript")) {
     n.torchscript = needString(j, "torchscript", where);
+    if (j.contains("builtin") || j.contains("weights"))
+      throw BadInput(where + ": give either \"torchscript\" or \"builtin\" + \"weights\", not both");
   } else {
     n.builtin = needString(j, "builtin", where);
     n.weights = needString(j, "weights", where);
-    n.config = j.contains("config") ? j.at("config") : json::object();
-    if (!n.config.is_object()) throw BadInput(where + ".config: must be an object, got " + jsonTypeName(n.config));
   }
+  // A TorchScript network may carry a config too (e.g. a latent denoiser's latent_scale).
+  n.config = j.contains("config") ? j.at("config") : json::object();
+  if (!n.config.is_object()) throw BadInput(where + ".config: must be an object, got " + jsonTypeName(n.config));
   for (const std::string* f : {&n.torchscript, &n.weights})
     if (f->find("..") != std::string::npos || (!f->empty() && (*f)[0] == '/'))
       throw BadInput(where + ": file \"" + *f + "\" must be a plain name inside the bundle folder");
@@ -213,7 +216,11 @@ Manifest readManifest(const std::string& bundleDir) {
 }
 
 static json networkToJson(const NetworkSpec& n) {
-  if (!n.torchscript.empty()) return {{"torchscript", n.torchscript}};
+  if (!n.torchscript.empty()) {
+    json j = {{"torchscript", n.torchscript}};
+    if (n.config.is_object() && !n.config.empty()) j["config"] = n.config;
+    return j;
+  }
   return {{"builtin", n.builtin}, {"config", n.config}, {"weights", n.weights}};
 }
 

@@ -127,6 +127,7 @@ TEST_CASE("TorchScript denoisers (epsilon + class, v-prediction, latent pair) ma
     CHECK(b->manifest.kind == "latent-diffusion");
     REQUIRE(b->autoencoder);  // vae.pt, named by the metadata relative to ldm.pt
     CHECK((b->manifest.latentShape == std::vector<int64_t>{8}));
+    CHECK(b->manifest.denoiser->config.value("latent_scale", -1.0) == 1.0);  // config beside torchscript
     torch::InferenceMode guard;
     auto out = b->denoiser->forward(refNpy("ldm_x.npy"), refNpy("ldm_t.npy"), torch::Tensor());
     CHECK(maxDiff(out, refNpy("ldm_out.npy")) < 1e-5f);
