@@ -1,15 +1,17 @@
-// `latentlab render recon|sample|interp|traverse`: decode with an autoencoder bundle and
-// write a PNG grid (and optionally the images as .npy, float32 N x C x H x W in [0,1]).
+// `latentlab render recon|sample`: decode with an autoencoder bundle (sample: or a GAN's
+// generator) and write a PNG grid (and optionally the images as .npy, float32 N x C x H x W
+// in [0,1]). interp, traverse and decode live in cmd_render_{interp,traverse,decode}.cpp.
 #include <torch/torch.h>
 
 #include <cstdio>
 
 #include "app/cli/cli_common.h"
+#include "app/cli/cmd_render_specs.h"
 #include "app/cli/commands.h"
 #include "engine/data/image_tensor.h"
 #include "engine/data/npy_tensor.h"
 #include "engine/latent/encode.h"
-#include "engine/latent/interpolate.h"
+#include "engine/models/gan_bundle.h"
 #include "engine/util/errors.h"
 
 namespace latentlab::cli {
@@ -43,10 +45,28 @@ void writeDecoded(ModelBundle& b, const torch::Tensor& latents, const RenderComm
   std::printf("wrote %s (%lld images)\n", r.out.c_str(), (long long)latents.size(0));
 }
 
-std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2g", v);
-  return buf;
+// A GAN's samples through the latent face: the seed's prior latents (as eval draws them),
+// truncated by psi, classes in turn (or --class) for a conditional generator.
+int renderGanSample(const RenderCommon& r, int count, uint64_t seed, double psi, const std::string& cls, int cols) {
+  auto model = loadFaceForCli(r.model, r.engine);
+  const ModelInfo& info = model->info();
+  auto z = model->priorSample(count, seed, psi);
+  int fixed = parseClassName(cls, info.classes, "--class");
+  std::vector<int> classes(size_t(count), fixed);
+  if (fixed < 0 && info.conditional > 0)
+    for (int i = 0; i < count; ++i) classes[size_t(i)] = i % info.conditional;
+  std::vector<Image> images;
+  std::vector<float> values;
+  decodeRows(*model, z, classes, images, values);
+  ImageOutputs out;
+  out.png = r.out;
+  out.npy = r.npy;
+  out.scale = r.scale;
+  out.labels = r.labels;
+  GridOptions g;
+  g.cols = cols;
+  writeImageOutputs(images, values, g, out);
+  return 0;
 }
 
 }  // namespace
@@ -108,8 +128,13 @@ void addRenderSample(CLI::App& cmd, Action& action) {
   c->add_option("--temperature", *temperature, "Prior standard deviation")->capture_default_str()->check(
       CLI::Range(0.0, 10.0));
   c->add_option("--cols", *cols, "Images per row")->capture_default_str()->check(CLI::Range(1, 100));
-  c->callback([&action, r, count, seed, temperature, cols] {
-    action = [r, count, seed, temperature, cols] {
+  auto psi = std::make_shared<double>(-1.0);
+  auto cls = std::make_shared<std::string>();
+  c->add_option("--truncation", *psi, "GAN: truncation psi (default: the model's recommended)")->check(CLI::Range(0.0, 1.0));
+  c->add_option("--class", *cls, "GAN: class name or index for every sample (default: classes in turn)");
+  c->callback([&action, r, count, seed, temperature, cols, psi, cls] {
+    action = [r, count, seed, temperature, cols, psi, cls] {
+      if (isGanBundle(r->model)) return renderGanSample(*r, *count, *seed, *psi, *cls, *cols);
       auto b = loadModelForCli(r->model, r->engine);
       torch::InferenceMode guard;
       torch::manual_seed(*seed);
@@ -118,78 +143,6 @@ void addRenderSample(CLI::App& cmd, Action& action) {
       auto z = torch::randn(shape) * *temperature;
       GridOptions g;
       g.cols = *cols;
-      writeDecoded(*b, z, *r, g);
-      return 0;
-    };
-  });
-}
-
-void addRenderInterp(CLI::App& cmd, Action& action) {
-  auto* c = &cmd;
-  auto r = std::make_shared<RenderCommon>();
-  auto data = std::make_shared<std::string>("fashion-mnist:test");
-  auto from = std::make_shared<int64_t>(0), to = std::make_shared<int64_t>(1);
-  auto steps = std::make_shared<int>(10);
-  auto mode = std::make_shared<std::string>("lerp");
-  addCommon(c, *r);
-  c->add_option("--data", *data, "Data SPEC")->capture_default_str();
-  c->add_option("--from", *from, "Index of the first image")->required()->check(CLI::NonNegativeNumber);
-  c->add_option("--to", *to, "Index of the second image")->required()->check(CLI::NonNegativeNumber);
-  c->add_option("--steps", *steps, "Images from start to end, inclusive")->capture_default_str()->check(
-      CLI::Range(2, 1000));
-  c->add_option("--mode", *mode, "lerp or slerp")->capture_default_str()->check(CLI::IsMember({"lerp", "slerp"}));
-  c->callback([&action, r, data, from, to, steps, mode] {
-    action = [r, data, from, to, steps, mode] {
-      auto b = loadModelForCli(r->model, r->engine);
-      torch::InferenceMode guard;
-      Dataset d = openDataset(*data);
-      checkDataMatchesModel(*b, d);
-      for (int64_t i : {*from, *to})
-        if (i >= d.count)
-          throw BadInput(*data + ": index " + std::to_string(i) + " out of range (" + std::to_string(d.count) +
-                         " images)");
-      auto& ae = requireAutoencoder(*b);
-      auto za = ae.encode(modelInput(*b, d, *from, *from + 1)).first[0].cpu();
-      auto zb = ae.encode(modelInput(*b, d, *to, *to + 1)).first[0].cpu();
-      auto z = interpolate(za, zb, *steps, *mode == "slerp" ? InterpMode::Slerp : InterpMode::Lerp);
-      GridOptions g;
-      g.cols = *steps;
-      g.rowLabels = {*mode};
-      writeDecoded(*b, z, *r, g);
-      return 0;
-    };
-  });
-}
-
-void addRenderTraverse(CLI::App& cmd, Action& action) {
-  auto* c = &cmd;
-  auto r = std::make_shared<RenderCommon>();
-  auto dims = std::make_shared<std::vector<int64_t>>();
-  auto range = std::make_shared<std::vector<double>>(std::vector<double>{-3, 3});
-  auto steps = std::make_shared<int>(9);
-  addCommon(c, *r);
-  c->add_option("--dim", *dims, "Latent dimension(s) to walk along")->required()->check(CLI::NonNegativeNumber);
-  c->add_option("--range", *range, "From and to, in prior standard deviations")->expected(2)->capture_default_str();
-  c->add_option("--steps", *steps, "Images per row")->capture_default_str()->check(CLI::Range(1, 1000));
-  c->callback([&action, r, dims, range, steps] {
-    action = [r, dims, range, steps] {
-      auto b = loadModelForCli(r->model, r->engine);
-      torch::InferenceMode guard;
-      int64_t size = b->manifest.latentSize();
-      std::vector<torch::Tensor> rows;
-      GridOptions g;
-      g.cols = *steps;
-      for (int64_t dim : *dims) {
-        rows.push_back(traverse(torch::zeros({size}), axisDirection(size, dim), (*range)[0], (*range)[1], *steps));
-        g.rowLabels.push_back("dim " + std::to_string(dim));
-      }
-      for (int i = 0; i < *steps; ++i)
-        g.colLabels.push_back(fmt(*steps == 1 ? (*range)[0] : (*range)[0] + ((*range)[1] - (*range)[0]) * i / (*steps - 1)));
-      auto z = torch::cat(rows).view([&] {
-        std::vector<int64_t> s = {int64_t(dims->size()) * *steps};
-        for (auto d : b->manifest.latentShape) s.push_back(d);
-        return s;
-      }());
       writeDecoded(*b, z, *r, g);
       return 0;
     };

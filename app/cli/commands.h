@@ -39,6 +39,7 @@ void addRenderRecon(CLI::App& cmd, Action& action);       // render recon
 void addRenderSample(CLI::App& cmd, Action& action);      // render sample
 void addRenderInterp(CLI::App& cmd, Action& action);      // render interp
 void addRenderTraverse(CLI::App& cmd, Action& action);    // render traverse
+void addRenderDecode(CLI::App& cmd, Action& action);      // render decode (app/cli/cmd_render_decode.cpp)
 void addRenderDenoise(CLI::App& cmd, Action& action);     // render denoise
 void addRenderNoise(CLI::App& cmd, Action& action);       // render noise (forward noising)
 void addRenderTokens(CLI::App& cmd, Action& action);      // render tokens (VQ + transformer prior)
