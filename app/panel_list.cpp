@@ -41,10 +41,12 @@ std::vector<PanelEntry> makePanels() {
                     return k == K::Autoencoder || k == K::None ? place(R::Side, 0.30f, 14, 8) : kHidden;
                   }});
   list.push_back({std::make_unique<InterpolationPanel>(), [](K k) {
-                    // Every model with a latent. Open from the start (the path is the first thing
-                    // a class steers); a pixel diffusion model has no latent to walk. Open/closed
-                    // is decided once at start (kind None), so startsOpen holds for every kind.
+                    // Every model with a latent (a pixel diffusion model has none to walk).
+                    // Closed until opened from View, like Directions and the Latent inspector:
+                    // beside a latent diffusion run at 2x it left the Diffusion panel and its
+                    // own controls no room. Open/closed is decided once at start (kind None).
                     Placement p = place(R::Side, 0.40f, 22, 11);
+                    p.startsOpen = false;
                     if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
                     return p;
                   }});

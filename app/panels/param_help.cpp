@@ -92,6 +92,7 @@ const std::vector<HelpEntry>& helpEntries() {
       {"interp-export-path", "The file the strip is saved to (a PNG picture)."},
       {"interp-export-scale", "How many screen pixels each pixel of the model's pictures becomes in the file."},
       {"interp-export-png", "Saves every picture of the path side by side as one PNG."},
+      {"interp-export-gif", "Saves the animation as an animated GIF (same name, .gif) at the play speed, back and forth with Ping-pong."},
       // Directions (app/steer/)
       {"dir-source", "Where a new direction comes from: two classes, the data's principal directions, the decoder's "
                      "own (SeFa), two groups of points you pick, or a file."},

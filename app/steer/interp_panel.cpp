@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "app/engine_client.h"
@@ -11,6 +12,7 @@
 #include "app/steer/steer_latent.h"
 #include "app/steer/steer_map_overlay.h"
 #include "app/widgets/image_fit.h"
+#include "engine/export/gif_writer.h"
 #include "engine/explore/explorer.h"
 
 namespace latentlab {
@@ -110,10 +112,9 @@ void InterpolationPanel::request(PanelContext& ctx) {
       });
 }
 
-void InterpolationPanel::drawEndpoints(PanelContext& ctx) {
+void InterpolationPanel::drawEndpoints(PanelContext& ctx, FlowRow& row) {
   AppState& s = ctx.state;
   const LatentSet* set = ctx.engine ? ctx.engine->latents() : nullptr;
-  FlowRow row;
   bool canSel = set && s.selected >= 0 && s.selected < set->count;
   row.next(FlowRow::smallButton("+ Selected point"));
   ImGui::BeginDisabled(!canSel);
@@ -199,8 +200,8 @@ void InterpolationPanel::advance(PanelContext& ctx) {
 void InterpolationPanel::drawPlayback(PanelContext& ctx) {
   float fs = ImGui::GetFontSize();
   FlowRow row;
-  row.next(FlowRow::labeled(fs * 6, "Steps"));
-  ImGui::SetNextItemWidth(fs * 6);
+  row.next(FlowRow::labeled(fs * 4, "Steps"));
+  ImGui::SetNextItemWidth(fs * 4);
   ImGui::SliderInt("Steps", &m_steps, 2, 32);
   itemHelp("interp-steps");
   const char* play = m_playing ? "Pause" : "Play";
@@ -212,14 +213,14 @@ void InterpolationPanel::drawPlayback(PanelContext& ctx) {
   row.next(FlowRow::check("Ping-pong"));
   ImGui::Checkbox("Ping-pong", &m_pingPong);
   itemHelp("interp-pingpong");
-  row.next(FlowRow::labeled(fs * 6, "Speed"));
-  ImGui::SetNextItemWidth(fs * 6);
+  row.next(FlowRow::labeled(fs * 4, "Speed"));
+  ImGui::SetNextItemWidth(fs * 4);
   ImGui::SliderFloat("Speed", &m_speed, 1.f, 30.f, "%.0f fps");
   itemHelp("interp-speed");
   int last = std::max(0, int(m_images.size()) - 1);
   int f = frame();
   float exportW = FlowRow::smallButton("Export...") + ImGui::GetStyle().ItemSpacing.x;
-  float sliderW = std::max(fs * 6, ImGui::GetContentRegionAvail().x - exportW - FlowRow::text("Frame") - fs);
+  float sliderW = std::max(fs * 5, ImGui::GetContentRegionAvail().x - exportW - FlowRow::text("Frame") - fs);
   row.next(FlowRow::labeled(sliderW, "Frame"));
   ImGui::SetNextItemWidth(sliderW);
   if (ImGui::SliderInt("Frame", &f, 0, last)) {
@@ -297,6 +298,23 @@ Image InterpolationPanel::stripPicture(int scale) const {
   return scale <= 0 ? stripImage(m_images, 1, 0) : stripImage(m_images, scale, 2 * scale);
 }
 
+std::string InterpolationPanel::saveGif(const std::string& path) const {
+  if (m_images.empty()) return "nothing to save yet";
+  std::vector<Image> frames;
+  for (const Image& img : m_images) frames.push_back(scaleNearest(img, std::max(1, m_exportScale)));
+  // Ping-pong plays back without repeating the two ends.
+  if (m_pingPong)
+    for (size_t i = m_images.size() - 1; i-- > 1;) frames.push_back(frames[i]);
+  GifOptions o;
+  o.delayCs = gifDelayForFps(m_speed);
+  try {
+    writeGif(path, frames, o);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
 void InterpolationPanel::drawExport(PanelContext& ctx) {
   // A pop-up: the path and scale take no room in the panel until they are wanted.
   if (!ImGui::BeginPopup("interp-export")) return;
@@ -315,6 +333,13 @@ void InterpolationPanel::drawExport(PanelContext& ctx) {
     m_exportMsg = r.ok ? "Saved " + r.path : r.error;
   }
   itemHelp("interp-export-png");
+  ImGui::SameLine();
+  if (ImGui::Button("Save GIF")) {
+    std::string gif = std::filesystem::path(m_exportPath).replace_extension(".gif").string();
+    std::string err = saveGif(gif);
+    m_exportMsg = err.empty() ? "Saved " + std::filesystem::absolute(gif).lexically_normal().string() : err;
+  }
+  itemHelp("interp-export-gif");
   ImGui::SameLine();
   if (ImGui::Button("Close")) ImGui::CloseCurrentPopup();
   if (!m_exportMsg.empty()) ImGui::TextDisabled("%s", m_exportMsg.c_str());
@@ -341,11 +366,13 @@ void InterpolationPanel::drawContent(PanelContext& ctx) {
   bool diffusion = ctx.engine && ctx.engine->diffusion();
   bool latent = !ctx.engine || ctx.engine->model();  // a pixel diffusion model has no latent path
   bool seeds = diffusion && (m_seedMode || !latent);
+  FlowRow row;  // the mode and the endpoint buttons share rows: the panel is often short
   if (diffusion && latent) {
     int mode = m_seedMode ? 1 : 0;
+    row.next(FlowRow::check("Latent path"));
     bool changed = ImGui::RadioButton("Latent path", &mode, 0);
     itemHelp("interp-mode-path");
-    ImGui::SameLine();
+    row.next(FlowRow::check("Diffusion seeds"));
     changed |= ImGui::RadioButton("Diffusion seeds", &mode, 1);
     itemHelp("interp-mode-seeds");
     if (changed && (mode == 1) != m_seedMode) {
@@ -357,7 +384,7 @@ void InterpolationPanel::drawContent(PanelContext& ctx) {
   if (seeds) {
     drawSeeds(ctx);
   } else {
-    drawEndpoints(ctx);
+    drawEndpoints(ctx, row);
     request(ctx);
     if (m_points.size() < 2) {
       m_path.clear(), m_images.clear(), m_asked.clear(), m_atlas = Image{};

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/panels/flow_row.h"
 #include "app/panels/panel.h"
 #include "app/steer/steer_engine.h"
 
@@ -42,13 +43,16 @@ class InterpolationPanel : public Panel {
   const std::string& lastExport() const { return m_exportMsg; }
   // The strip (every frame, left to right) as exported.
   Image stripPicture(int scale) const;
+  // The animation as an animated GIF at the export scale and the play speed (ping-pong:
+  // forward then back); "" when written, else what went wrong.
+  std::string saveGif(const std::string& path) const;
 
  protected:
   void drawContent(PanelContext& ctx) override;
   const char* notes() const override;
 
  private:
-  void drawEndpoints(PanelContext& ctx);
+  void drawEndpoints(PanelContext& ctx, FlowRow& row);
   // Diffusion models: the strip of samples from two seeds' slerped starting noise
   // (interp_seeds.cpp).
   void drawSeeds(PanelContext& ctx);

@@ -19,6 +19,7 @@
 #include "app/steer/steer_latent.h"
 #include "app_test_support.h"
 #include "engine/explore/explorer.h"
+#include "engine/export/gif_writer.h"
 #include "gui_app_harness.h"
 
 using namespace latentlab;
@@ -147,7 +148,8 @@ TEST_CASE("the Interpolation strip decodes a path from A to B; Play advances it,
   auto app = readyApp();
   auto* ip = dynamic_cast<InterpolationPanel*>(app->panel("interp"));
   REQUIRE(ip);
-  CHECK(ip->open);
+  CHECK_FALSE(ip->open);  // listed in View, closed until opened
+  ip->open = true;
   ip->addEndpoint({"data", 3, 0, {}, false, "#3"});
   ip->addEndpoint({"data", 7, 0, {}, true, "#7"});
   REQUIRE(test::framesUntil(*app, [&] { return ip->frames().size() == 8; }));
@@ -158,6 +160,14 @@ TEST_CASE("the Interpolation strip decodes a path from A to B; Play advances it,
   CHECK(ip->frames().front().pixels == decodeHere(*app, set->latent(3)).pixels);
   CHECK(ip->frames()[4].pixels == decodeHere(*app, ip->path()[4]).pixels);
   CHECK(ip->stripPicture(1).width == 8 * 28 + 9 * 2);
+  // The GIF: every frame at the export scale, forward then back (ping-pong is on), read back with giflib.
+  std::string gif = test::tempDir("steer-gif") + "/path.gif";
+  REQUIRE(ip->saveGif(gif) == "");
+  GifContents g = readGif(gif);
+  CHECK(g.frames.size() == 8 + 6);
+  CHECK(g.width == 2 * 28);
+  CHECK(g.frames[3].at(10, 10)[0] == ip->frames()[3].at(5, 5)[0]);
+  CHECK(g.frames[8].at(10, 10)[0] == ip->frames()[6].at(5, 5)[0]);
 
   ImVec4 play = helpItemRect("interp-play");
   REQUIRE(play.z > 0);
@@ -192,6 +202,7 @@ TEST_CASE("a session keeps the directions on their sliders and the interpolation
     auto* dirs = dynamic_cast<DirectionsPanel*>(app->panel("directions"));
     auto* ip = dynamic_cast<InterpolationPanel*>(app->panel("interp"));
     dirs->open = true;
+    ip->open = true;
     REQUIRE(test::framesUntil(*app, [&] { return dirs->pca().size() >= 2; }));
     dirs->set().add(dirs->pca()[1]);
     dirs->set().sliders()[0].value = 1.25f;
