@@ -10,7 +10,8 @@
 namespace latentlab {
 
 // What is loaded, as far as placement goes.
-enum class ModelKind { None, Autoencoder, LatentDiffusion, PixelDiffusion };
+// Gan: a generator without encoder, mapped from its prior samples.
+enum class ModelKind { None, Autoencoder, LatentDiffusion, PixelDiffusion, Gan };
 
 // Main: the large area on the left (the map). Side: stacked in the right column, heights by
 // weight. Footer: small read-outs in a row along the bottom of the right column, or under the

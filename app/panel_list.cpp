@@ -1,5 +1,7 @@
 #include "app/panel_list.h"
 
+#include "app/gan/seed_grid_panel.h"
+#include "app/gan/train_panel.h"
 #include "app/panels/diffusion_panel.h"
 #include "app/panels/image_panel.h"
 #include "app/panels/latent_map_panel.h"
@@ -38,6 +40,11 @@ std::vector<PanelEntry> makePanels() {
                     return place(R::Side, k == K::LatentDiffusion ? 0.38f : 0.42f, 14, 10);
                   }});
   list.push_back({std::make_unique<ManifoldPanel>(), [](K k) {
+                    if (k == K::Gan) {  // a GAN's map plane is random directions of z: less to see
+                      Placement p = place(R::Side, 0.25f, 14, 8);
+                      p.startsOpen = false;
+                      return p;
+                    }
                     return k == K::Autoencoder || k == K::None ? place(R::Side, 0.30f, 14, 8) : kHidden;
                   }});
   list.push_back({std::make_unique<InterpolationPanel>(), [](K k) {
@@ -57,6 +64,13 @@ std::vector<PanelEntry> makePanels() {
                     p.startsOpen = false;
                     if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
                     return p;
+                  }});
+  list.push_back({std::make_unique<SeedGridPanel>(), [](K k) {
+                    return k == K::Gan ? place(R::Side, 0.90f, 20, 15) : kHidden;
+                  }});
+  list.push_back({std::make_unique<TrainPanel>(), [](K k) {
+                    // Under the map: a GAN learning from scratch next to the trained one's latent space.
+                    return k == K::Gan ? place(R::Main, 0.75f, 34, 15) : kHidden;
                   }});
   list.push_back({std::make_unique<InspectorPanel>(), [](K k) {
                     Placement p = place(R::Side, 0.50f, 24, 14);

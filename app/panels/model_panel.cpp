@@ -23,6 +23,11 @@ const char* ModelPanel::notes() const {
     return "The model is a latent diffusion model: a diffusion model that works on the latent numbers of "
            "an autoencoder instead of on pixels. The map shows that autoencoder's latent space; a sampling "
            "run draws its path across the map, and the decoder turns the result into a picture.";
+  if (modelFamily(m_kind) == ModelFamily::Gan)
+    return "The model is a GAN generator: it turns random numbers z (and a class) into a picture in one "
+           "step, having learned against a discriminator that tried to tell its pictures from real ones. It "
+           "has no encoder, so the map shows 10,000 of its own samples, coloured by the class each was made "
+           "for; the Seed grid walks through its seeds and the Train view trains a small GAN from scratch.";
   return "The model is a trained autoencoder: an encoder squeezes each picture into a few numbers "
          "(its latent) and a decoder turns numbers back into a picture. Here you pick the model and "
          "the pictures to place on the map; encoding all of them takes a few seconds.";

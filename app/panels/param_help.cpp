@@ -126,6 +126,28 @@ const std::vector<HelpEntry>& helpEntries() {
       {"inspect-active", "How many latent numbers really vary over the data; the model ignores the others."},
       {"inspect-error", "Where the reconstruction differs from the original: the brighter, the larger the error."},
       {"inspect-nearest", "A data image whose latent is near this one; click it to move the latent there."},      // Seed grid (GAN)
+      {"seed-psi", "Truncation: pulls every z toward the average; lower values give more typical, less varied pictures."},
+      {"seed-class", "The kind of clothing the generator is asked to draw, here and under the map cursor."},
+      {"seed-resample", "Jumps to a random new seed, so the grid shows pictures you have not seen yet."},
+      {"seed-seed", "The seed in the middle of the grid: each seed is one fixed random z, so one fixed picture."},
+      {"seed-grid-k", "How many pictures per side of the grid of neighbouring seeds."},
+      {"seed-drag", "Drag to move through the seeds (between two seeds their z are blended); click a picture to put it in the middle."},
+      {"invert-item", "Which data image to look for in the generator's latent space (its number in the data set)."},
+      {"invert-class", "The class the generator draws while searching; its label, one you choose, or the best of all classes."},
+      {"invert-steps", "How many small corrections of z to make; more steps fit the picture more closely, up to what the generator can draw."},
+      {"invert-prior", "Keeps z close to typical values; higher values give a more ordinary picture that fits less closely."},
+      {"invert-run", "Searches for the z whose generated picture looks most like the data image, step by step."},
+      {"invert-cancel", "Stops the search; the previous result stays."},
+      // Train a GAN
+      {"train-play", "Starts or pauses training: the generator and the discriminator take turns learning, a few steps per update."},
+      {"train-step", "Does exactly one training step of the kind chosen next to it, then waits."},
+      {"train-step-kind", "What one step trains: both networks, only the discriminator, or only the generator."},
+      {"train-reset", "Throws the training away and builds two fresh untrained networks from the seed."},
+      {"train-speed", "How many training steps happen between two updates of the pictures and curves."},
+      {"train-seed", "The random seed of a fresh GAN after Reset: the same seed always trains the same way."},
+      {"train-lr-g", "How big a change the generator makes at each step; too big and training becomes unstable."},
+      {"train-lr-d", "How big a change the discriminator makes at each step; a discriminator that learns too fast can starve the generator."},
+      {"train-optimizer", "How the networks update their weights after Reset: Adam adapts the step size per weight, SGD does not."},
   };
   return entries;
 }

@@ -16,7 +16,7 @@ struct ModelKindInfo {
   bool guiOpens;         // the GUI's model picker lists it (others are CLI-only tools)
   const char* description;
   ModelFamily family;    // Diffusion: sampled from noise with its denoiser (DiffusionSampler)
-  bool latentMap;        // has an autoencoder whose latent space the map shows
+  bool latentMap;        // the map shows its latent space (an autoencoder's encodings, a generator's samples)
 };
 
 inline const std::vector<ModelKindInfo>& modelKinds() {
@@ -29,8 +29,8 @@ inline const std::vector<ModelKindInfo>& modelKinds() {
        true, "diffusion in a VAE's latent space, decoded by that VAE", ModelFamily::Diffusion, true},
       {"classifier", "a \"classifier\" object (builtin conv-classifier)", false,
        "evaluation tool: class accuracy and Frechet features for eval", ModelFamily::Classifier, false},
-      {"gan", "a \"generator\" object (builtin dcgan-generator) and latent.shape", false,
-       "GAN generator: latent -> image in one step (CLI eval/render)", ModelFamily::Gan, false},
+      {"gan", "a \"generator\" object (builtin dcgan-generator) and latent.shape", true,
+       "GAN generator: a map of its samples, the seed grid, inversion and the Train view", ModelFamily::Gan, true},
       {"vq-autoregressive", "an \"autoencoder\" object (builtin vq-vae), latent.shape [rows, cols] and a \"prior\" object (builtin token-transformer)",
        false, "VQ-VAE tokens sampled one at a time by a transformer prior (CLI render tokens/eval)", ModelFamily::Tokens, false},
   };

@@ -22,8 +22,9 @@ TEST_CASE("the app opens exactly the kinds the table marks guiOpens") {
     if (guiOpensKind(k.name)) appOpens.insert(k.name);
   }
   CHECK(appOpens == tableOpens);
-  // What the window has panels for today: the map (autoencoders) and the Diffusion panel.
-  CHECK(tableOpens == std::set<std::string>{"autoencoder", "diffusion", "latent-diffusion"});
+  // What the window has panels for today: the map (autoencoders, a GAN's samples), the
+  // Diffusion panel, the GAN's Seed grid and Train view.
+  CHECK(tableOpens == std::set<std::string>{"autoencoder", "diffusion", "latent-diffusion", "gan"});
   CHECK_FALSE(guiOpensKind(""));
   CHECK_FALSE(guiOpensKind("no-such-kind"));
 }

@@ -39,7 +39,7 @@ TEST_CASE("every key the panels use has help, and every entry is used") {
   std::set<std::string> used;
   std::regex call(R"re(item(?:Help|Tooltip)\("([a-z0-9-]+)")re");
   std::regex button(R"re(button\("[^"]+", "([a-z0-9-]+)")re");  // the Diffusion panel's fixed row
-  for (const char* dir : {"app/panels", "app/steer"})
+  for (const char* dir : {"app/panels", "app/steer", "app/gan"})
   for (auto& entry : fs::directory_iterator(test::sourcePath(dir))) {
     if (entry.path().extension() != ".cpp") continue;
     std::string src = test::readText(entry.path().string());
