@@ -115,8 +115,10 @@ void DirectionsPanel::drawAdd(PanelContext& ctx) {
   int classes = set ? int(set->classNames.size()) : 0;
   if (m_source == 0) {
     auto name = [&](int c) { return c >= 0 && c < classes ? set->classNames[size_t(c)].c_str() : "?"; };
-    m_from = std::clamp(m_from, 0, std::max(0, classes - 1));
-    m_to = std::clamp(m_to, 0, std::max(0, classes - 1));
+    if (classes > 0) {  // before the data is encoded there are none: keep the defaults
+      m_from = std::clamp(m_from, 0, classes - 1);
+      m_to = std::clamp(m_to, 0, classes - 1);
+    }
     for (int k = 0; k < 2; ++k) {
       int& c = k == 0 ? m_from : m_to;
       const char* label = k == 0 ? "##from" : "->##to";
