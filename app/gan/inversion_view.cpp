@@ -6,6 +6,7 @@
 #include "app/engine_client.h"
 #include "app/panels/param_help.h"
 #include "app/steer/steer_map_overlay.h"
+#include "app/widgets/image_fit.h"
 #include "engine/data/dataset.h"
 #include "engine/explore/explorer.h"
 #include "engine/latent/gan_inversion.h"
@@ -146,7 +147,7 @@ void InversionView::draw(PanelContext& ctx, const ModelInfo& info) {
   auto picture = [&](const char* key, const Image& img, const char* caption) {
     ImGui::BeginGroup();
     ImTextureID tex = img.empty() ? nullptr : ctx.textures.texture(key, img, l.version, nearest);
-    if (tex) ImGui::Image(tex, ImVec2(side, side));
+    if (tex) ImGui::Image(tex, fitImageSize(img, side, side));  // a non-square model keeps its shape
     else ImGui::Dummy(ImVec2(side, side));
     ImGui::TextUnformatted(caption);
     ImGui::EndGroup();

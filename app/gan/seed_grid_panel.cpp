@@ -8,6 +8,7 @@
 #include "app/gan/seed_space.h"
 #include "app/panels/param_help.h"
 #include "app/steer/steer_map_overlay.h"
+#include "app/widgets/image_fit.h"
 #include "engine/explore/explorer.h"
 
 namespace latentlab {
@@ -163,10 +164,12 @@ void SeedGridPanel::drawGrid(PanelContext& ctx, const ModelInfo& info) {
     for (int r = 0; r < m_k; ++r)
       for (int c = 0; c < m_k; ++c) {
         const Image& img = m_images[size_t(r * m_k + c)];
-        ImVec2 a(p.x + cell * float(c), p.y + cell * float(r)), b(a.x + cell, a.y + cell);
+        ImVec2 a(p.x + cell * float(c), p.y + cell * float(r));
         ImTextureID tex =
             ctx.textures.texture("seed-" + std::to_string(r * m_k + c), img, m_version, s.nearestFilter);
-        if (tex) dl->AddImage(tex, a, b);
+        ImVec2 fit = fitImageSize(img, cell, cell);  // a non-square model keeps its shape, centred
+        ImVec2 o(a.x + (cell - fit.x) * 0.5f, a.y + (cell - fit.y) * 0.5f);
+        if (tex) dl->AddImage(tex, o, ImVec2(o.x + fit.x, o.y + fit.y));
       }
     // The current point: the centre cell.
     ImVec2 a(p.x + cell * float(m_k / 2), p.y + cell * float(m_k / 2));

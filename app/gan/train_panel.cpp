@@ -9,6 +9,7 @@
 
 #include "app/bundled_models.h"
 #include "app/panels/param_help.h"
+#include "app/widgets/image_fit.h"
 
 namespace latentlab {
 
@@ -245,7 +246,10 @@ void TrainPanel::drawGrid(PanelContext& ctx, Record& r, float width, float heigh
     int rr = int(i) / cols, cc = int(i) % cols;
     ImVec2 a(p.x + cell * float(cc), p.y + cell * float(rr));
     if (ImTextureID tex = ctx.textures.texture("train-" + std::to_string(i), r.grid[i], r.version, ctx.state.nearestFilter))
-      dl->AddImage(tex, a, ImVec2(a.x + cell, a.y + cell));
+    {
+      ImVec2 fit = fitImageSize(r.grid[i], cell, cell), o(a.x + (cell - fit.x) * 0.5f, a.y + (cell - fit.y) * 0.5f);
+      dl->AddImage(tex, o, ImVec2(o.x + fit.x, o.y + fit.y));
+    }
   }
   ImGui::Dummy(ImVec2(cell * float(cols), cell * float(rows)));
   ctx.rects["train-grid"] = ImVec4(p.x, p.y, cell * float(cols), cell * float(rows));
