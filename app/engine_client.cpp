@@ -2,8 +2,10 @@
 
 #include <chrono>
 
+#include "app/model_probe.h"
 #include "engine/data/grid.h"
 #include "engine/models/manifest.h"
+#include "engine/models/model_file.h"
 #include "engine/models/model_kinds.h"
 #include "engine/util/errors.h"
 
@@ -123,7 +125,11 @@ void EngineClient::loadModel(const std::string& dir, const std::string& device) 
     ctx.setProgress(0, "loading " + dir);
     LoadResult l;
     l.dir = dir;
-    std::string kind = readManifest(dir).kind;
+    std::string kind = readModelManifest(dir).kind;
+    if (holdsTorchScript(dir)) {  // TorchScript is code: first loaded in a child process with limits
+      ProbeOutcome p = runModelProbe(dir);
+      if (p.ran && !p.ok) throw BadInput(p.message);
+    }
     if (isDiffusionKind(kind)) l.diffusion = DiffusionSampler::load(dir, device);
     if (!isPixelDiffusionKind(kind)) l.model = ExploreModel::load(dir, device);
     return l;
@@ -144,10 +150,18 @@ void EngineClient::encodeData(const std::string& spec) {
   m_encoding = true;
   auto model = m_model;
   submit<EncodeResult>(m_background, slot::kEncode, [model, spec](JobContext& ctx) {
-    ctx.setProgress(0, "reading " + spec);
-    auto data = std::make_shared<Dataset>(openDataset(spec));
-    auto set = std::make_shared<LatentSet>(model->encode(
-        *data, [&](double f, const std::string& msg) { ctx.setProgress(f, msg); }, ctx.cancelToken()));
+    auto progress = [&](double f, const std::string& msg) { ctx.setProgress(f, msg); };
+    std::shared_ptr<Dataset> data;
+    std::shared_ptr<LatentSet> set;
+    if (!model->info().hasEncoder) {
+      // A generator has no encoder: its map is labelled prior samples, their images the "data".
+      set = std::make_shared<LatentSet>(model->encodePrior(kPriorSetSize, 0, -1.0, progress, ctx.cancelToken()));
+      data = std::make_shared<Dataset>(model->decodeSet(*set, progress, ctx.cancelToken()));
+    } else {
+      ctx.setProgress(0, "reading " + spec);
+      data = std::make_shared<Dataset>(openDataset(spec));
+      set = std::make_shared<LatentSet>(model->encode(*data, progress, ctx.cancelToken()));
+    }
     EncodeResult e;
     e.pca = pcaPlane(*set);
     e.data = data;
@@ -258,13 +272,13 @@ void EngineClient::forwardNoise(int64_t index, int64_t t, uint64_t seed, const s
   });
 }
 
-void EngineClient::decodeCursor(std::vector<float> latent) {
+void EngineClient::decodeCursor(std::vector<float> latent, int classId) {
   if (!m_model) return;
   auto model = m_model;
   double t0 = nowMs();
-  submit<DecodeResult>(m_interactive, slot::kDecode, [model, latent, t0](JobContext&) {
+  submit<DecodeResult>(m_interactive, slot::kDecode, [model, latent, t0, classId](JobContext&) {
     DecodeResult d;
-    d.image = model->decode(latent);
+    d.image = model->decode(latent, classId);
     d.latent = latent;
     d.submitMs = t0;
     return d;
@@ -275,16 +289,21 @@ void EngineClient::reconstruct(int64_t index) {
   if (!m_model || !m_data || index < 0 || index >= m_data->count) return;
   auto model = m_model;
   auto data = m_data;
-  submit<ReconResult>(m_interactive, slot::kRecon, [model, data, index](JobContext&) {
+  auto latents = m_map.latentsShared();
+  submit<ReconResult>(m_interactive, slot::kRecon, [model, data, latents, index](JobContext&) {
     ReconResult r;
     r.index = index;
     r.original = data->image(index);
-    r.recon = model->reconstruct(r.original);
+    // A generator's map point is a sample: its z decoded again, as its class (no encoder).
+    if (!model->info().hasEncoder && latents && index < latents->count)
+      r.recon = model->decode(latents->latent(index), latents->labels[size_t(index)]);
+    else
+      r.recon = model->reconstruct(r.original);
     return r;
   });
 }
 
-void EngineClient::decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1, int k) {
+void EngineClient::decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1, int k, int classId) {
   if (!m_model) return;
   auto model = m_model;
   m_gridPending = true;
@@ -294,7 +313,7 @@ void EngineClient::decodeGrid(const LatentPlane& plane, double u0, double u1, do
     GridImages& g = r.grid;
     GridOptions tiles;  // the decodes edge to edge, one k x k picture
     tiles.cols = k, tiles.scale = 1, tiles.pad = 0;
-    g.atlas = makeGrid(model->decodeGrid(plane, u0, u1, v0, v1, k, ctx.cancelToken()), tiles);
+    g.atlas = makeGrid(model->decodeGrid(plane, u0, u1, v0, v1, k, ctx.cancelToken(), classId), tiles);
     g.k = k;
     g.u0 = u0;
     g.u1 = u1;

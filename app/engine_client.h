@@ -59,9 +59,10 @@ class EngineClient : public FeatureJobs {
 
   void loadModel(const std::string& dir, const std::string& device);
   void encodeData(const std::string& spec);  // needs a model; starts after a pending load
-  void decodeCursor(std::vector<float> latent);
+  // classId: for a conditional decoder (a GAN), the class to draw (-1 = the model's default).
+  void decodeCursor(std::vector<float> latent, int classId = -1);
   void reconstruct(int64_t index);
-  void decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1, int k);
+  void decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1, int k, int classId = -1);
   void cancelEncode();
   void cancelGrid();
   // Diffusion bundles: sampling runs on the sampler worker; every step arrives in the

@@ -23,6 +23,7 @@
 #include "app/session.h"
 #include "app/help/shortcuts.h"
 #include "engine/models/manifest.h"
+#include "engine/models/model_file.h"
 #include "engine/util/errors.h"
 
 namespace fs = std::filesystem;
@@ -342,7 +343,7 @@ void GuiApp::requestGrid() {
   MapRect r{it->second.x, it->second.y, it->second.z, it->second.w};
   // Decode points inset half a tile, so the overlay's outer tiles are not cut at the edge.
   PlaneRect b = gridDecodeBounds(m_state.view, r, m_state.gridK);
-  m_engine.decodeGrid(m_state.plane, b.u0, b.u1, b.v0, b.v1, m_state.gridK);
+  m_engine.decodeGrid(m_state.plane, b.u0, b.u1, b.v0, b.v1, m_state.gridK, m_state.decodeClass);
   m_gridAsked = GridKey{m_engine.generation(), m_state.plane};
 }
 
@@ -364,7 +365,7 @@ void GuiApp::processRequests(UiRequests& req) {
   if (req.decodeGrid || gridWanted()) requestGrid();
   // Cursor and selection changes become requests only once the map exists.
   if (m_engine.model() && m_engine.latents()) {
-    m_decoder.update(m_state, [&](std::vector<float> z) { m_engine.decodeCursor(std::move(z)); });
+    m_decoder.update(m_state, [&](std::vector<float> z) { m_engine.decodeCursor(std::move(z), m_state.decodeClass); });
     m_decoder.updateSelection(m_state, [&](int64_t i) { m_engine.reconstruct(i); });
   }
 }
@@ -533,7 +534,7 @@ int runGui(const GuiOptions& opts) {
       // A screenshot of a model that cannot even be described is refused before a window
       // opens. Without --screenshot the window opens, shows the error and offers the picker.
       try {
-        readManifest(state.modelDir);
+        readModelManifest(state.modelDir);
       } catch (const std::exception& e) {
         std::fprintf(stderr, "latentlab: %s\n", e.what());
         return 3;

@@ -25,6 +25,7 @@ struct Subcommand {
 const std::vector<Subcommand>& subcommands();
 
 void addInfo(CLI::App& cmd, Action& action);              // info
+void addProbe(CLI::App& cmd, Action& action);             // probe (app/cli/cmd_probe.cpp)
 void addEval(CLI::App& cmd, Action& action);              // eval
 void addEncode(CLI::App& cmd, Action& action);            // encode
 void addMap(CLI::App& cmd, Action& action);               // map (app/cli/cmd_map.cpp)

@@ -27,6 +27,7 @@ const std::vector<Subcommand>& subcommands() {
       {"train prior", "Train the transformer prior over a VQ-VAE's tokens (--vq DIR)", addTrainPrior},
       {"eval", "Measure a model on a data set", addEval},
       {"bench", "Time decode latency and encode throughput (diffusion models: step and sample times)", addBench},
+      {"probe", "Open a TorchScript model in a child process with limits; print what it is or why not", addProbe},
   };
   return table;
 }

@@ -75,7 +75,7 @@ Image DiffusionSampler::sample(const SampleRequest& req, const std::function<voi
     throw BadInput("class " + std::to_string(req.classIndex) + " is not one of this model's " +
                    std::to_string(m_info.numClasses) + " classes");
   torch::InferenceMode guard;
-  auto sampler = makeSampler(req.sampler, model.schedule(), SamplerOptions{req.eta});
+  auto sampler = makeSampler(req.sampler, model.schedule(), model.samplerOptions(req.eta));
   sampler->setSteps(req.steps);
 
   std::vector<int64_t> shape = {1};
