@@ -19,6 +19,11 @@ const std::vector<ReadmeSection>& readmeSections() {
       {"model", "Model and data", "Model and data"},
       {"perf", "Performance", "Performance"},
       {"diffusion", "Diffusion", "Diffusion"},
+      {"interp", "Interpolation", "Interpolation"},
+      {"directions", "Directions", "Directions"},
+      {"inspector", "Latent inspector", "Latent inspector"},
+      {"seeds", "Seed grid", "Seed grid"},
+      {"train", "Train a GAN", "Train a GAN"},
   };
   return sections;
 }
