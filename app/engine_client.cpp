@@ -126,6 +126,11 @@ void EngineClient::loadModel(const std::string& dir, const std::string& device) 
     LoadResult l;
     l.dir = dir;
     std::string kind = readModelManifest(dir).kind;
+    // A kind the window has no views for yet (the classifier, the token model) says so
+    // instead of failing later inside a loader with a message about architectures.
+    if (const ModelKindInfo* k = findModelKind(kind); k && !k->guiOpens)
+      throw BadInput(dir + ": a \"" + kind + "\" model (" + k->description +
+                     ") opens on the command line only; see `latentlab --help`");
     if (holdsTorchScript(dir)) {  // TorchScript is code: first loaded in a child process with limits
       ProbeOutcome p = runModelProbe(dir);
       if (p.ran && !p.ok) throw BadInput(p.message);

@@ -10,7 +10,9 @@
 #include "app/model_probe.h"
 #include "engine/models/conv_classifier.h"
 #include "engine/models/gan_bundle.h"
+#include "engine/data/safetensors.h"
 #include "engine/models/model_kinds.h"
+#include "engine/tokens/token_model.h"
 #include "engine/models/torchscript_model.h"
 #include "engine/util/device.h"
 #include "engine/util/errors.h"
@@ -32,6 +34,17 @@ nlohmann::json networkParameters(const ModelBundle& b) {
   if (b.denoiser) n["denoiser"] = b.denoiser->parameterCount();
   ModelFamily family = modelFamily(b.manifest.kind);
   if (family == ModelFamily::Classifier) n["classifier"] = countParameters(*loadClassifierBundle(b.dir)->model);
+  if (family == ModelFamily::Tokens) {
+    // The VQ-VAE and the prior load through TokenModel (which checks them); count their weights.
+    (void)TokenModel::open(b.dir);
+    auto count = [&](const NetworkSpec& spec) {
+      int64_t c = 0;
+      for (auto& [name, t] : readSafetensors(b.dir + "/" + spec.weights)) c += t.numel();
+      return c;
+    };
+    if (b.manifest.autoencoder) n["vq-vae"] = count(*b.manifest.autoencoder);
+    if (b.manifest.prior) n["prior"] = count(*b.manifest.prior);
+  }
   if (family == ModelFamily::Gan)
     n["generator"] = isModelFile(b.dir) ? TorchScriptModule::load(b.dir)->parameterCount()
                                         : countParameters(*loadGanBundle(b.dir)->generator);

@@ -5,6 +5,7 @@
 #include "engine/data/safetensors.h"
 #include "engine/models/builtin_denoiser.h"
 #include "engine/models/builtin_registry.h"
+#include "engine/models/model_kinds.h"
 #include "engine/models/torchscript_bundle.h"
 #include "engine/util/errors.h"
 #include "engine/util/file_io.h"
@@ -88,7 +89,8 @@ std::shared_ptr<ModelBundle> loadBundle(const std::string& dir, torch::Device de
   bundle->device = device;
   Manifest& m = bundle->manifest;
   std::string where = dir + "/model.json";
-  if (m.autoencoder) {
+  // A token model's "autoencoder" is a VQ-VAE, run by engine/tokens (TokenModel), not here.
+  if (m.autoencoder && modelFamily(m.kind) != ModelFamily::Tokens) {
     const NetworkSpec& n = *m.autoencoder;
     if (!n.torchscript.empty()) {
       bundle->autoencoder = loadTorchScriptAutoencoder(dir + "/" + n.torchscript, m, device, where);

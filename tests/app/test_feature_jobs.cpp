@@ -66,3 +66,12 @@ TEST_CASE("feature jobs: a result of an older model is dropped") {
   CHECK(e.droppedOld() >= 1);
   CHECK(e.exploreModel() != nullptr);
 }
+
+TEST_CASE("a kind the window has no views for says it opens on the command line only") {
+  EngineClient e(1);
+  AppState s;
+  e.loadModel(test::sourcePath("assets/models/fashion-vq"), "cpu");
+  REQUIRE(test::pollUntil(e, s, [&] { return !e.loading(); }));
+  CHECK(e.exploreModel() == nullptr);
+  CHECK(e.modelError.find("opens on the command line only") != std::string::npos);
+}

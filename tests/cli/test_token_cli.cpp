@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 #include <stb_image.h>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/data/npy.h"
 #include "test_support.h"
 
@@ -65,4 +67,16 @@ TEST_CASE("render tokens: bad calls") {
   CHECK(badClass.exitCode == 2);
   auto badCount = t::runLatentlab("render tokens --model " + kModel + " --class all --count 15 -o " + tmp + "/x.png");
   CHECK(badCount.exitCode == 2);
+}
+
+TEST_CASE("info on the token bundle lists both networks") {
+  auto r = t::runLatentlab("info --json --model " + t::sourcePath("assets/models/fashion-vq"));
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["kind"] == "vq-autoregressive");
+  CHECK(j["latent_shape"] == std::vector<int64_t>{7, 7});
+  // Parameter counts of the two weight files, as assets/README.md states them (0.45 M, 1.84 M).
+  CHECK(j["networks"]["vq-vae"].get<int64_t>() > 400000);
+  CHECK(j["networks"]["prior"].get<int64_t>() > 1800000);
+  CHECK(j["parameters"].get<int64_t>() == j["networks"]["vq-vae"].get<int64_t>() + j["networks"]["prior"].get<int64_t>());
 }
