@@ -1,6 +1,7 @@
 #include "engine/models/conv_vae.h"
 
 #include "engine/util/errors.h"
+#include "engine/util/json_strict.h"
 
 namespace latentlab {
 
@@ -9,13 +10,7 @@ namespace nn = torch::nn;
 ConvVaeConfig ConvVaeConfig::fromJson(const nlohmann::json& j, int c, int h, int w, const std::string& where) {
   ConvVaeConfig cfg;
   cfg.imageChannels = c, cfg.imageHeight = h, cfg.imageWidth = w;
-  auto getInt = [&](const char* key, int& out, int lo, int hi) {
-    if (!j.contains(key)) return;
-    if (!j[key].is_number_integer() || j[key].get<int64_t>() < lo || j[key].get<int64_t>() > hi)
-      throw BadInput(where + ": config." + key + " must be an integer in " + std::to_string(lo) + ".." +
-                     std::to_string(hi));
-    out = j[key].get<int>();
-  };
+  auto getInt = [&](const char* key, int& out, int lo, int hi) { readConfigInt(j, key, out, lo, hi, where); };
   getInt("latent_dim", cfg.latentDim, 1, 4096);
   getInt("hidden", cfg.hidden, 1, 65536);
   if (j.contains("channels")) {

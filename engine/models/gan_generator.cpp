@@ -1,6 +1,7 @@
 #include "engine/models/gan_generator.h"
 
 #include "engine/util/errors.h"
+#include "engine/util/json_strict.h"
 
 namespace latentlab {
 
@@ -10,13 +11,7 @@ GanConfig GanConfig::fromJson(const nlohmann::json& j, int c, int h, int w, cons
   GanConfig cfg;
   cfg.imageChannels = c, cfg.imageHeight = h, cfg.imageWidth = w;
   if (!j.is_object()) throw BadInput(where + ": config must be an object");
-  auto getInt = [&](const char* key, int& out, int lo, int hi) {
-    if (!j.contains(key)) return;
-    if (!j[key].is_number_integer() || j[key].get<int64_t>() < lo || j[key].get<int64_t>() > hi)
-      throw BadInput(where + ": config." + key + " must be an integer in " + std::to_string(lo) + ".." +
-                     std::to_string(hi));
-    out = j[key].get<int>();
-  };
+  auto getInt = [&](const char* key, int& out, int lo, int hi) { readConfigInt(j, key, out, lo, hi, where); };
   getInt("latent_dim", cfg.latentDim, 1, 4096);
   getInt("num_classes", cfg.numClasses, 0, 100000);
   getInt("emb_dim", cfg.embDim, 1, 4096);

@@ -4,6 +4,7 @@
 
 #include "engine/models/timestep_embedding.h"
 #include "engine/util/errors.h"
+#include "engine/util/json_strict.h"
 
 namespace latentlab {
 
@@ -13,13 +14,7 @@ LatentMlpConfig LatentMlpConfig::fromJson(const nlohmann::json& j, int latentDim
                                           const std::string& where) {
   LatentMlpConfig cfg;
   cfg.latentDim = latentDim, cfg.numClasses = numClasses;
-  auto getInt = [&](const char* key, int& out, int lo, int hi) {
-    if (!j.contains(key)) return;
-    if (!j[key].is_number_integer() || j[key].get<int64_t>() < lo || j[key].get<int64_t>() > hi)
-      throw BadInput(where + ": config." + key + " must be an integer in " + std::to_string(lo) + ".." +
-                     std::to_string(hi));
-    out = j[key].get<int>();
-  };
+  auto getInt = [&](const char* key, int& out, int lo, int hi) { readConfigInt(j, key, out, lo, hi, where); };
   int declared = latentDim;
   getInt("latent_dim", declared, 1, 65536);
   if (declared != latentDim)

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/util/errors.h"
+#include "engine/util/json_strict.h"
 
 namespace latentlab {
 
@@ -13,13 +14,7 @@ namespace nn = torch::nn;
 TokenPriorConfig TokenPriorConfig::fromJson(const nlohmann::json& j, const std::string& where) {
   TokenPriorConfig cfg;
   if (!j.is_object()) throw BadInput(where + ": config must be an object");
-  auto getInt = [&](const char* key, int& out, int lo, int hi) {
-    if (!j.contains(key)) return;
-    if (!j[key].is_number_integer() || j[key].get<int64_t>() < lo || j[key].get<int64_t>() > hi)
-      throw BadInput(where + ": config." + key + " must be an integer in " + std::to_string(lo) + ".." +
-                     std::to_string(hi));
-    out = j[key].get<int>();
-  };
+  auto getInt = [&](const char* key, int& out, int lo, int hi) { readConfigInt(j, key, out, lo, hi, where); };
   getInt("vocab", cfg.vocab, 2, 65536);
   getInt("length", cfg.length, 1, 65536);
   getInt("num_classes", cfg.numClasses, 0, 100000);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/util/errors.h"
+#include "engine/util/json_strict.h"
 
 namespace latentlab {
 
@@ -14,13 +15,7 @@ VqVaeConfig VqVaeConfig::fromJson(const nlohmann::json& j, int c, int h, int w, 
   VqVaeConfig cfg;
   cfg.imageChannels = c, cfg.imageHeight = h, cfg.imageWidth = w;
   if (!j.is_object()) throw BadInput(where + ": config must be an object");
-  auto getInt = [&](const char* key, int& out, int lo, int hi) {
-    if (!j.contains(key)) return;
-    if (!j[key].is_number_integer() || j[key].get<int64_t>() < lo || j[key].get<int64_t>() > hi)
-      throw BadInput(where + ": config." + key + " must be an integer in " + std::to_string(lo) + ".." +
-                     std::to_string(hi));
-    out = j[key].get<int>();
-  };
+  auto getInt = [&](const char* key, int& out, int lo, int hi) { readConfigInt(j, key, out, lo, hi, where); };
   getInt("codebook_size", cfg.codebookSize, 2, 65536);
   getInt("code_dim", cfg.codeDim, 1, 4096);
   getInt("res_blocks", cfg.resBlocks, 0, 16);

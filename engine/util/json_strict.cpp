@@ -60,4 +60,12 @@ std::string jsonTypeName(const nlohmann::json& j) {
   }
 }
 
+void readConfigInt(const nlohmann::json& j, const char* key, int& out, int lo, int hi, const std::string& where) {
+  if (!j.contains(key)) return;
+  const nlohmann::json& v = j.at(key);
+  if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
+    throw BadInput(where + ": config." + key + " must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+  out = v.get<int>();
+}
+
 }  // namespace latentlab

@@ -22,6 +22,9 @@ nlohmann::json readJsonFile(const std::string& path);
 
 // A short name for a JSON value's type in messages: "a string", "a number", "an object"...
 std::string jsonTypeName(const nlohmann::json& j);
+// A built-in architecture's config.KEY: when present it must be an integer in lo..hi (BadInput
+// "<where>: config.KEY must be an integer in lo..hi" otherwise); when absent `out` keeps its default.
+void readConfigInt(const nlohmann::json& j, const char* key, int& out, int lo, int hi, const std::string& where);
 
 namespace detail {
 template <typename T>
