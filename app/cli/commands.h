@@ -29,6 +29,7 @@ void addProbe(CLI::App& cmd, Action& action);             // probe (app/cli/cmd_
 void addEval(CLI::App& cmd, Action& action);              // eval
 void addEncode(CLI::App& cmd, Action& action);            // encode
 void addMap(CLI::App& cmd, Action& action);               // map (app/cli/cmd_map.cpp)
+void addProject(CLI::App& cmd, Action& action);           // project (app/cli/cmd_project.cpp: GAN inversion)
 void addBench(CLI::App& cmd, Action& action);             // bench
 void addTrainVae(CLI::App& cmd, Action& action);          // train vae
 void addTrainDiffusion(CLI::App& cmd, Action& action);    // train diffusion
@@ -44,5 +45,6 @@ void addRenderDecode(CLI::App& cmd, Action& action);      // render decode (app/
 void addRenderDenoise(CLI::App& cmd, Action& action);     // render denoise
 void addRenderNoise(CLI::App& cmd, Action& action);       // render noise (forward noising)
 void addRenderTokens(CLI::App& cmd, Action& action);      // render tokens (VQ + transformer prior)
+void addLesson(CLI::App& cmd, Action& action);            // lesson (app/cli/cmd_lesson.cpp: opens the window)
 
 }  // namespace latentlab::cli

@@ -18,6 +18,7 @@ const std::vector<Subcommand>& subcommands() {
       {"render tokens", "Sample VQ token grids with the transformer prior (temperature, top-k, top-p, beam)", addRenderTokens},
       {"encode", "Encode a data set to latent means (N x latent float32 .npy)", addEncode},
       {"map", "Lay out a data set's latents in 2-D (pca, axes, three-points, tsne, umap) as N x 2 .npy", addMap},
+      {"project", "Project data images into a GAN's z by gradient descent (inversion) as N x latent .npy", addProject},
       {"train", "Train a built-in model", nullptr},
       {"train vae", "Train the convolutional VAE", addTrainVae},
       {"train diffusion", "Train a diffusion denoiser (unet on pixels, latent-mlp in a VAE latent)", addTrainDiffusion},
@@ -28,6 +29,7 @@ const std::vector<Subcommand>& subcommands() {
       {"eval", "Measure a model on a data set", addEval},
       {"bench", "Time decode latency and encode throughput (diffusion models: step and sample times)", addBench},
       {"probe", "Open a TorchScript model in a child process with limits; print what it is or why not", addProbe},
+      {"lesson", "Open the window on a lesson (assets/lessons/*.json) at --step N; --screenshot renders that step", addLesson},
   };
   return table;
 }
