@@ -11,6 +11,7 @@
 #include "app/steer/directions_panel.h"
 #include "app/steer/inspector_panel.h"
 #include "app/steer/interp_panel.h"
+#include "app/train_vae/vae_train_panel.h"
 
 namespace latentlab {
 
@@ -71,6 +72,14 @@ std::vector<PanelEntry> makePanels() {
   list.push_back({std::make_unique<TrainPanel>(), [](K k) {
                     // Under the map: a GAN learning from scratch next to the trained one's latent space.
                     return k == K::Gan ? place(R::Main, 0.75f, 34, 15) : kHidden;
+                  }});
+  list.push_back({std::make_unique<VaeTrainPanel>(), [](K k) {
+                    // A small VAE trained from scratch under the map; closed until opened
+                    // from View (it needs no model, so it is there before one is opened too).
+                    Placement p = place(R::Main, 2.f, 34, 22);
+                    p.startsOpen = false;
+                    if (k != K::None && k != K::Autoencoder) p.role = R::Hidden;
+                    return p;
                   }});
   list.push_back({std::make_unique<InspectorPanel>(), [](K k) {
                     Placement p = place(R::Side, 0.50f, 24, 14);
