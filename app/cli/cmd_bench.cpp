@@ -1,25 +1,21 @@
-// `latentlab bench`: quick engine timings on the bundled default model (the full
-// benchmark programs and their results table live in bench/).
+// `latentlab bench`: quick engine timings on a bundle, each beside the same measurement in
+// PyTorch eager (bench/python_reference.py, same weights) with the ratio. Autoencoders:
+// decode latency at batch 1 and 64, encoding the test images; diffusion bundles: see
+// cmd_bench_diffusion.cpp. The benchmark programs and their results table live in bench/.
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
-#include "app/cli/cli_common.h"
+#include "app/cli/cmd_bench.h"
 #include "app/cli/commands.h"
-#include "engine/diffusion/denoise_run.h"
-#include "engine/diffusion/diffusion_model.h"
-#include "engine/diffusion/guidance.h"
-#include "engine/explore/diffusion_sampling.h"
 #include "engine/latent/encode.h"
 #include "engine/models/model_kinds.h"
 #include "engine/util/device.h"
 
 namespace latentlab::cli {
 
-namespace {
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, size_t(p * (v.size() - 1) + 0.5))];
@@ -28,67 +24,58 @@ double msSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Diffusion bundles: one denoiser step at batch 1 (plain and with classifier-free guidance,
-// which runs the net on the class and the null class), a full 50-step DDIM sample, and the
-// same sample as the GUI runs it (every step turned into images, latents decoded by the VAE).
-int benchDiffusion(std::shared_ptr<ModelBundle> b, const std::string& dir, const EngineOptions& engine, bool json) {
-  using Clock = std::chrono::steady_clock;
-  DiffusionModel model(b);
+namespace {
+
+std::vector<double> timeDecode(Autoencoder& ae, const torch::Tensor& z, int repeats) {
+  for (int i = 0; i < 20; ++i) ae.decode(z);
+  std::vector<double> ms;
+  for (int i = 0; i < repeats; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto img = ae.decode(z).cpu();
+    ms.push_back(msSince(t0));
+  }
+  return ms;
+}
+
+int benchAutoencoder(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
   torch::InferenceMode guard;
-  std::vector<int64_t> shape = {1};
-  for (auto d : model.sampleShape()) shape.push_back(d);
-  auto x = torch::randn(shape).to(model.device());
-  auto cls = torch::full({1}, int64_t(model.numClasses() > 0 ? 3 : 0), torch::kLong).to(model.device());
-  torch::Tensor classes = model.numClasses() > 0 ? cls : torch::Tensor();
-  auto timeStep = [&](double guidance) {
-    for (int i = 0; i < 5; ++i) guidedModelOutput(model.denoiser(), x, 500.0, classes, guidance);
-    std::vector<double> ms;
-    for (int i = 0; i < 50; ++i) {
-      auto t0 = Clock::now();
-      guidedModelOutput(model.denoiser(), x, 500.0, classes, guidance);
-      ms.push_back(msSince(t0));
-    }
-    return percentile(ms, 0.5);
-  };
-  double step = timeStep(1.0), stepGuided = timeStep(3.0);
-  std::vector<double> full;
-  for (int r = 0; r < 5; ++r) {
-    auto sampler = makeSampler("ddim", model.schedule());
-    sampler->setSteps(50);
-    SeededNoise noise(static_cast<uint64_t>(r));
-    DenoiseRun run;
-    run.guidance = 3.0;
-    run.classes = classes;
-    run.noise = noise.stepNoise();
-    auto t0 = Clock::now();
-    auto out = runDenoise(model.denoiser(), *sampler, noise.draw(shape, x.options()), run);
-    model.toImages(out);
-    full.push_back(msSince(t0));
-  }
-  auto gui = DiffusionSampler::load(dir, engine.device);
-  std::vector<double> live;
-  for (int r = 0; r < 3; ++r) {
-    SampleRequest req;
-    req.seed = uint64_t(r);
-    req.classIndex = model.numClasses() > 0 ? 3 : -1;
-    auto t0 = Clock::now();
-    gui->sample(req, [](const SampleFrame&) {});
-    live.push_back(msSince(t0));
-  }
+  auto& ae = requireAutoencoder(*b);
+  auto ms = timeDecode(ae, torch::randn({1, b->manifest.latentSize()}).to(b->device), o.repeats);
+  auto ms64 = timeDecode(ae, torch::randn({64, b->manifest.latentSize()}).to(b->device), std::max(10, o.repeats / 10));
+  Dataset d = openDataset("fashion-mnist:test");
+  const int64_t count = std::min<int64_t>(o.encodeCount, d.count);
+  auto t0 = std::chrono::steady_clock::now();
+  encodeDataset(*b, d, count);
+  const double encodeS = msSince(t0) / 1000.0;
   nlohmann::json j = {{"model", b->dir},
-                      {"kind", b->manifest.kind},
                       {"device", b->device.str()},
                       {"threads", torch::get_num_threads()},
-                      {"step_batch1_ms_p50", step},
-                      {"step_batch1_guided_ms_p50", stepGuided},
-                      {"ddim50_guided_ms_p50", percentile(full, 0.5)},
-                      {"ddim50_guided_every_step_shown_ms_p50", percentile(live, 0.5)}};
-  if (json) std::cout << j.dump(2) << "\n";
-  else
-    std::printf("one step, batch 1: %.2f ms (with guidance %.2f ms)\n50-step DDIM, guidance 3: %.0f ms; with every "
-                "step turned into images (as the GUI shows it): %.0f ms\ndevice %s, %d threads\n",
-                step, stepGuided, percentile(full, 0.5), percentile(live, 0.5), b->device.str().c_str(),
-                torch::get_num_threads());
+                      {"blas", blasDescription()},
+                      {"decode_batch1_ms_p50", percentile(ms, 0.5)},
+                      {"decode_batch1_ms_p99", percentile(ms, 0.99)},
+                      {"decode_batch64_ms_p50", percentile(ms64, 0.5)},
+                      {"encode_images", count},
+                      // Scaled to 10,000 images when --encode-count asked for fewer.
+                      {"encode_10000_s", encodeS * 10000.0 / double(count)},
+                      {"encode_images_per_s", double(count) / encodeS}};
+  if (o.python) {
+    auto py = runPythonReference(o, "autoencoder");
+    if (py.contains("error")) j["python_error"] = py["error"];
+    else addPythonRatios(j, py, {"decode_batch1_ms_p50", "decode_batch1_ms_p99", "decode_batch64_ms_p50", "encode_10000_s"});
+  }
+  if (o.json) {
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("decode batch 1: p50 %.3f ms, p99 %.3f ms; batch 64: p50 %.3f ms\nencode %lld images: %.2f s (%.0f images/s)\n",
+              percentile(ms, 0.5), percentile(ms, 0.99), percentile(ms64, 0.5), (long long)count, encodeS,
+              double(count) / encodeS);
+  for (auto& [k, v] : j.items())
+    if (k.size() > 13 && k.compare(k.size() - 13, 13, "_python_ratio") == 0)
+      std::printf("%s: %.2f (PyTorch eager time / ours)\n", k.c_str(), v.get<double>());
+  if (j.contains("python_error")) std::printf("PyTorch reference not run: %s\n", j["python_error"].get<std::string>().c_str());
+  std::printf("device %s, %d threads, BLAS %s\n", b->device.str().c_str(), torch::get_num_threads(),
+              blasDescription().c_str());
   return 0;
 }
 
@@ -96,52 +83,26 @@ int benchDiffusion(std::shared_ptr<ModelBundle> b, const std::string& dir, const
 
 void addBench(CLI::App& cmd, Action& action) {
   auto* c = &cmd;
-  struct Opts {
-    std::string model = std::string(LATENTLAB_SOURCE_DIR) + "/assets/models/fashion-vae-16";
-    bool json = false;
-    int repeats = 300;
-    EngineOptions engine;
-  };
-  auto o = std::make_shared<Opts>();
+  auto o = std::make_shared<BenchOptions>();
+  o->model = std::string(LATENTLAB_SOURCE_DIR) + "/assets/models/fashion-vae-16";
   c->add_option("--model", o->model, "Model bundle folder")->capture_default_str();
-  c->add_option("--repeats", o->repeats, "Decode repetitions")->capture_default_str()->check(CLI::Range(10, 100000));
+  c->add_option("--repeats", o->repeats, "Decode repetitions (diffusion: 6x the step repetitions)")
+      ->capture_default_str()->check(CLI::Range(10, 100000));
+  c->add_option("--encode-count", o->encodeCount, "Test images to encode (the time is reported per 10,000)")
+      ->capture_default_str()->check(CLI::Range(1, 10000));
+  c->add_option("--batches", o->batches, "Diffusion: per-image cost of a guided step at these batch sizes, e.g. 1,16,64,256")
+      ->delimiter(',')->check(CLI::Range(1, 4096));
+  c->add_option("--chunk-elements", o->chunkElements,
+                "Diffusion scan: compare these CPU micro-batch sizes (sample elements per denoiser call; 0 = uncut)")
+      ->delimiter(',');
+  c->add_flag("!--no-python", o->python, "Leave out the PyTorch eager side-by-side (bench/python_reference.py)");
   c->add_flag("--json", o->json, "Machine-readable output");
   addEngineOptions(c, o->engine);
   c->callback([&action, o] {
     action = [o] {
-      using Clock = std::chrono::steady_clock;
       auto b = loadModelForCli(o->model, o->engine);
-      if (isDiffusionKind(b->manifest.kind))
-        return benchDiffusion(b, o->model, o->engine, o->json);
-      torch::InferenceMode guard;
-      auto& ae = requireAutoencoder(*b);
-      auto z = torch::randn({1, b->manifest.latentSize()}).to(b->device);
-      for (int i = 0; i < 20; ++i) ae.decode(z);
-      std::vector<double> ms;
-      for (int i = 0; i < o->repeats; ++i) {
-        auto t0 = Clock::now();
-        auto img = ae.decode(z).cpu();
-        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-      }
-      Dataset d = openDataset("fashion-mnist:test");
-      auto t0 = Clock::now();
-      encodeDataset(*b, d);
-      double encodeS = std::chrono::duration<double>(Clock::now() - t0).count();
-      nlohmann::json j = {{"model", b->dir},
-                          {"device", b->device.str()},
-                          {"threads", torch::get_num_threads()},
-                          {"blas", blasDescription()},
-                          {"decode_batch1_ms_p50", percentile(ms, 0.5)},
-                          {"decode_batch1_ms_p99", percentile(ms, 0.99)},
-                          {"encode_10000_s", encodeS},
-                          {"encode_images_per_s", d.count / encodeS}};
-      if (o->json) std::cout << j.dump(2) << "\n";
-      else
-        std::printf("decode batch 1: p50 %.3f ms, p99 %.3f ms\nencode %lld images: %.2f s (%.0f images/s)\n"
-                    "device %s, %d threads, BLAS %s\n",
-                    percentile(ms, 0.5), percentile(ms, 0.99), (long long)d.count, encodeS, d.count / encodeS,
-                    b->device.str().c_str(), torch::get_num_threads(), blasDescription().c_str());
-      return 0;
+      if (isDiffusionKind(b->manifest.kind)) return benchDiffusion(b, *o);
+      return benchAutoencoder(b, *o);
     };
   });
 }

@@ -1,7 +1,8 @@
 // `latentlab bench --json`: the whole of stdout parses as JSON, every field the README's
-// bench tables read is there, timings are positive finite numbers, and the fields that are
-// not timings say what ran (device, threads, model kind). No speed is asserted: speed goals
-// live in bench/, not in tests.
+// bench tables read is there, timings are positive finite numbers, each has its PyTorch
+// eager counterpart (bench/python_reference.py) and the ratio, and the fields that are not
+// timings say what ran (device, threads, model kind). No speed is asserted: speed goals
+// live in bench/, not in tests. Tiny counts (--repeats, --encode-count) keep it short.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -26,30 +27,53 @@ void checkTiming(const nlohmann::json& j, const char* key) {
 
 TEST_CASE("bench --json of an autoencoder: decode latency and encode throughput") {
   auto r = t::runLatentlab("bench --model " + t::sourcePath("assets/models/fashion-vae-16") +
-                           " --repeats 10 --json --device cpu --threads 1");
+                           " --repeats 10 --encode-count 200 --json --device cpu --threads 1");
   REQUIRE_MESSAGE(r.exitCode == 0, r.err);
   auto j = nlohmann::json::parse(r.out);
-  for (const char* key : {"decode_batch1_ms_p50", "decode_batch1_ms_p99", "encode_10000_s", "encode_images_per_s"})
+  for (const char* key : {"decode_batch1_ms_p50", "decode_batch1_ms_p99", "decode_batch64_ms_p50", "encode_10000_s",
+                          "encode_images_per_s"})
     checkTiming(j, key);
+  CHECK(!j.contains("python_error"));
+  for (std::string key : {"decode_batch1_ms_p50", "decode_batch1_ms_p99", "decode_batch64_ms_p50", "encode_10000_s"}) {
+    checkTiming(j, (key + "_python").c_str());
+    checkTiming(j, (key + "_python_ratio").c_str());
+    CHECK(j.at(key + "_python_ratio").get<double>() ==
+          doctest::Approx(j.at(key + "_python").get<double>() / j.at(key).get<double>()).epsilon(1e-9));
+  }
   CHECK(j.at("decode_batch1_ms_p99").get<double>() >= j.at("decode_batch1_ms_p50").get<double>());  // percentiles
-  // Throughput is the same measurement as the encode time, over the 10,000 test images.
+  // Throughput is the same measurement as the encode time (given per 10,000 images), over the 200 asked for.
+  CHECK(j.at("encode_images") == 200);
   CHECK(j.at("encode_images_per_s").get<double>() ==
         doctest::Approx(10000.0 / j.at("encode_10000_s").get<double>()).epsilon(1e-9));
   CHECK(j.at("device") == "cpu");
   CHECK(j.at("threads") == 1);
   CHECK(j.at("model").get<std::string>().find("fashion-vae-16") != std::string::npos);
   CHECK(!j.at("blas").get<std::string>().empty());
-  CHECK(j.size() == 8);  // nothing unexpected either
+  CHECK(j.size() == 18);  // nothing unexpected either
 }
 
 TEST_CASE("bench --json of a latent diffusion model: step and sampling times") {
   auto r = t::runLatentlab("bench --model " + t::sourcePath("assets/models/fashion-ldm") +
-                           " --json --device cpu --threads 1");
+                           " --repeats 30 --batches 1,4 --chunk-elements 0,32 --json --device cpu --threads 1");
   REQUIRE_MESSAGE(r.exitCode == 0, r.err);
   auto j = nlohmann::json::parse(r.out);
-  for (const char* key : {"step_batch1_ms_p50", "step_batch1_guided_ms_p50", "ddim50_guided_ms_p50",
-                          "ddim50_guided_every_step_shown_ms_p50"})
+  for (const char* key : {"step_batch1_ms_p50", "step_batch1_guided_ms_p50", "step_batch64_ms_p50",
+                          "step_batch64_guided_ms_p50", "ddim50_guided_ms_p50", "ddim50_guided_every_step_shown_ms_p50"})
     checkTiming(j, key);
+  CHECK(!j.contains("python_error"));
+  for (std::string key : {"step_batch1_ms_p50", "step_batch1_guided_ms_p50", "step_batch64_ms_p50",
+                          "step_batch64_guided_ms_p50", "ddim50_guided_ms_p50"}) {
+    checkTiming(j, (key + "_python").c_str());
+    checkTiming(j, (key + "_python_ratio").c_str());
+  }
+  // The batch scan: every batch size at every micro-batch size asked for, per-image CPU times.
+  REQUIRE(j.at("batch_scan").size() == 4);
+  for (auto& s : j.at("batch_scan")) {
+    checkTiming(s, "guided_step_cpu_ms_per_image_p50");
+    checkTiming(s, "ratio_to_first");
+  }
+  CHECK(j.at("batch_scan")[3].at("batch") == 4);
+  CHECK(j.at("batch_scan")[3].at("chunk_elements") == 32);
   CHECK(j.at("kind") == "latent-diffusion");
   CHECK(j.at("device") == "cpu");
   CHECK(j.at("threads") == 1);

@@ -1,0 +1,168 @@
+// `latentlab bench` on a diffusion bundle: one denoiser step at batch 1 and 64 (plain and
+// with classifier-free guidance, which also runs the null class), a DDIM sample with
+// guidance 3 (to the final image), the same run as the GUI does it (every step turned into
+// images), and the per-image cost of a guided step across batch sizes, timed in interleaved
+// rounds so that a busy machine slows every batch size alike.
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "app/cli/cmd_bench.h"
+#include "engine/diffusion/denoise_run.h"
+#include "engine/diffusion/diffusion_model.h"
+#include "engine/diffusion/guidance.h"
+#include "engine/explore/diffusion_sampling.h"
+
+namespace latentlab::cli {
+
+namespace {
+
+double threadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+}
+
+struct StepInputs {
+  torch::Tensor x, classes;
+};
+
+StepInputs stepInputs(DiffusionModel& model, int64_t batch) {
+  std::vector<int64_t> shape = {batch};
+  for (auto d : model.sampleShape()) shape.push_back(d);
+  StepInputs in;
+  in.x = torch::randn(shape).to(model.device());
+  if (model.numClasses() > 0) in.classes = torch::full({batch}, int64_t(3), torch::kLong).to(model.device());
+  return in;
+}
+
+// Median milliseconds of one guidedModelOutput call at `batch`.
+double timeStep(DiffusionModel& model, int64_t batch, double guidance, int repeats) {
+  auto in = stepInputs(model, batch);
+  for (int i = 0; i < 3; ++i) guidedModelOutput(model.denoiser(), in.x, 500.0, in.classes, guidance);
+  std::vector<double> ms;
+  for (int i = 0; i < repeats; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    guidedModelOutput(model.denoiser(), in.x, 500.0, in.classes, guidance);
+    ms.push_back(msSince(t0));
+  }
+  return percentile(ms, 0.5);
+}
+
+// Per-image milliseconds of a guided step at each batch size (and each micro-batch size
+// asked for): rounds over all of them, each timed for about the same number of images per
+// round, medians over the rounds. Ratios are to the first batch size at the default cut.
+// Timed in this thread's CPU time (user + system, page faults included), so that other
+// processes on a shared machine do not count; with one intra-op thread that is the work.
+nlohmann::json batchScan(DiffusionModel& model, const std::vector<int>& batches, std::vector<int64_t> chunks,
+                         int rounds) {
+  const int64_t defaultChunk = denoiserChunkElements();
+  if (chunks.empty()) chunks.push_back(defaultChunk);
+  std::vector<std::vector<double>> perImage(batches.size() * chunks.size());
+  std::vector<StepInputs> inputs;
+  for (int b : batches) inputs.push_back(stepInputs(model, b));
+  for (size_t k = 0; k < batches.size(); ++k)  // warm-up: oneDNN primitives, allocator
+    guidedModelOutput(model.denoiser(), inputs[k].x, 500.0, inputs[k].classes, 3.0);
+  for (int r = 0; r < rounds; ++r)
+    for (size_t ci = 0; ci < chunks.size(); ++ci) {
+      setDenoiserChunkElements(chunks[ci]);
+      for (size_t k = 0; k < batches.size(); ++k) {
+        const int calls = std::max(1, 64 / batches[k]);
+        const double t0 = threadCpuMs();
+        for (int c = 0; c < calls; ++c) guidedModelOutput(model.denoiser(), inputs[k].x, 500.0, inputs[k].classes, 3.0);
+        perImage[ci * batches.size() + k].push_back((threadCpuMs() - t0) / calls / batches[k]);
+      }
+    }
+  setDenoiserChunkElements(defaultChunk);
+  size_t baseIndex = 0;
+  for (size_t ci = 0; ci < chunks.size(); ++ci)
+    if (chunks[ci] == defaultChunk) baseIndex = ci * batches.size();
+  const double base = percentile(perImage[baseIndex], 0.5);
+  nlohmann::json scan = nlohmann::json::array();
+  for (size_t ci = 0; ci < chunks.size(); ++ci)
+    for (size_t k = 0; k < batches.size(); ++k) {
+      double p = percentile(perImage[ci * batches.size() + k], 0.5);
+      scan.push_back({{"batch", batches[k]}, {"chunk_elements", chunks[ci]}, {"guided_step_cpu_ms_per_image_p50", p},
+                      {"ratio_to_first", p / base}});
+    }
+  return scan;
+}
+
+}  // namespace
+
+int benchDiffusion(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
+  using Clock = std::chrono::steady_clock;
+  DiffusionModel model(b);
+  torch::InferenceMode guard;
+  const int repeats = std::max(5, o.repeats / 6);
+  nlohmann::json j = {{"model", b->dir}, {"kind", b->manifest.kind}, {"device", b->device.str()},
+                      {"threads", torch::get_num_threads()}};
+  j["step_batch1_ms_p50"] = timeStep(model, 1, 1.0, repeats);
+  j["step_batch1_guided_ms_p50"] = timeStep(model, 1, 3.0, repeats);
+  j["step_batch64_ms_p50"] = timeStep(model, 64, 1.0, std::max(3, repeats / 8));
+  j["step_batch64_guided_ms_p50"] = timeStep(model, 64, 3.0, std::max(3, repeats / 8));
+
+  std::vector<int64_t> shape = {1};
+  for (auto d : model.sampleShape()) shape.push_back(d);
+  torch::Tensor classes;
+  if (model.numClasses() > 0) classes = torch::full({1}, int64_t(3), torch::kLong).to(model.device());
+  std::vector<double> full;
+  for (int r = 0; r < 5; ++r) {
+    auto sampler = makeSampler("ddim", model.schedule());
+    sampler->setSteps(50);
+    SeededNoise noise(static_cast<uint64_t>(r));
+    DenoiseRun run;
+    run.guidance = 3.0;
+    run.classes = classes;
+    run.noise = noise.stepNoise();
+    auto t0 = Clock::now();
+    auto out = runDenoise(model.denoiser(), *sampler, noise.draw(shape, torch::TensorOptions().device(model.device())), run);
+    model.toImages(out);
+    full.push_back(msSince(t0));
+  }
+  j["ddim50_guided_ms_p50"] = percentile(full, 0.5);
+  auto gui = DiffusionSampler::load(o.model, o.engine.device);
+  std::vector<double> live;
+  for (int r = 0; r < 3; ++r) {
+    SampleRequest req;
+    req.seed = uint64_t(r);
+    req.classIndex = model.numClasses() > 0 ? 3 : -1;
+    auto t0 = Clock::now();
+    gui->sample(req, [](const SampleFrame&) {});
+    live.push_back(msSince(t0));
+  }
+  j["ddim50_guided_every_step_shown_ms_p50"] = percentile(live, 0.5);
+  if (!o.batches.empty()) j["batch_scan"] = batchScan(model, o.batches, o.chunkElements, o.batches.back() >= 256 ? 3 : 5);
+
+  if (o.python) {
+    auto py = runPythonReference(o, b->manifest.kind);
+    if (py.contains("error")) j["python_error"] = py["error"];
+    else
+      addPythonRatios(j, py, {"step_batch1_ms_p50", "step_batch1_guided_ms_p50", "step_batch64_ms_p50",
+                              "step_batch64_guided_ms_p50", "ddim50_guided_ms_p50"});
+  }
+  if (o.json) {
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("one step, batch 1: %.2f ms (with guidance %.2f ms); batch 64: %.2f ms (guided %.2f ms)\n"
+              "50-step DDIM, guidance 3: %.0f ms; with every step turned into images (as the GUI shows it): %.0f ms\n",
+              j["step_batch1_ms_p50"].get<double>(), j["step_batch1_guided_ms_p50"].get<double>(),
+              j["step_batch64_ms_p50"].get<double>(), j["step_batch64_guided_ms_p50"].get<double>(),
+              j["ddim50_guided_ms_p50"].get<double>(), j["ddim50_guided_every_step_shown_ms_p50"].get<double>());
+  if (j.contains("batch_scan"))
+    for (auto& s : j["batch_scan"])
+      std::printf("guided step at batch %4d (micro-batches of %6lld elements): %.3f CPU ms per image (%.2fx batch %d)\n",
+                  s["batch"].get<int>(), (long long)s["chunk_elements"].get<int64_t>(),
+                  s["guided_step_cpu_ms_per_image_p50"].get<double>(), s["ratio_to_first"].get<double>(), o.batches[0]);
+  for (auto& [k, v] : j.items())
+    if (k.size() > 13 && k.compare(k.size() - 13, 13, "_python_ratio") == 0)
+      std::printf("%s: %.2f\n", k.c_str(), v.get<double>());
+  if (j.contains("python_error")) std::printf("PyTorch reference not run: %s\n", j["python_error"].get<std::string>().c_str());
+  std::printf("device %s, %d threads\n", b->device.str().c_str(), torch::get_num_threads());
+  return 0;
+}
+
+}  // namespace latentlab::cli
