@@ -7,6 +7,7 @@
 #include "engine/models/manifest.h"
 #include "engine/models/model_file.h"
 #include "engine/models/model_kinds.h"
+#include "engine/tokens/token_model.h"
 #include "engine/util/errors.h"
 
 namespace latentlab {
@@ -135,6 +136,10 @@ void EngineClient::loadModel(const std::string& dir, const std::string& device) 
       ProbeOutcome p = runModelProbe(dir);
       if (p.ran && !p.ok) throw BadInput(p.message);
     }
+    if (modelFamily(kind) == ModelFamily::Tokens) {  // no latent map: the Tokens view (app/tokens/)
+      l.tokens = TokenModel::open(dir);
+      return l;
+    }
     if (isDiffusionKind(kind)) l.diffusion = DiffusionSampler::load(dir, device);
     if (!isPixelDiffusionKind(kind)) l.model = ExploreModel::load(dir, device);
     return l;
@@ -148,7 +153,7 @@ void EngineClient::encodeData(const std::string& spec) {
     return;
   }
   if (!m_model) {
-    if (m_diffusion) return;  // a pixel diffusion model has no latent map to fill
+    if (m_diffusion || m_tokens) return;  // a pixel diffusion or token model has no latent map to fill
     dataError = "no model is loaded; open one in the Model panel";
     return;
   }
@@ -362,6 +367,7 @@ void EngineClient::apply(const EngineResult& r, LoadResult& v, AppState&) {
   for (const char* s : {slot::kSample, slot::kSampleB}) m_sampler.cancel(s);
   m_model = v.model;
   m_diffusion = v.diffusion;
+  m_tokens = v.tokens;
   for (SampleTrack* t : {&sampleA, &sampleB}) {
     t->gate->run();  // a held run of the old model lets go
     uint64_t run = t->run;

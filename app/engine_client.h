@@ -54,6 +54,7 @@ class EngineClient : public FeatureJobs {
   RunnerStatus status(Worker worker) const override;
   std::shared_ptr<ExploreModel> exploreModel() const override { return m_model; }
   std::shared_ptr<DiffusionSampler> diffusionSampler() const override { return m_diffusion; }
+  std::shared_ptr<TokenModel> tokenModel() const override { return m_tokens; }
   std::shared_ptr<const Dataset> dataShared() const override { return m_data; }
   std::shared_ptr<const LatentSet> latentsShared() const override { return m_map.latentsShared(); }
 
@@ -164,6 +165,7 @@ class EngineClient : public FeatureJobs {
   uint64_t m_generation = 0, m_versions = 0, m_droppedOld = 0;
   std::shared_ptr<ExploreModel> m_model;
   std::shared_ptr<DiffusionSampler> m_diffusion;
+  std::shared_ptr<TokenModel> m_tokens;  // a token model's views live in app/tokens/
   // Data for forward noising when no map data set is loaded (pixel models): opened on the
   // interactive worker once per spec.
   struct NoiseData {

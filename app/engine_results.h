@@ -47,6 +47,7 @@ struct LoadResult {
   std::string dir;
   std::shared_ptr<ExploreModel> model;          // null for a pixel diffusion model
   std::shared_ptr<DiffusionSampler> diffusion;  // null for an autoencoder
+  std::shared_ptr<TokenModel> tokens;           // a vq-autoregressive bundle (then model is null)
 };
 
 struct EncodeResult {

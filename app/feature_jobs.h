@@ -17,6 +17,7 @@ namespace latentlab {
 
 class ExploreModel;
 class DiffusionSampler;
+class TokenModel;
 struct Dataset;
 struct LatentSet;
 
@@ -45,6 +46,8 @@ class FeatureJobs {
   // The loaded model's facades, shared so a job keeps them alive; null when none is loaded.
   virtual std::shared_ptr<ExploreModel> exploreModel() const = 0;
   virtual std::shared_ptr<DiffusionSampler> diffusionSampler() const = 0;
+  // A vq-autoregressive bundle's face (engine/tokens/token_model.h); null for other kinds.
+  virtual std::shared_ptr<TokenModel> tokenModel() const { return nullptr; }
   virtual std::shared_ptr<const Dataset> dataShared() const = 0;
   virtual std::shared_ptr<const LatentSet> latentsShared() const = 0;
 };

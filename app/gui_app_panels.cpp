@@ -17,6 +17,7 @@ Panel* GuiApp::panel(const std::string& id) const {
 ModelKind GuiApp::modelKind() const {
   const DiffusionInfo* d = m_engine.diffusion();
   if (d) return m_engine.model() ? ModelKind::LatentDiffusion : ModelKind::PixelDiffusion;
+  if (m_engine.tokenModel()) return ModelKind::Tokens;
   if (m_engine.model() && !m_engine.model()->hasEncoder) return ModelKind::Gan;
   return m_engine.model() ? ModelKind::Autoencoder : ModelKind::None;
 }

@@ -10,8 +10,9 @@
 namespace latentlab {
 
 // What is loaded, as far as placement goes.
-// Gan: a generator without encoder, mapped from its prior samples.
-enum class ModelKind { None, Autoencoder, LatentDiffusion, PixelDiffusion, Gan };
+// Gan: a generator without encoder, mapped from its prior samples. Tokens: a VQ-VAE + prior
+// (no latent map; the Tokens view takes its place).
+enum class ModelKind { None, Autoencoder, LatentDiffusion, PixelDiffusion, Gan, Tokens };
 
 // Main: the large area on the left (the map). Side: stacked in the right column, heights by
 // weight. Footer: small read-outs in a row along the bottom of the right column, or under the

@@ -48,6 +48,20 @@ class TokenModelImpl : public TokenModel {
     return toVector(out[0]);
   }
 
+  std::vector<int> sampleSteps(int cls, const std::vector<int>& prefix, const TokenSettings& s, uint64_t seed,
+                               const TokenDrawnFn& onStep, CancelToken cancel) const override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    torch::InferenceMode guard;
+    requirePrior();
+    TokenStepFn step;
+    if (onStep)
+      step = [&](int64_t position, const torch::Tensor& soFar) {
+        onStep(int(position), int(soFar[0][position].item<int64_t>()));
+      };
+    auto out = sampleTokens(*m_b->prior, classTensor(cls), 1, prefixTensor(prefix), toSampling(s), seed, step, cancel);
+    return toVector(out[0]);
+  }
+
   NextTokenView nextToken(int cls, const std::vector<int>& prefix, const TokenSettings& s, int shown) const override {
     std::lock_guard<std::mutex> lock(m_mutex);
     torch::InferenceMode guard;
@@ -110,6 +124,80 @@ class TokenModelImpl : public TokenModel {
     if (x.size(1) != c.imageChannels) x = c.imageChannels == 1 ? x.mean(1, true) : x.expand({1, c.imageChannels, -1, -1});
     return toVector(m_b->vq->encode(x.to(m_b->device)).flatten());
   }
+
+  std::vector<Image> decodeBatch(const std::vector<std::vector<int>>& grids) const override {
+    std::vector<Image> out;
+    for (size_t start = 0; start < grids.size(); start += 64) {
+      const size_t n = std::min<size_t>(64, grids.size() - start);
+      std::vector<int64_t> t;
+      t.reserve(n * size_t(length()));
+      for (size_t g = start; g < start + n; ++g) {
+        if (int(grids[g].size()) != length())
+          throw BadInput("a token grid needs " + std::to_string(length()) + " tokens, got " +
+                         std::to_string(grids[g].size()));
+        for (int i = 0; i < length(); ++i) {
+          int v = grids[g][size_t(i)];
+          if (v >= codebookSize()) throw BadInput("token " + std::to_string(v) + " is out of range");
+          t.push_back(v < 0 ? m_blank[size_t(i)] : v);
+        }
+      }
+      std::lock_guard<std::mutex> lock(m_mutex);
+      torch::InferenceMode guard;
+      auto imgs = tensorToImages(m_b->decodeTokens(torch::tensor(t, torch::kLong).view({int64_t(n), length()})).cpu());
+      out.insert(out.end(), imgs.begin(), imgs.end());
+    }
+    return out;
+  }
+
+  std::vector<int64_t> codeUsage(const Dataset& data, int64_t limit, const std::function<void(double)>& progress,
+                                 CancelToken cancel) const override {
+    const auto& c = m_b->vq->config();
+    if (data.width != c.imageWidth || data.height != c.imageHeight)
+      throw BadInput(data.spec + ": images are " + std::to_string(data.width) + " x " + std::to_string(data.height) +
+                     ", this model takes " + std::to_string(c.imageWidth) + " x " + std::to_string(c.imageHeight));
+    const int64_t n = limit > 0 ? std::min(limit, data.count) : data.count;
+    std::vector<int64_t> counts(size_t(codebookSize()), 0);
+    for (int64_t start = 0; start < n; start += 256) {
+      cancel.throwIfCancelled();
+      const int64_t end = std::min(n, start + 256);
+      std::lock_guard<std::mutex> lock(m_mutex);
+      torch::InferenceMode guard;
+      auto x = datasetToTensor(data, start, end);
+      if (x.size(1) != c.imageChannels) x = c.imageChannels == 1 ? x.mean(1, true) : x.expand({-1, c.imageChannels, -1, -1});
+      auto codes = m_b->vq->encode(x.to(m_b->device)).flatten().cpu();
+      auto hist = torch::bincount(codes, {}, codebookSize());
+      for (int k = 0; k < codebookSize(); ++k) counts[size_t(k)] += hist[k].item<int64_t>();
+      if (progress) progress(double(end) / double(std::max<int64_t>(n, 1)));
+    }
+    return counts;
+  }
+
+  CodebookMap codebookMap() const override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    torch::InferenceMode guard;
+    auto e = m_b->vq->quantizer()->embedding().to(torch::kCPU, torch::kDouble);
+    auto centred = e - e.mean(0, true);
+    // Principal axes of the codes: the right singular vectors of the centred embeddings.
+    auto svd = torch::linalg::svd(centred, false, c10::nullopt);
+    torch::Tensor S = std::get<1>(svd), V = std::get<2>(svd);  // V: rows are the axes
+    auto proj = centred.matmul(V.slice(0, 0, 2).t());
+    // A fixed sign (the largest-magnitude coordinate positive) so the map does not flip between runs.
+    for (int a = 0; a < 2; ++a) {
+      auto col = proj.select(1, a);
+      if (col[col.abs().argmax()].item<double>() < 0) col.neg_();
+    }
+    CodebookMap m;
+    auto var = S.pow(2);
+    const double total = var.sum().item<double>();
+    for (int a = 0; a < 2 && a < var.size(0); ++a) m.varianceShare[a] = total > 0 ? var[a].item<double>() / total : 0;
+    for (int64_t k = 0; k < proj.size(0); ++k) {
+      m.x.push_back(float(proj[k][0].item<double>()));
+      m.y.push_back(float(proj[k][1].item<double>()));
+    }
+    return m;
+  }
+
+  std::string dir() const override { return m_b->dir; }
 
   Image codeImage(int code) const override {
     if (code < 0 || code >= codebookSize()) throw BadInput("code " + std::to_string(code) + " is out of range");

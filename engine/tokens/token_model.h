@@ -7,11 +7,14 @@
 // instance may be shared by several workers. Never touches GL or ImGui.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "engine/data/dataset.h"
 #include "engine/data/image.h"
+#include "engine/jobs/progress.h"
 
 namespace latentlab {
 
@@ -40,6 +43,15 @@ struct TokenBeamView {
   double logProb = 0;
 };
 
+// The codes' embeddings projected on their two principal axes (the Tokens view's codebook map).
+struct CodebookMap {
+  std::vector<float> x, y;     // one point per code
+  double varianceShare[2] = {0, 0};  // of the embeddings' total variance along each axis
+};
+
+// Called after each drawn token with its position and code (on the worker).
+using TokenDrawnFn = std::function<void(int position, int token)>;
+
 class TokenModel {
  public:
   // Throws BadInput (missing folder, bad manifest or weights, not kind vq-autoregressive).
@@ -59,6 +71,10 @@ class TokenModel {
   // A full grid (length tokens, raster order) keeping `prefix` and drawing the rest, seeded.
   virtual std::vector<int> sample(int cls, const std::vector<int>& prefix, const TokenSettings& s,
                                   uint64_t seed) const = 0;
+  // The same draw as sample() (same seed, same tokens), reporting each token as it is drawn;
+  // throws Cancelled when `cancel` is set between two tokens.
+  virtual std::vector<int> sampleSteps(int cls, const std::vector<int>& prefix, const TokenSettings& s, uint64_t seed,
+                                       const TokenDrawnFn& onStep, CancelToken cancel = {}) const = 0;
   // The distribution of token number prefix.size() given the class and prefix.
   virtual NextTokenView nextToken(int cls, const std::vector<int>& prefix, const TokenSettings& s, int shown = 16) const = 0;
   // Beam search (width 1..8) from `prefix`, best first.
@@ -67,6 +83,14 @@ class TokenModel {
   // The image of a grid; entries < 0 (not sampled yet) take the blank image's tokens.
   virtual Image decode(const std::vector<int>& tokens) const = 0;
   virtual std::vector<int> encode(const Image& image) const = 0;  // grey/RGB of the model's size
+  // Several grids at once (one network call per 64 grids), entries < 0 as in decode().
+  virtual std::vector<Image> decodeBatch(const std::vector<std::vector<int>>& grids) const = 0;
+  // How often each code occurs in the tokens of data items [0, limit) (limit <= 0: all);
+  // progress(f) between batches, Cancelled when `cancel` is set.
+  virtual std::vector<int64_t> codeUsage(const Dataset& data, int64_t limit, const std::function<void(double)>& progress,
+                                         CancelToken cancel = {}) const = 0;
+  virtual CodebookMap codebookMap() const = 0;
+  virtual std::string dir() const = 0;
   // Code `code` everywhere: what a uniform field of it decodes to.
   virtual Image codeImage(int code) const = 0;
   virtual std::vector<int> blankTokens() const = 0;  // the tokens of an all-black image

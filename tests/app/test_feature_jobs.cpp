@@ -10,6 +10,7 @@
 
 #include "app/engine_client.h"
 #include "app_test_support.h"
+#include "engine/tokens/token_model.h"
 #include "engine/util/errors.h"
 
 using namespace latentlab;
@@ -70,8 +71,22 @@ TEST_CASE("feature jobs: a result of an older model is dropped") {
 TEST_CASE("a kind the window has no views for says it opens on the command line only") {
   EngineClient e(1);
   AppState s;
-  e.loadModel(test::sourcePath("assets/models/fashion-vq"), "cpu");
+  e.loadModel(test::sourcePath("assets/models/fashion-classifier"), "cpu");
   REQUIRE(test::pollUntil(e, s, [&] { return !e.loading(); }));
   CHECK(e.exploreModel() == nullptr);
   CHECK(e.modelError.find("opens on the command line only") != std::string::npos);
+}
+
+TEST_CASE("a token model opens as a TokenModel, with no latent face and no data set to encode") {
+  EngineClient e(1);
+  AppState s;
+  e.loadModel(test::sourcePath("assets/models/fashion-vq"), "cpu");
+  e.encodeData("fashion-mnist:test");
+  REQUIRE(test::pollUntil(e, s, [&] { return !e.loading() && e.idle(); }));
+  CHECK(e.modelError.empty());
+  CHECK(e.dataError.empty());
+  REQUIRE(e.tokenModel() != nullptr);
+  CHECK(e.tokenModel()->length() == 49);
+  CHECK(e.exploreModel() == nullptr);
+  CHECK(e.points().count() == 0);
 }

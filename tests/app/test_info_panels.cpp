@@ -74,7 +74,8 @@ TEST_CASE("the model picker lists every bundled model the window can open, and n
     for (auto& dir : listed) shown |= fs::path(dir).filename() == entry.path().filename();
     CAPTURE(entry.path().string());
     // The window's kinds, written out here (not read from the kind table) so a change shows.
-    CHECK(shown == (kind == "autoencoder" || kind == "diffusion" || kind == "latent-diffusion" || kind == "gan"));
+    CHECK(shown == (kind == "autoencoder" || kind == "diffusion" || kind == "latent-diffusion" || kind == "gan" ||
+                    kind == "vq-autoregressive"));
     openable += shown;
   }
   CHECK(openable >= 4);  // two VAEs, the pixel and the latent diffusion model

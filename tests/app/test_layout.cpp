@@ -32,7 +32,7 @@ LayoutInput input(float w, float h, float scale, ModelKind kind, unsigned closed
 }
 
 const ModelKind kKinds[] = {ModelKind::None, ModelKind::Autoencoder, ModelKind::LatentDiffusion,
-                            ModelKind::PixelDiffusion, ModelKind::Gan};
+                            ModelKind::PixelDiffusion, ModelKind::Gan, ModelKind::Tokens};
 }  // namespace
 
 TEST_CASE("the panels tile the window exactly, for every size, scale, model kind and set of open panels") {

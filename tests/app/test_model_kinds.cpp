@@ -23,8 +23,8 @@ TEST_CASE("the app opens exactly the kinds the table marks guiOpens") {
   }
   CHECK(appOpens == tableOpens);
   // What the window has panels for today: the map (autoencoders, a GAN's samples), the
-  // Diffusion panel, the GAN's Seed grid and Train view.
-  CHECK(tableOpens == std::set<std::string>{"autoencoder", "diffusion", "latent-diffusion", "gan"});
+  // Diffusion panel, the GAN's Seed grid and Train view, the Tokens view.
+  CHECK(tableOpens == std::set<std::string>{"autoencoder", "diffusion", "latent-diffusion", "gan", "vq-autoregressive"});
   CHECK_FALSE(guiOpensKind(""));
   CHECK_FALSE(guiOpensKind("no-such-kind"));
 }
@@ -32,8 +32,9 @@ TEST_CASE("the app opens exactly the kinds the table marks guiOpens") {
 TEST_CASE("the table's families and latent maps are what the app's loaders assume") {
   for (const auto& k : modelKinds()) {
     CAPTURE(k.name);
-    // Only diffusion kinds can lack a latent map in the window (the Diffusion panel takes its place).
-    if (k.guiOpens && !k.latentMap) CHECK(k.family == ModelFamily::Diffusion);
+    // Only diffusion and token kinds can lack a latent map in the window (the Diffusion panel
+    // or the Tokens view takes its place).
+    if (k.guiOpens && !k.latentMap) CHECK((k.family == ModelFamily::Diffusion || k.family == ModelFamily::Tokens));
     CHECK(isPixelDiffusionKind(k.name) == (k.family == ModelFamily::Diffusion && !k.latentMap));
   }
   CHECK(isPixelDiffusionKind("diffusion"));
