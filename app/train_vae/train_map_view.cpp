@@ -48,7 +48,23 @@ void TrainMapView::setTarget(const VaeLiveMap& map, double now) {
   m_t0 = now;
 }
 
-TrainMapView::Hit TrainMapView::draw(ImVec2 size, double now, const std::vector<std::string>& classNames, const float* pin) {
+void TrainMapView::drawLegend(const std::vector<std::string>& classNames, float width) {
+  // A wrapped row of swatches above the map: over the map it hid the dots under it.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float fs = ImGui::GetFontSize();
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  float x = start.x, y = start.y;
+  for (size_t c = 0; c < classNames.size(); ++c) {
+    const float w = fs * 1.0f + ImGui::CalcTextSize(classNames[c].c_str()).x + fs * 0.9f;
+    if (x > start.x && x + w > start.x + width) x = start.x, y += fs * 1.2f;
+    dl->AddRectFilled(ImVec2(x, y + fs * 0.2f), ImVec2(x + fs * 0.7f, y + fs * 0.9f), classColor(int(c)));
+    dl->AddText(ImVec2(x + fs * 1.0f, y), IM_COL32(220, 220, 225, 255), classNames[c].c_str());
+    x += w;
+  }
+  if (!classNames.empty()) ImGui::Dummy(ImVec2(width, y - start.y + fs * 1.2f));
+}
+
+TrainMapView::Hit TrainMapView::draw(ImVec2 size, double now, const float* pin) {
   Hit hit;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 a = ImGui::GetCursorScreenPos();
@@ -87,7 +103,7 @@ TrainMapView::Hit TrainMapView::draw(ImVec2 size, double now, const std::vector<
     dl->AddCircle(o, scale, IM_COL32(150, 150, 170, 110), 64, 1.5f);
     dl->AddCircle(o, 2 * scale, IM_COL32(150, 150, 170, 80), 64, 1.5f);
     dl->AddText(ImVec2(o.x + 2 * scale * 0.71f + 3, o.y - 2 * scale * 0.71f - fs), IM_COL32(150, 150, 170, 170),
-                "prior 2\xcf\x83");
+                "prior, 2 sd");
   }
 
   const float r = std::max(1.5f, fs * 0.17f);
@@ -103,20 +119,6 @@ TrainMapView::Hit TrainMapView::draw(ImVec2 size, double now, const std::vector<
     dl->AddLine(ImVec2(p.x, p.y - s), ImVec2(p.x, p.y + s), IM_COL32(255, 255, 255, 255), 2.f);
   }
 
-  // Legend: one swatch per class, top-left, on a dark plate so the dots under it stay readable.
-  if (!classNames.empty()) {
-    float w = 0;
-    for (const auto& n : classNames) w = std::max(w, ImGui::CalcTextSize(n.c_str()).x);
-    const float line = fs * 1.05f;
-    const ImVec2 p0(a.x + fs * 0.4f, a.y + fs * 0.4f);
-    dl->AddRectFilled(p0, ImVec2(p0.x + w + fs * 1.6f, p0.y + line * float(classNames.size()) + fs * 0.3f),
-                      IM_COL32(15, 16, 20, 200), fs * 0.2f);
-    for (size_t c = 0; c < classNames.size(); ++c) {
-      const ImVec2 q(p0.x + fs * 0.3f, p0.y + fs * 0.15f + line * float(c));
-      dl->AddRectFilled(ImVec2(q.x, q.y + fs * 0.2f), ImVec2(q.x + fs * 0.6f, q.y + fs * 0.8f), classColor(int(c)));
-      dl->AddText(ImVec2(q.x + fs * 0.9f, q.y), IM_COL32(220, 220, 225, 255), classNames[c].c_str());
-    }
-  }
   // Axis names at the edges.
   const char* ax = m_dims <= 2 ? "z1" : "PC1";
   const char* ay = m_dims <= 2 ? "z2" : "PC2";

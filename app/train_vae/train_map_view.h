@@ -27,7 +27,9 @@ class TrainMapView {
   };
   // Draws into the current window at the cursor, `size` pixels, and reserves the space.
   // `pin` (may be null) marks a pinned plane point with a cross.
-  Hit draw(ImVec2 size, double now, const std::vector<std::string>& classNames, const float* pin);
+  Hit draw(ImVec2 size, double now, const float* pin);
+  // The class colours, as a row of swatches that wraps at `width` pixels; reserves its space.
+  static void drawLegend(const std::vector<std::string>& classNames, float width);
 
   // The frame shown (plane units), for tests.
   float lo(int axis) const { return m_lo[axis]; }

@@ -42,8 +42,9 @@ const char* VaeTrainPanel::notes() const {
          "photos, coloured by what they are: at first every photo lands in one blob, and as training goes on "
          "the classes pull apart into clusters, although nobody told the network the classes. Reconstruction "
          "is how badly photos are rebuilt; KL is how far the points are pushed from the standard normal "
-         "circle. Beta weighs KL against reconstruction: raise it and the model stops using its latent "
-         "dimensions (their KL bars fall to zero and every photo decodes to the same blur): posterior collapse.";
+         "circle. Beta weighs KL against reconstruction: raise it (a 2-d VAE gives in around 50 to 100) and the "
+         "model stops using its latent dimensions: their KL bars fall to zero, the map shrinks to one blob "
+         "and every point decodes to the same blur. That is posterior collapse.";
 }
 
 int64_t VaeTrainPanel::steps() const {
@@ -53,7 +54,7 @@ int64_t VaeTrainPanel::steps() const {
 
 void VaeTrainPanel::play(PanelContext& ctx) {
   m_playing = true;
-  if (!m_inFlight) submit(ctx, 1 << 30);
+  if (!m_inFlight) submit(ctx, 1 << 30, jobSeconds);
 }
 
 void VaeTrainPanel::pause() {
@@ -63,7 +64,7 @@ void VaeTrainPanel::pause() {
 
 void VaeTrainPanel::step(PanelContext& ctx) {
   pause();
-  if (!m_inFlight) submit(ctx, 1);
+  if (!m_inFlight) submit(ctx, 1, jobSeconds);
 }
 
 void VaeTrainPanel::reset(PanelContext& ctx) {
@@ -77,7 +78,7 @@ void VaeTrainPanel::reset(PanelContext& ctx) {
   m_decodedZ.clear();
 }
 
-void VaeTrainPanel::submit(PanelContext& ctx, int maxSteps) {
+void VaeTrainPanel::submit(PanelContext& ctx, int maxSteps, double budget) {
   if (!ctx.jobs) return;
   m_inFlight = true;
   const uint64_t id = ++m_submitted;
@@ -86,7 +87,6 @@ void VaeTrainPanel::submit(PanelContext& ctx, int maxSteps) {
   rec->beta = options.beta;
   rec->learningRate = options.learningRate;
   const VaeLiveOptions opts = options;
-  const double budget = jobSeconds;
   const int every = std::max(1, mapEvery);
   ctx.jobs->run(
       Worker::Background, "vaetrain/steps",
@@ -130,7 +130,7 @@ void VaeTrainPanel::submit(PanelContext& ctx, int maxSteps) {
           for (int i = 0; i < maxSteps; ++i) {
             if (jc.cancelled() || (i > 0 && rec->stop)) break;
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            if (i > 0 && elapsed > budget) break;
+            if (i > 0 && budget > 0 && elapsed > budget) break;
             live->setBeta(rec->beta);
             live->setLearningRate(rec->learningRate);
             const auto s0 = std::chrono::steady_clock::now();
@@ -149,6 +149,12 @@ void VaeTrainPanel::submit(PanelContext& ctx, int maxSteps) {
               std::lock_guard<std::mutex> lock(rec->mutex);
               rec->map = std::move(m), ++rec->mapVersion;
             }
+          }
+          if (done > 0 && budget <= 0 && live->steps() % every != 0) {
+            // A replay ends with the map of its last step.
+            VaeLiveMap m = live->encodeMap();
+            std::lock_guard<std::mutex> lock(rec->mutex);
+            rec->map = std::move(m), ++rec->mapVersion;
           }
           std::lock_guard<std::mutex> lock(rec->mutex);
           if (done > 0) rec->secondsPerStep = stepSeconds / done;
@@ -203,6 +209,11 @@ void VaeTrainPanel::requestDecode(PanelContext& ctx, const std::vector<float>& z
   }
   if (!live || !ctx.jobs || m_decodeInFlight) return;
   if (z == m_decodedZ && weights == m_decodedWeights) return;
+  // New weights alone (the point did not move) redecode 5 times a second, not after every
+  // step: each decode waits for the step in progress and takes the cursor worker's time.
+  const double now = ImGui::GetTime();
+  if (z == m_decodedZ && now - m_decodedAt < 0.2) return;
+  m_decodedAt = now;
   m_decodeInFlight = true;
   m_decodedZ = z, m_decodedWeights = weights;
   ctx.jobs->run(
@@ -217,7 +228,7 @@ void VaeTrainPanel::requestDecode(PanelContext& ctx, const std::vector<float>& z
 
 void VaeTrainPanel::saveState(nlohmann::json& out) const {
   out["seed"] = options.seed, out["beta"] = options.beta, out["learning_rate"] = options.learningRate;
-  out["latent"] = options.latentDim, out["map_every"] = mapEvery;
+  out["latent"] = options.latentDim, out["map_every"] = mapEvery, out["steps"] = steps();
 }
 
 void VaeTrainPanel::restoreState(const nlohmann::json& in, std::vector<std::string>& warnings) {
@@ -239,6 +250,9 @@ void VaeTrainPanel::restoreState(const nlohmann::json& in, std::vector<std::stri
   number("latent", 1, 512, latent);
   for (int i = 0; i < kLatentCount; ++i)
     if (kLatentChoices[i] == latent) m_latentChoice = i, options.latentDim = latent;
+  int64_t replay = 0;
+  number("steps", 0, 1000000, replay);
+  m_replay = replay;
   m_playing = false;
   m_record = std::make_shared<Record>();
   m_inFlight = false;
@@ -256,7 +270,12 @@ void VaeTrainPanel::drawContent(PanelContext& ctx) {
       if (!rec->error.empty()) m_error = rec->error, m_playing = false;
     }
   }
-  if (m_playing && !m_inFlight) submit(ctx, 1 << 30);
+  if (m_replay > 0 && !m_inFlight && ctx.jobs) {
+    const int n = int(std::min<int64_t>(m_replay, 1000000));
+    m_replay = 0;
+    submit(ctx, n, 0);
+  }
+  if (m_playing && !m_inFlight) submit(ctx, 1 << 30, jobSeconds);
   drawToolbar(ctx);
   drawSaveRow(ctx);
 
@@ -285,11 +304,12 @@ void VaeTrainPanel::drawContent(PanelContext& ctx) {
               rec->secondsPerStep * 1000, (long long)rec->map.step, rec->map.knnAccuracy * 100);
   itemHelp("vtrain-status");
 
+  TrainMapView::drawLegend(rec->classNames, ImGui::GetContentRegionAvail().x);
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const float mapSide = std::max(fs * 8, std::min(avail.x * 0.56f, avail.y));
   ImGui::BeginGroup();
   const float* pin = m_pinned ? m_pin : nullptr;
-  TrainMapView::Hit hit = m_map.draw(ImVec2(mapSide, mapSide), now, rec->classNames, pin);
+  TrainMapView::Hit hit = m_map.draw(ImVec2(mapSide, mapSide), now, pin);
   itemHelp("vtrain-map");
   ImGui::EndGroup();
   if (hit.clicked) m_pin[0] = hit.x, m_pin[1] = hit.y, m_pinned = true;
@@ -331,7 +351,7 @@ void VaeTrainPanel::drawToolbar(PanelContext& ctx) {
     if (changed) value = std::pow(10.0, double(lg));
     return changed;
   };
-  if (logSlider("beta", options.beta, -2.f, 2.f, "%.3g")) m_record->beta = options.beta;
+  if (logSlider("beta", options.beta, -2.f, 2.5f, "%.3g")) m_record->beta = options.beta;
   itemHelp("vtrain-beta");
   ImGui::SameLine();
   if (logSlider("learning rate", options.learningRate, -4.f, -2.f, "%.0e")) m_record->learningRate = options.learningRate;
@@ -420,7 +440,7 @@ void VaeTrainPanel::drawRight(PanelContext& ctx, Record& r, float width, float h
     recon.push_back(float(s.recon)), klv.push_back(float(s.kl));
     if (i > 0 && s.beta != r.history[i - 1].beta) {
       char b[32];
-      std::snprintf(b, sizeof b, "\xce\xb2 %.3g", s.beta);
+      std::snprintf(b, sizeof b, "beta %.3g", s.beta);
       marks.push_back({i, b});
     }
   }

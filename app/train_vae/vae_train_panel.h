@@ -39,7 +39,7 @@ class VaeTrainPanel : public Panel {
     std::string error;                 // the last job's error ("" when it went well)
     uint64_t version = 0;
     // Read by the job before every step: a slider change reaches the very next step.
-    std::atomic<double> beta{1.0}, learningRate{1e-3};
+    std::atomic<double> beta{1.0}, learningRate{2e-3};
     std::atomic<bool> stop{false};     // Pause: the running job ends after its current step
   };
 
@@ -63,6 +63,8 @@ class VaeTrainPanel : public Panel {
   double jobSeconds = 0.25;    // a job's time budget: pictures and curves update this often
   int mapEvery = 50;           // steps between two encodings of the map
 
+  // A session keeps seed, beta, learning rate, latent size, map cadence and the steps done;
+  // opening it trains those steps again from the seed (the same run) on the background worker.
   void saveState(nlohmann::json& out) const override;
   void restoreState(const nlohmann::json& in, std::vector<std::string>& warnings) override;
 
@@ -71,7 +73,8 @@ class VaeTrainPanel : public Panel {
   const char* notes() const override;
 
  private:
-  void submit(PanelContext& ctx, int maxSteps);
+  // maxSteps steps, or fewer when the job's time budget (seconds; <= 0: none) runs out first.
+  void submit(PanelContext& ctx, int maxSteps, double budget);
   void drawToolbar(PanelContext& ctx);
   void drawSaveRow(PanelContext& ctx);
   void drawRight(PanelContext& ctx, Record& r, float width, float height);
@@ -87,6 +90,7 @@ class VaeTrainPanel : public Panel {
   char m_savePath[512] = {0};
   std::string m_saveMessage, m_savedDir;
   bool m_saveOk = false;
+  int64_t m_replay = 0;              // steps a restored session asks to train (seeded: the same pictures)
   uint64_t m_mapVersion = 0;         // the record's map last handed to m_map
   // The decode under the cursor (or the pinned point, the origin until a click): redone when
   // the point moves or the weights change.
@@ -96,6 +100,7 @@ class VaeTrainPanel : public Panel {
   bool m_cursorHovered = false;
   std::vector<float> m_decodedZ;
   uint64_t m_decodedWeights = 0;      // the record version the last decode was asked with
+  double m_decodedAt = -1;            // ImGui time of that request
   bool m_decodeInFlight = false;
   Image m_cursorImage;
   uint64_t m_cursorVersion = 0;

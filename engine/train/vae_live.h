@@ -27,7 +27,7 @@ struct VaeLiveOptions {
   int latentDim = 2;
   int channels1 = 16, channels2 = 32, hidden = 256;  // conv-vae sizes (train vae uses 32, 64, 512)
   int batchSize = 64;
-  double learningRate = 1e-3;        // Adam; may change between steps (setLearningRate)
+  double learningRate = 2e-3;        // Adam (as train vae); may change between steps (setLearningRate)
   double beta = 1.0;                 // KL weight; may change between steps (setBeta)
   uint64_t seed = 1;
 };

@@ -100,7 +100,7 @@ TEST_CASE("VAE Train view: Step, beta slider, Play / Pause, decode under the mou
     CHECK(rec->map.labels.size() == 100);
   }
 
-  // The beta slider pressed at its right end: beta 100 (10^2), used by the very next step.
+  // The beta slider pressed at its right end: beta 316 (10^2.5), used by the very next step.
   b.frame();
   {
     // The item's rectangle includes the label; the slider frame is its first 7 font heights.
@@ -108,7 +108,7 @@ TEST_CASE("VAE Train view: Step, beta slider, Play / Pause, decode under the mou
     c.x = std::floor(helpItemRect("vtrain-beta").x + ImGui::GetFontSize() * 7 - 2);
     b.click(c);
   }
-  CHECK(p.options.beta == doctest::Approx(100.0).epsilon(0.02));
+  CHECK(p.options.beta == doctest::Approx(std::pow(10.0, 2.5)).epsilon(0.03));
   b.clickKey("vtrain-step");
   REQUIRE(b.until([&] { return p.steps() == 2 && !p.busy(); }));
   h = b.history();

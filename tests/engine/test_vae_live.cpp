@@ -4,7 +4,10 @@
 // bundle loads and decodes the same image as the live weights.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <torch/torch.h>
 #include <unistd.h>
@@ -168,4 +171,55 @@ TEST_CASE("VAE live: Save writes a bundle that loads and decodes like the live w
   test::writeText(other + "/notes.txt", "mine");
   CHECK_THROWS_AS(live.saveBundle(other), BadInput);
   CHECK(std::filesystem::exists(other + "/notes.txt"));
+}
+
+// Not part of ctest (skipped unless asked for): the live demo's speed on the real data, as
+// the Train view runs it (one intra-op thread, the map of 2,000 test images every 50 steps).
+// bench/vae_live.sh runs it: build/tests/engine_test_vae_live --no-skip -tc='bench*'
+TEST_CASE("bench: VAE live, classes separate within 60 s" * doctest::skip()) {
+  torch::set_num_threads(1);
+  const double seconds = std::getenv("VAE_LIVE_SECONDS") ? std::atof(std::getenv("VAE_LIVE_SECONDS")) : 60;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  VaeLiveOptions o;  // the Train view's defaults (VAE_LIVE_LR / VAE_LIVE_BATCH to try others)
+  if (std::getenv("VAE_LIVE_LR")) o.learningRate = std::atof(std::getenv("VAE_LIVE_LR"));
+  if (std::getenv("VAE_LIVE_BATCH")) o.batchSize = std::atoi(std::getenv("VAE_LIVE_BATCH"));
+  std::printf("lr %g, batch %d, latent %d, conv-vae channels %d/%d hidden %d\n", o.learningRate, o.batchSize, o.latentDim,
+              o.channels1, o.channels2, o.hidden);
+  {
+    // The ceiling: the bundled fashion-vae-2 (30 epochs of `train vae`) on the same 2,000 test images.
+    torch::NoGradGuard ng;
+    auto bundle = loadBundle(test::sourcePath("assets/models/fashion-vae-2"));
+    DatasetOptions d;
+    d.limit = o.mapCount;
+    Dataset test = openDataset(o.mapSpec, d);
+    auto mu = bundle->autoencoder->encode(datasetToTensor(test, 0, test.count)).first.contiguous();
+    std::vector<float> pts(mu.data_ptr<float>(), mu.data_ptr<float>() + mu.numel());
+    std::vector<int> lab;
+    for (int64_t i = 0; i < test.count; ++i) lab.push_back(int(test.label(i)));
+    std::printf("reference: bundled fashion-vae-2, 5-NN accuracy %.3f\n", knnAccuracy(pts, 2, lab, 5));
+  }
+  VaeLive live(o);
+  const double setup = elapsed();
+  VaeLiveMap m = live.encodeMap();
+  std::printf("setup (data, model) %.2f s; step 0: 5-NN accuracy %.3f\n", setup, m.knnAccuracy);
+  double trainSeconds = 0, firstAt60 = -1, firstAt70 = -1;
+  while (elapsed() < seconds) {
+    const auto s0 = std::chrono::steady_clock::now();
+    VaeLiveStats s = live.step();
+    trainSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
+    if (s.step % 50 == 0) {
+      m = live.encodeMap();
+      if (firstAt60 < 0 && m.knnAccuracy >= 0.6) firstAt60 = elapsed();
+      if (firstAt70 < 0 && m.knnAccuracy >= 0.7) firstAt70 = elapsed();
+      if (s.step % 250 == 0)
+        std::printf("t %5.1f s  step %5lld  recon %.1f  kl %.2f  5-NN accuracy %.3f\n", elapsed(), (long long)s.step, s.recon,
+                    s.kl, m.knnAccuracy);
+    }
+  }
+  m = live.encodeMap();
+  std::printf("after %.0f s: %lld steps, %.1f ms/step (training only), 5-NN accuracy %.3f; >= 0.60 at %.1f s, >= 0.70 at %.1f s\n",
+              elapsed(), (long long)live.steps(), 1000 * trainSeconds / double(std::max<int64_t>(1, live.steps())), m.knnAccuracy,
+              firstAt60, firstAt70);
+  CHECK(m.knnAccuracy > 0);
 }
