@@ -16,6 +16,7 @@
 #include "app/gl/scatter_renderer.h"
 #include "app/gl/texture_cache.h"
 #include "app/gl/window.h"
+#include "app/lesson/lesson_panel.h"
 #include "app/main_menu.h"
 #include "app/panels/diffusion_panel.h"
 #include "app/panels/grid_geometry.h"
@@ -24,8 +25,6 @@
 #include "app/help/shortcuts.h"
 #include "engine/models/manifest.h"
 #include "engine/models/model_file.h"
-#include "app/tokens/tokens_panel.h"
-#include "engine/tokens/token_model.h"
 #include "engine/util/errors.h"
 
 namespace fs = std::filesystem;
@@ -69,7 +68,16 @@ GuiApp::GuiApp(const GuiOptions& opts, AppState state, std::vector<std::string> 
   for (auto& w : warnings) m_messages.error(w);
   m_errorsAtStart = m_messages.count();
   restorePanelState();
+  if (LessonPanel* l = lessonPanel()) {
+    l->bind(this);
+    if (!m_opts.lesson.empty() && !l->openLesson(m_opts.lesson, m_opts.lessonStep, m_opts.presenter))
+      m_messages.error(l->error());
+    l->setScreenshotAllSteps(m_opts.lessonAllSteps, m_opts.lessonLastStep);
+    if (m_opts.scale > 0) m_state.uiScale = m_opts.scale;  // --scale wins over the lesson's
+  }
 }
+
+LessonPanel* GuiApp::lessonPanel() const { return dynamic_cast<LessonPanel*>(panel("lesson")); }
 
 GuiApp::~GuiApp() {
   // Workers first (they may call back into the window system), then the window.
@@ -128,7 +136,6 @@ void GuiApp::openModel(const std::string& dir, bool restoring) {
 void GuiApp::onModelLoaded() {
   m_seenGeneration = m_engine.generation();
   std::string dir = m_engine.model() ? m_engine.model()->dir : m_engine.diffusion() ? m_engine.diffusion()->dir : "";
-  if (auto t = m_engine.tokenModel()) dir = t->dir();
   bool same = dir == m_state.modelDir;
   m_state.modelDir = dir;
   if (!m_restoring) {
@@ -147,7 +154,6 @@ void GuiApp::onModelLoaded() {
   m_fullRedraw = true;
   m_relayout = true;
   std::string name = m_engine.model() ? m_engine.model()->name : m_engine.diffusion() ? m_engine.diffusion()->name : dir;
-  if (auto t = m_engine.tokenModel()) name = t->name();
   m_messages.info("Opened " + name + " (" + dir + ")");
 }
 
@@ -242,6 +248,8 @@ void GuiApp::drawMenus() {
   if (a.resetLayout) resetLayout();
   if (a.panelsToggled) m_relayout = true;
   if (a.dismissMessages) m_messages.clear();
+  if (!a.openLesson.empty())
+    if (LessonPanel* l = lessonPanel(); l && !l->openLesson(a.openLesson, 0, l->presenter())) m_messages.error(l->error());
 }
 
 void GuiApp::buildFrame(float width, float height) {
@@ -265,6 +273,7 @@ void GuiApp::buildFrame(float width, float height) {
   ctx.data = m_engine.data();
   ctx.perf = &m_perf;
   handleShortcuts(ctx);
+  if (LessonPanel* l = lessonPanel()) l->frame(ctx);  // a lesson step going into the app
   drawMenus();
   bool relayout = m_relayout;
   m_relayout = false;
@@ -376,11 +385,10 @@ void GuiApp::processRequests(UiRequests& req) {
 
 bool GuiApp::settled() const {
   if (!m_engine.idle() || gridWanted()) return false;
+  if (LessonPanel* l = lessonPanel(); l && !l->settled()) return false;
   if (!m_engine.modelError.empty() || !m_engine.dataError.empty()) return true;  // reported by the caller
   if (m_engine.loading() || m_seenGeneration == 0) return false;
-  bool mapless = (m_engine.diffusion() || m_engine.tokenModel()) && !m_engine.model();
-  if (auto* t = dynamic_cast<TokensPanel*>(panel("tokens")); t && m_engine.tokenModel() && !t->session().settled())
-    return false;  // the Tokens view's grid, picture, bars and codebook
+  bool mapless = m_engine.diffusion() && !m_engine.model();
   if (m_engine.diffusion() && m_engine.sampleA.finished == 0) return false;  // the first run is the picture
   if (!m_engine.latents() && !mapless) return false;
   bool errors = m_messages.count() > m_errorsAtStart;
@@ -450,8 +458,13 @@ int GuiApp::frameLoop() {
             info.points = m_engine.points().count();
             info.model = m_state.modelDir;
             for (auto& m : m_messages.all()) info.messages.push_back(m.text);
-            writeScreenshot(m_opts.screenshot, win.readPixels(fbw, fbh), screenshotSidecar(info, fbw, fbh));
-            rc = 0;
+            LessonPanel* lesson = lessonPanel();  // a lesson's steps: what each could not apply, one shot per step
+            if (lesson)
+              for (auto& p : lesson->problems()) info.messages.push_back("lesson: " + p);
+            std::string path = lesson ? lesson->screenshotPath(m_opts.screenshot) : m_opts.screenshot;
+            writeScreenshot(path, win.readPixels(fbw, fbh), screenshotSidecar(info, fbw, fbh));
+            if (lesson && lesson->nextScreenshotStep()) m_shot = ScreenshotWaiter{};
+            else rc = 0;
           } catch (const std::exception& e) {
             std::fprintf(stderr, "latentlab: %s\n", e.what());
             rc = 3;

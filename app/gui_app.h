@@ -36,6 +36,13 @@ struct GuiOptions {
   std::string diffusionTab;
   int64_t noiseIndex = 0;
   int noiseT = 300;
+  // `latentlab lesson FILE`: open this lesson (app/lesson/) at lessonStep (0-based), in
+  // presenter mode when asked.
+  std::string lesson;
+  int lessonStep = 0;
+  bool presenter = false;
+  bool lessonAllSteps = false;  // with screenshot: every step from lessonStep on, OUT-01.png, OUT-02.png...
+  int lessonLastStep = -1;      // ... up to this one (0-based; -1 = the last)
 };
 
 // Returns the process exit code: 0, 1 (no window could be opened), 3 (bad session/model
@@ -97,6 +104,7 @@ class GuiApp {
   DiffusionSettings* diffusionSettings() const;  // the Diffusion panel's, when it is shown
   ExportView exportView() const;
   void applyToolActions(const ToolActions& t);
+  class LessonPanel* lessonPanel() const;  // the registered Lesson panel (app/lesson/)
   void drawMenus();
   void processRequests(UiRequests& req);
   void onModelLoaded();

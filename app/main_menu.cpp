@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/help/shortcuts.h"
+#include "app/lesson/bundled_lessons.h"
 
 namespace latentlab {
 
@@ -82,6 +83,11 @@ MenuActions drawMainMenu(AppState& state, const std::vector<Panel*>& panels, con
   if (ImGui::BeginMenu("Help")) {
     bool all = allNotesShown(state, panels);
     if (ImGui::MenuItem("Show all notes", "F1", all)) setAllNotes(state, panels, !all);
+    if (ImGui::BeginMenu("Lessons")) {  // the bundled lessons (assets/lessons), in the Lesson panel
+      for (const std::string& path : listBundledLessons())
+        if (ImGui::MenuItem(lessonMenuName(path).c_str())) a.openLesson = path;
+      ImGui::EndMenu();
+    }
     if (extras.help) {
       extras.help();
     } else {

@@ -4,6 +4,7 @@
 // on it is GuiApp's job. ImGui only.
 #pragma once
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "app/app_state.h"
@@ -17,6 +18,7 @@ struct MenuActions {
   bool resetLayout = false;     // put every panel back in its place, closed ones reopened
   bool panelsToggled = false;   // a View entry opened or closed a panel
   bool dismissMessages = false;
+  std::string openLesson;       // Help > Lessons: a bundled lesson file to open
 };
 
 // Items other parts put in the menus (DesktopTools: sessions, models, Export, Undo, Help).

@@ -29,6 +29,7 @@ const std::vector<Subcommand>& subcommands() {
       {"eval", "Measure a model on a data set", addEval},
       {"bench", "Time decode latency and encode throughput (diffusion models: step and sample times)", addBench},
       {"probe", "Open a TorchScript model in a child process with limits; print what it is or why not", addProbe},
+      {"lesson", "Open the window on a lesson (assets/lessons/*.json) at --step N; --screenshot renders that step", addLesson},
   };
   return table;
 }

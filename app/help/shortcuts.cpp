@@ -40,6 +40,8 @@ const std::vector<ShortcutInfo>& shortcutTable() {
       {S::DialogMove, GLFW_KEY_UP, false, Shift::Any, "Up", "Select the entry above.", "File dialog", false},
       {S::DialogMove, GLFW_KEY_DOWN, false, Shift::Any, "Down", "Select the entry below.", "File dialog", false},
       {S::DialogUp, GLFW_KEY_BACKSPACE, false, Shift::Any, "Backspace", "Go to the folder above (when not typing).", "File dialog", false},
+      {S::LessonNext, GLFW_KEY_PAGE_DOWN, false, Shift::Any, "PageDown", "Next lesson step (what a presenter's clicker sends); Right too, unless a timeline has the focus.", "Lesson panel", false},
+      {S::LessonBack, GLFW_KEY_PAGE_UP, false, Shift::Any, "PageUp", "Previous lesson step; Left too, unless a timeline has the focus.", "Lesson panel", false},
       {S::MouseDrag, 0, false, Shift::Any, "Left-drag", "Move the cursor over the map: the image under it is decoded live.", "Latent map", false},
       {S::MouseClick, 0, false, Shift::Any, "Click a point", "Select it and show it next to its reconstruction.", "Latent map", false},
       {S::MouseZoom, 0, false, Shift::Any, "Scroll", "Zoom the map around the mouse.", "Latent map", false},

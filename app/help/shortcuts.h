@@ -18,6 +18,7 @@ enum class ShortcutId {
   // Handled by the Diffusion panel / file dialog; listed for the user.
   RunSample, StepSample, PrevStep, NextStep,
   DialogConfirm, DialogCancel, DialogMove, DialogUp,
+  LessonNext, LessonBack,  // handled by the Lesson panel (app/lesson/)
   // Mouse gestures (no key): listed so the help is complete.
   MouseDrag, MouseZoom, MousePan, MouseClick,
 };

@@ -22,7 +22,13 @@ void Panel::draw(PanelContext& ctx, bool relayout) {
       ImGui::PopStyleColor();
       ImGui::Separator();
     }
+    if (locked) ImGui::BeginDisabled();
     drawContent(ctx);
+    if (locked) {
+      ImGui::EndDisabled();
+      if (ImGui::IsWindowHovered(ImGuiHoveredFlags_RootAndChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem))
+        ImGui::SetTooltip("Locked by the lesson: this step does not use these controls (untick Presenter to use them)");
+    }
   }
   ImGui::End();
 }

@@ -73,6 +73,9 @@ class Panel {
   const std::string& title() const { return m_title; }
   const char* notesText() const { return notes(); }
   bool open = true;
+  // Presenter mode of a lesson (app/lesson/): the panel is drawn but its controls are disabled,
+  // and hovering it says why. Set by the Lesson panel only.
+  bool locked = false;
 
   // Panel-local settings a session keeps, under "panels".<id> (GuiApp saves `open` itself).
   virtual void saveState(nlohmann::json& out) const {}

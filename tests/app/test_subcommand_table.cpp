@@ -50,7 +50,7 @@ TEST_CASE("the subcommand table is well formed") {
     CAPTURE(g);
     CHECK(!subcommandNames(g).empty());  // a group with no command
   }
-  CHECK(subcommandNames() == "info, render, encode, map, project, train, eval, bench, probe");
+  CHECK(subcommandNames() == "info, render, encode, map, project, train, eval, bench, probe, lesson");
 }
 
 TEST_CASE("every table entry builds and answers --help with its help line") {
