@@ -25,6 +25,8 @@
 #include "app/help/shortcuts.h"
 #include "engine/models/manifest.h"
 #include "engine/models/model_file.h"
+#include "app/tokens/tokens_panel.h"
+#include "engine/tokens/token_model.h"
 #include "engine/util/errors.h"
 
 namespace fs = std::filesystem;
@@ -136,6 +138,7 @@ void GuiApp::openModel(const std::string& dir, bool restoring) {
 void GuiApp::onModelLoaded() {
   m_seenGeneration = m_engine.generation();
   std::string dir = m_engine.model() ? m_engine.model()->dir : m_engine.diffusion() ? m_engine.diffusion()->dir : "";
+  if (auto t = m_engine.tokenModel()) dir = t->dir();
   bool same = dir == m_state.modelDir;
   m_state.modelDir = dir;
   if (!m_restoring) {
@@ -154,6 +157,7 @@ void GuiApp::onModelLoaded() {
   m_fullRedraw = true;
   m_relayout = true;
   std::string name = m_engine.model() ? m_engine.model()->name : m_engine.diffusion() ? m_engine.diffusion()->name : dir;
+  if (auto t = m_engine.tokenModel()) name = t->name();
   m_messages.info("Opened " + name + " (" + dir + ")");
 }
 
@@ -388,7 +392,9 @@ bool GuiApp::settled() const {
   if (LessonPanel* l = lessonPanel(); l && !l->settled()) return false;
   if (!m_engine.modelError.empty() || !m_engine.dataError.empty()) return true;  // reported by the caller
   if (m_engine.loading() || m_seenGeneration == 0) return false;
-  bool mapless = m_engine.diffusion() && !m_engine.model();
+  bool mapless = (m_engine.diffusion() || m_engine.tokenModel()) && !m_engine.model();
+  if (auto* t = dynamic_cast<TokensPanel*>(panel("tokens")); t && m_engine.tokenModel() && !t->session().settled())
+    return false;  // the Tokens view's grid, picture, bars and codebook
   if (m_engine.diffusion() && m_engine.sampleA.finished == 0) return false;  // the first run is the picture
   if (!m_engine.latents() && !mapless) return false;
   bool errors = m_messages.count() > m_errorsAtStart;

@@ -12,6 +12,9 @@
 #include "app/steer/directions_panel.h"
 #include "app/steer/inspector_panel.h"
 #include "app/steer/interp_panel.h"
+#include "app/tokens/codebook_panel.h"
+#include "app/tokens/next_token_panel.h"
+#include "app/tokens/tokens_panel.h"
 #include "app/train_vae/vae_train_panel.h"
 
 namespace latentlab {
@@ -30,7 +33,7 @@ std::vector<PanelEntry> makePanels() {
   // Order matters within a column: earlier entries sit higher (Side) or further left (Footer).
   list.push_back({std::make_unique<LatentMapPanel>(), [](K k) {
                     // A pixel diffusion model has no encoder, so no latent space to map.
-                    return k == K::PixelDiffusion ? kHidden : place(R::Main, 1, 30, 20);
+                    return k == K::PixelDiffusion || k == K::Tokens ? kHidden : place(R::Main, 1, 30, 20);
                   }});
   list.push_back({std::make_unique<LessonPanel>(), [](K) {
                     // At the top of the side column for every model; opened by a lesson.
@@ -43,7 +46,7 @@ std::vector<PanelEntry> makePanels() {
                     return k == K::LatentDiffusion ? place(R::Side, 0.62f, 24, 18) : kHidden;
                   }});
   list.push_back({std::make_unique<ImagePanel>(), [](K k) {
-                    if (k == K::PixelDiffusion) return kHidden;
+                    if (k == K::PixelDiffusion || k == K::Tokens) return kHidden;
                     // Beside a latent diffusion run it shows the VAE's decode under the map cursor.
                     return place(R::Side, k == K::LatentDiffusion ? 0.38f : 0.42f, 14, 10);
                   }});
@@ -62,7 +65,7 @@ std::vector<PanelEntry> makePanels() {
                     // own controls no room. Open/closed is decided once at start (kind None).
                     Placement p = place(R::Side, 0.40f, 22, 11);
                     p.startsOpen = false;
-                    if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
+                    if (k == K::None || k == K::PixelDiffusion || k == K::Tokens) p.role = R::Hidden;
                     return p;
                   }});
   list.push_back({std::make_unique<DirectionsPanel>(), [](K k) {
@@ -70,7 +73,7 @@ std::vector<PanelEntry> makePanels() {
                     // interpolation there is no room for it at 1024 x 700.
                     Placement p = place(R::Side, 0.50f, 24, 12);
                     p.startsOpen = false;
-                    if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
+                    if (k == K::None || k == K::PixelDiffusion || k == K::Tokens) p.role = R::Hidden;
                     return p;
                   }});
   list.push_back({std::make_unique<SeedGridPanel>(), [](K k) {
@@ -88,10 +91,23 @@ std::vector<PanelEntry> makePanels() {
                     if (k != K::None && k != K::Autoencoder) p.role = R::Hidden;
                     return p;
                   }});
+  // A token model (vq-autoregressive): the Tokens view takes the map's place with the Next
+  // token bars under it (16 readable rows need the height); the Codebook has the side column.
+  // One TokenSession links the three.
+  auto tokens = std::make_shared<TokenSession>();
+  list.push_back({std::make_unique<TokensPanel>(tokens), [](K k) {
+                    return k == K::Tokens ? place(R::Main, 0.54f, 30, 16) : kHidden;
+                  }});
+  list.push_back({std::make_unique<NextTokenPanel>(tokens), [](K k) {
+                    return k == K::Tokens ? place(R::Main, 0.46f, 30, 16) : kHidden;
+                  }});
+  list.push_back({std::make_unique<CodebookPanel>(tokens), [](K k) {
+                    return k == K::Tokens ? place(R::Side, 1.0f, 20, 12) : kHidden;
+                  }});
   list.push_back({std::make_unique<InspectorPanel>(), [](K k) {
                     Placement p = place(R::Side, 0.50f, 24, 14);
                     p.startsOpen = false;  // like Directions: opened from View when wanted
-                    if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
+                    if (k == K::None || k == K::PixelDiffusion || k == K::Tokens) p.role = R::Hidden;
                     return p;
                   }});
   list.push_back({std::make_unique<ModelPanel>(), [](K) { return place(R::Footer, 0.55f, 20, 12); }});

@@ -86,7 +86,7 @@ bool isOpen(GuiApp& app, const std::string& id) { return app.panel(id) && app.pa
 
 TEST_CASE("every bundled lesson parses: 8-15 steps, a title and text each, models that exist") {
   auto files = listBundledLessons();
-  REQUIRE(files.size() >= 4);
+  REQUIRE(files.size() >= 5);
   for (const std::string& f : files) {
     CAPTURE(f);
     Lesson l = loadLesson(f, registeredPanelIds());

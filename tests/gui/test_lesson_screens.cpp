@@ -45,7 +45,7 @@ std::pair<int, int> stepsToRender(const std::string& stem, int count) {
 
 TEST_CASE("steps of every bundled lesson apply and render in the real window") {
   auto files = listBundledLessons();
-  REQUIRE(files.size() >= 4);
+  REQUIRE(files.size() >= 5);
   std::string dir = test::tempDir("lesson-shots");
   for (const std::string& file : files) {
     CAPTURE(file);
