@@ -123,7 +123,8 @@ const std::vector<HelpEntry>& helpEntries() {
       {"inspect-bars", "Each bar is one number of the latent; drag a bar up or down to change it and watch the "
                        "picture (the band is the prior's usual range)."},
       {"inspect-reset", "Undoes every change made by dragging bars or jumping to a data point."},
-      {"inspect-active", "How many latent numbers really vary over the data; the model ignores the others."},
+      {"inspect-active", "How many latent numbers really vary over the data (the rest are ignored), and the KL: nats the encoder spends per image."},
+      {"inspect-histogram", "The data's spread along the hovered number (bars) against the prior N(0, 1) the decoder expects (line)."},
       {"inspect-error", "Where the reconstruction differs from the original: the brighter, the larger the error."},
       {"inspect-nearest", "A data image whose latent is near this one; click it to move the latent there."},      // Seed grid (GAN)
       {"seed-psi", "Truncation: pulls every z toward the average; lower values give more typical, less varied pictures."},

@@ -19,6 +19,7 @@ namespace {
 constexpr double kActive = 0.01;
 constexpr int kBarsUpTo = 64;  // larger latents are drawn as a heat strip
 constexpr int kNearest = 8;
+constexpr int kHistBins = 40;
 
 // Blue (negative) - near black (0) - orange (positive), for the heat strip.
 ImU32 diverging(float v, float range) {
@@ -61,6 +62,70 @@ void InspectorPanel::updateStats(PanelContext& ctx) {
       m_variance[size_t(k)] += d * d;
     }
   for (double& v : m_variance) v /= double(set->count - 1);
+  m_kl = set->klPerDim.size() == size_t(set->dim) ? set->klPerDim : std::vector<double>();
+  m_klMax = m_kl.empty() ? 0 : *std::max_element(m_kl.begin(), m_kl.end());
+  // The histogram starts on the dimension the data uses most.
+  m_histDim = int(std::max_element(m_variance.begin(), m_variance.end()) - m_variance.begin());
+  m_histOf = -1;
+}
+
+double InspectorPanel::totalKl() const {
+  double s = 0;
+  for (double k : m_kl) s += k;
+  return s;
+}
+
+const std::vector<int>& InspectorPanel::histogram(const LatentSet& set, int dim) {
+  if (dim == m_histOf && !m_hist.empty()) return m_hist;
+  m_hist.assign(kHistBins, 0);
+  m_histOf = dim;
+  if (dim < 0 || dim >= set.dim) return m_hist;
+  for (int64_t i = 0; i < set.count; ++i) {
+    float v = set.row(i)[dim];
+    if (!std::isfinite(v)) continue;
+    int b = int(std::floor((double(v) + m_range) / (2.0 * m_range) * kHistBins));
+    ++m_hist[size_t(std::clamp(b, 0, kHistBins - 1))];  // the end bins hold everything beyond the range
+  }
+  return m_hist;
+}
+
+void InspectorPanel::drawHistogram(PanelContext& ctx, float height) {
+  const LatentSet* set = ctx.engine ? ctx.engine->latents() : nullptr;
+  if (!set || set->count < 2 || m_histDim < 0 || m_histDim >= set->dim) return;
+  const std::vector<int>& h = histogram(*set, m_histDim);
+  float fs = ImGui::GetFontSize();
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  float w = std::max(fs * 4, ImGui::GetContentRegionAvail().x);
+  ImGui::InvisibleButton("##hist", ImVec2(w, height));
+  itemHelp("inspect-histogram");
+  ctx.rects["inspector/histogram"] = ImVec4(p.x, p.y, w, height);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + height), IM_COL32(22, 24, 30, 255));
+  // Bars: the data's posterior means along this dimension, as a density; the line: N(0, 1),
+  // the prior the decoder was trained to expect. A gap between the two is a hole or a pile.
+  const double binW = 2.0 * m_range / kHistBins;
+  std::vector<double> density(h.size());
+  double peak = 0.4;  // N(0, 1)'s peak, so the prior curve always fits
+  for (size_t b = 0; b < h.size(); ++b) peak = std::max(peak, density[b] = h[b] / (double(set->count) * binW));
+  float bw = w / float(kHistBins), base = p.y + height - 1, top = p.y + fs * 1.3f;  // the label sits above
+  auto yOf = [&](double d) { return base - float(d / peak) * (base - top); };
+  for (size_t b = 0; b < h.size(); ++b)
+    dl->AddRectFilled(ImVec2(p.x + bw * float(b), yOf(density[b])), ImVec2(p.x + bw * float(b + 1) - 1, base),
+                      IM_COL32(110, 180, 255, 200));
+  ImVec2 prev;
+  for (int i = 0; i <= 64; ++i) {
+    double v = -m_range + 2.0 * m_range * i / 64.0;
+    ImVec2 q(p.x + w * float(i) / 64.f, yOf(std::exp(-0.5 * v * v) / std::sqrt(2 * M_PI)));
+    if (i > 0) dl->AddLine(prev, q, IM_COL32(255, 200, 90, 255), 1.5f);
+    prev = q;
+  }
+  char label[96];
+  if (size_t(m_histDim) < m_kl.size())
+    std::snprintf(label, sizeof label, "z%d over the data (KL %.2f nats); line: prior N(0, 1)", m_histDim,
+                  m_kl[size_t(m_histDim)]);
+  else
+    std::snprintf(label, sizeof label, "z%d over the data; line: prior N(0, 1)", m_histDim);
+  dl->AddText(ImVec2(p.x + 4, p.y + 2), IM_COL32(200, 205, 215, 255), label);
 }
 
 void InspectorPanel::drawChart(PanelContext& ctx, const std::vector<float>& z, float height) {
@@ -110,17 +175,24 @@ void InspectorPanel::drawChart(PanelContext& ctx, const std::vector<float>& z, f
     } else {
       dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x1, p.y + chartH), diverging(v, m_range));
     }
-    // Below: the data's spread per dimension (brighter = more variance; active units stand out).
+    // Below: the rate the VAE spends on each dimension (mean KL, brighter = more), or the
+    // data's spread when the model gives no KL; active units stand out either way.
     if (size_t(k) < m_variance.size()) {
       float a = float(std::clamp(m_variance[size_t(k)], 0.0, 1.0));
+      if (size_t(k) < m_kl.size()) a = float(std::clamp(m_kl[size_t(k)] / std::max(m_klMax, 1e-9), 0.0, 1.0));
       dl->AddRectFilled(ImVec2(x0, p.y + chartH + 2), ImVec2(x1, p.y + height),
                         ImGui::ColorConvertFloat4ToU32(ImVec4(0.3f + 0.6f * a, 0.8f * a + 0.1f, 0.2f, 1)));
     }
   }
   if (under >= 0) {
+    m_histDim = under;
     double var = size_t(under) < m_variance.size() ? m_variance[size_t(under)] : 0;
-    ImGui::SetTooltip("z%d = %.3f\ndata variance %.3f (%s)", under, z[size_t(under)], var,
-                      var > kActive ? "active" : "inactive: the decoder ignores it");
+    if (size_t(under) < m_kl.size())
+      ImGui::SetTooltip("z%d = %.3f\ndata variance %.3f, mean KL %.3f nats (%s)", under, z[size_t(under)], var,
+                        m_kl[size_t(under)], var > kActive ? "active" : "inactive: the decoder ignores it");
+    else
+      ImGui::SetTooltip("z%d = %.3f\ndata variance %.3f (%s)", under, z[size_t(under)], var,
+                        var > kActive ? "active" : "inactive: the decoder ignores it");
   }
 }
 
@@ -251,8 +323,9 @@ void InspectorPanel::drawContent(PanelContext& ctx) {
   ImGui::EndDisabled();
   itemHelp("inspect-reset");
   if (!m_variance.empty()) {
-    char t[64];
-    std::snprintf(t, sizeof t, "%d of %zu units active", activeUnits(), m_variance.size());
+    char t[96];
+    if (m_kl.empty()) std::snprintf(t, sizeof t, "%d of %zu units active", activeUnits(), m_variance.size());
+    else std::snprintf(t, sizeof t, "%d of %zu units active, KL %.1f nats", activeUnits(), m_variance.size(), totalKl());
     row.next(FlowRow::text(t));
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("%s", t);
@@ -266,8 +339,9 @@ void InspectorPanel::drawContent(PanelContext& ctx) {
   }
   float fs = ImGui::GetFontSize();
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  drawChart(ctx, z, std::max(fs * 4, avail.y * 0.42f));
+  drawChart(ctx, z, std::max(fs * 4, avail.y * 0.34f));
   z = steeredLatentOf(s);  // a drag this frame moved it
+  drawHistogram(ctx, std::max(fs * 3.5f, avail.y * 0.16f));
   decode(ctx, z);
   float side = std::clamp((ImGui::GetContentRegionAvail().y - fs * 3.2f) * 0.5f, fs * 2, fs * 5);
   drawPictures(ctx, side);

@@ -28,6 +28,14 @@ class InspectorPanel : public Panel {
   const std::vector<Neighbour>& nearest() const { return m_nearest; }
   const std::vector<double>& variances() const { return m_variance; }
   int activeUnits() const;
+  // Mean KL per dimension over the data (nats; empty when the model gives none) and its sum.
+  const std::vector<double>& klPerDim() const { return m_kl; }
+  double totalKl() const;
+  // The dimension whose histogram is shown (the last one hovered on the chart).
+  int histogramDim() const { return m_histDim; }
+  // Counts of the data's values of z[dim] in 40 equal bins over [-range, range], the end
+  // bins holding everything beyond it (cached per dimension).
+  const std::vector<int>& histogram(const LatentSet& set, int dim);
   // The chart's value range (bars and heat strip): [-range, range].
   float range() const { return m_range; }
 
@@ -38,12 +46,16 @@ class InspectorPanel : public Panel {
  private:
   void updateStats(PanelContext& ctx);
   void drawChart(PanelContext& ctx, const std::vector<float>& z, float height);
+  void drawHistogram(PanelContext& ctx, float height);
   void drawPictures(PanelContext& ctx, float side);
   void drawNearest(PanelContext& ctx, const std::vector<float>& z, float side);
   void decode(PanelContext& ctx, const std::vector<float>& z);
 
   const LatentSet* m_statsOf = nullptr;
-  std::vector<double> m_variance;
+  std::vector<double> m_variance, m_kl;
+  double m_klMax = 0;
+  int m_histDim = -1, m_histOf = -1;
+  std::vector<int> m_hist;
   std::vector<float> m_nearestOf;
   std::vector<Neighbour> m_nearest;
   float m_range = 4.f;

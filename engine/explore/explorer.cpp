@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 #include "engine/data/image_tensor.h"
 #include "engine/explore/explorer_impl.h"
@@ -175,18 +176,29 @@ LatentSet ExploreModel::encode(const Dataset& data, const std::function<void(dou
     cancel.throwIfCancelled();
     int64_t e = std::min(data.count, b + batch);
     auto x = datasetToTensor(data, b, e, mf.image.rangeLo, mf.image.rangeHi).to(m_impl->device);
-    torch::Tensor mu;
+    torch::Tensor mu, logvar;
     {
       torch::NoGradGuard noGrad;
       std::lock_guard<std::mutex> lock(m_impl->mutex);
-      mu = m_impl->bundle->autoencoder->encode(x).first;
+      std::tie(mu, logvar) = m_impl->bundle->autoencoder->encode(x);
     }
     mu = mu.reshape({e - b, set.dim}).to(torch::kCPU, torch::kFloat32).contiguous();
     checkFinite(mu, "encoded latents of " + data.spec);
+    if (logvar.defined() && logvar.numel() == mu.numel()) {
+      // KL(N(mu, s^2) || N(0, 1)) = (mu^2 + s^2 - 1 - log s^2) / 2, summed here, averaged below.
+      auto lv = logvar.reshape({e - b, set.dim}).to(torch::kCPU, torch::kFloat64);
+      auto kl = (0.5 * (mu.to(torch::kFloat64).pow(2) + lv.exp() - 1.0 - lv)).sum(0).contiguous();
+      if (b == 0) set.klPerDim.assign(size_t(set.dim), 0.0);
+      if (set.klPerDim.size() == size_t(set.dim))
+        for (int k = 0; k < set.dim; ++k) set.klPerDim[size_t(k)] += kl.data_ptr<double>()[k];
+    } else {
+      set.klPerDim.clear();  // one batch without a variance: no figure at all, not a partial one
+    }
     std::memcpy(set.z.data() + size_t(b) * set.dim, mu.data_ptr<float>(), size_t(e - b) * set.dim * sizeof(float));
     for (int64_t i = b; i < e; ++i) set.labels[size_t(i)] = int(data.label(i));
     if (progress) progress(double(e) / double(data.count), "encoded " + std::to_string(e) + " / " + std::to_string(data.count));
   }
+  for (double& k : set.klPerDim) k /= double(std::max<int64_t>(1, data.count));
   return set;
 }
 

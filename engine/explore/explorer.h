@@ -42,6 +42,10 @@ struct LatentSet {
   std::vector<float> z;
   std::vector<int> labels;  // -1 when the data has none
   std::vector<std::string> classNames;
+  // Mean KL(q(z_k | x) || N(0, 1)) per latent dimension over the set, in nats (the "rate"
+  // a VAE spends on each dimension; near 0 = collapsed). Empty when the encoder gives no
+  // variance (a GAN's prior set, a model without logvar).
+  std::vector<double> klPerDim;
   const float* row(int64_t i) const { return z.data() + size_t(i) * size_t(dim); }
   std::vector<float> latent(int64_t i) const { return {row(i), row(i) + dim}; }
 };

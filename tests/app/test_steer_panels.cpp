@@ -7,6 +7,8 @@
 // path is handed to the map; a session keeps the directions and the path.
 #include <doctest/doctest.h>
 
+#include <numeric>
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -141,6 +143,39 @@ TEST_CASE("a Latent inspector bar dragged to a height sets that value; a neighbo
   std::vector<float> there = steeredLatentOf(app->state());
   for (int i = 0; i < 16; ++i) CHECK(there[size_t(i)] == doctest::Approx(set->row(target)[i]).epsilon(1e-4));
   CHECK(app->state().selected == target);
+}
+
+TEST_CASE("the Latent inspector's histogram follows the hovered bar and counts every data point once") {
+  Headless h;
+  auto app = readyApp();
+  auto* ins = dynamic_cast<InspectorPanel*>(app->panel("inspector"));
+  REQUIRE(ins);
+  ins->open = true;
+  app->headlessFrame();
+  app->headlessFrame();
+  REQUIRE(app->rects().count("inspector/bars"));
+  REQUIRE(app->rects().count("inspector/histogram"));
+  const LatentSet* set = app->engine().latents();
+  REQUIRE(set);
+  CHECK(ins->klPerDim().size() == 16);  // a VAE gives its posterior variance, so KL per dimension
+  ImVec4 r = app->rects().at("inspector/bars");
+  for (int k : {3, 11}) {
+    CAPTURE(k);
+    mouseFrame(*app, ImVec2(r.x + (k + 0.5f) * r.z / 16, r.y + r.w * 0.25f));
+    mouseFrame(*app, ImVec2(r.x + (k + 0.5f) * r.z / 16, r.y + r.w * 0.25f));
+    CHECK(ins->histogramDim() == k);
+    const std::vector<int>& hist = ins->histogram(*set, k);
+    REQUIRE(hist.size() == 40);
+    // Bins of width 2 range / 40 from -range; the end bins take what lies beyond.
+    std::vector<int> ref(40, 0);
+    for (int64_t i = 0; i < set->count; ++i) {
+      double v = set->row(i)[k];
+      int b = int(std::floor((v + double(ins->range())) / (2.0 * double(ins->range())) * 40));
+      ++ref[size_t(std::clamp(b, 0, 39))];
+    }
+    CHECK(hist == ref);
+    CHECK(std::accumulate(hist.begin(), hist.end(), 0) == set->count);
+  }
 }
 
 TEST_CASE("the Interpolation strip decodes a path from A to B; Play advances it, Pause stops it") {
