@@ -5,11 +5,13 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
 #include "app/cli/cmd_bench.h"
 #include "app/cli/commands.h"
+#include "engine/kernels/small_linear.h"
 #include "engine/latent/encode.h"
 #include "engine/models/model_kinds.h"
 #include "engine/util/device.h"
@@ -37,6 +39,53 @@ std::vector<double> timeDecode(Autoencoder& ae, const torch::Tensor& z, int repe
   return ms;
 }
 
+// The conv VAE's big fully connected layer (hidden -> channels2 x H/4 x W/4) at batch 1:
+// the engine's kernel, LibTorch's linear, and a STREAM-like read of the same weight bytes
+// (a sum with 16 partial sums: the memory system's limit for any kernel that reads them
+// once). Random weights of the layer's shape: the time does not depend on the values.
+nlohmann::json benchFc(const Manifest& m, int repeats) {
+  if (!m.autoencoder || m.autoencoder->builtin != "conv-vae") return {};
+  const auto& cfg = m.autoencoder->config;
+  const int64_t in = cfg.value("hidden", 512),
+                out = int64_t(cfg.value("channels", std::vector<int>{32, 64})[1]) * (m.image.height / 4) * (m.image.width / 4);
+  auto w = torch::randn({out, in}) / std::sqrt(double(in));
+  auto b = torch::randn({out});
+  auto x = torch::randn({1, in});
+  volatile float sink = 0;
+  auto readAll = [&] {
+    const float* p = w.data_ptr<float>();
+    float acc[16] = {};
+    const int64_t n = w.numel() - w.numel() % 16;
+    for (int64_t i = 0; i < n; i += 16)
+      for (int k = 0; k < 16; ++k) acc[k] += p[i + k];
+    float s = 0;
+    for (float a : acc) s += a;
+    sink = s;
+  };
+  std::vector<double> kernel, libtorch, read;
+  for (int i = 0; i < 10; ++i) smallLinear(x, w, b), torch::linear(x, w, b), readAll();
+  for (int i = 0; i < repeats; ++i) {  // interleaved: a busy moment slows all three alike
+    auto t0 = std::chrono::steady_clock::now();
+    smallLinear(x, w, b);
+    kernel.push_back(msSince(t0));
+    t0 = std::chrono::steady_clock::now();
+    torch::linear(x, w, b);
+    libtorch.push_back(msSince(t0));
+    t0 = std::chrono::steady_clock::now();
+    readAll();
+    read.push_back(msSince(t0));
+  }
+  const double k = percentile(kernel, 0.5), l = percentile(libtorch, 0.5), r = percentile(read, 0.5);
+  const double gb = double(w.numel() * 4) / 1e9;
+  return {{"fc_shape", {in, out}},
+          {"fc_batch1_ms_p50", k},
+          {"fc_batch1_libtorch_ms_p50", l},
+          {"fc_weights_read_ms_p50", r},
+          {"fc_weights_read_gb_per_s", gb / (r / 1e3)},
+          {"fc_batch1_gb_per_s", gb / (k / 1e3)},
+          {"fc_batch1_over_read_bound", k / r}};
+}
+
 int benchAutoencoder(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
   torch::InferenceMode guard;
   auto& ae = requireAutoencoder(*b);
@@ -58,6 +107,7 @@ int benchAutoencoder(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
                       // Scaled to 10,000 images when --encode-count asked for fewer.
                       {"encode_10000_s", encodeS * 10000.0 / double(count)},
                       {"encode_images_per_s", double(count) / encodeS}};
+  j.update(benchFc(b->manifest, std::max(10, o.repeats / 3)));
   if (o.python) {
     auto py = runPythonReference(o, "autoencoder");
     if (py.contains("error")) j["python_error"] = py["error"];
@@ -70,6 +120,12 @@ int benchAutoencoder(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
   std::printf("decode batch 1: p50 %.3f ms, p99 %.3f ms; batch 64: p50 %.3f ms\nencode %lld images: %.2f s (%.0f images/s)\n",
               percentile(ms, 0.5), percentile(ms, 0.99), percentile(ms64, 0.5), (long long)count, encodeS,
               double(count) / encodeS);
+  if (j.contains("fc_batch1_ms_p50"))
+    std::printf("FC %s at batch 1: %.3f ms (%.1f GB/s of weights; LibTorch's linear %.3f ms); reading the same bytes: "
+                "%.3f ms (%.1f GB/s): %.2fx the read bound\n",
+                j["fc_shape"].dump().c_str(), j["fc_batch1_ms_p50"].get<double>(), j["fc_batch1_gb_per_s"].get<double>(),
+                j["fc_batch1_libtorch_ms_p50"].get<double>(), j["fc_weights_read_ms_p50"].get<double>(),
+                j["fc_weights_read_gb_per_s"].get<double>(), j["fc_batch1_over_read_bound"].get<double>());
   for (auto& [k, v] : j.items())
     if (k.size() > 13 && k.compare(k.size() - 13, 13, "_python_ratio") == 0)
       std::printf("%s: %.2f (PyTorch eager time / ours)\n", k.c_str(), v.get<double>());

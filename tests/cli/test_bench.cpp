@@ -49,7 +49,14 @@ TEST_CASE("bench --json of an autoencoder: decode latency and encode throughput"
   CHECK(j.at("threads") == 1);
   CHECK(j.at("model").get<std::string>().find("fashion-vae-16") != std::string::npos);
   CHECK(!j.at("blas").get<std::string>().empty());
-  CHECK(j.size() == 18);  // nothing unexpected either
+  // The big fully connected layer against a plain read of its weights (issue 12's bound).
+  for (const char* key : {"fc_batch1_ms_p50", "fc_batch1_libtorch_ms_p50", "fc_weights_read_ms_p50",
+                          "fc_weights_read_gb_per_s", "fc_batch1_gb_per_s", "fc_batch1_over_read_bound"})
+    checkTiming(j, key);
+  CHECK(j.at("fc_shape") == nlohmann::json({512, 3136}));
+  CHECK(j.at("fc_batch1_over_read_bound").get<double>() ==
+        doctest::Approx(j.at("fc_batch1_ms_p50").get<double>() / j.at("fc_weights_read_ms_p50").get<double>()).epsilon(1e-9));
+  CHECK(j.size() == 25);  // nothing unexpected either
 }
 
 TEST_CASE("bench --json of a latent diffusion model: step and sampling times") {
