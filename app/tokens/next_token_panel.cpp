@@ -186,7 +186,12 @@ void NextTokenPanel::drawBeams(PanelContext& ctx) {
   else if (!s.beams().empty())
     ImGui::TextDisabled("%s", s.beamsFor.c_str());
   const auto& beams = s.beams();
-  if (beams.empty()) return;
+  if (beams.empty()) {
+    if (!s.beamsPending())
+      ImGui::TextWrapped("Search finds the most likely whole grids from the shown tokens on (width 1 = greedy: always "
+                         "the top code). Compare them with sampled grids: the most likely grid is rarely the best picture.");
+    return;
+  }
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = fs * 0.5f;
   // One row when they fit at a readable size, else wrapped.

@@ -61,9 +61,9 @@ void TokenSession::onNewModel(std::shared_ptr<TokenModel> m) {
   ++m_imageVersion;
   error.clear();
   if (!m_model) return;
+  if (m_model->dir() != m_modelDir && (!m_restored || !m_restoredSampling)) settings = m_model->recommended();
   if (m_model->dir() != m_modelDir && !m_restored) {
     // Another model: its own recommended settings and an empty grid.
-    settings = m_model->recommended();
     m_record.clear();
     m_shown = 0;
     m_source.clear();
@@ -86,7 +86,7 @@ void TokenSession::onNewModel(std::shared_ptr<TokenModel> m) {
   m_shown = std::min(m_shown, int(m_record.size()));
   if (cls < 0 || cls >= std::max(1, m_model->numClasses())) cls = 0;
   m_modelDir = m_model->dir();
-  m_restored = false;
+  m_restored = m_restoredSampling = false;
 }
 
 bool TokenSession::settled() const {
@@ -453,6 +453,7 @@ void TokenSession::restore(const nlohmann::json& in, std::vector<std::string>& w
     m_restoreSteps = steps;
   }
   m_restored = true;  // keep these settings when the model (re)loads
+  m_restoredSampling = in.contains("temperature") || in.contains("top_k") || in.contains("top_p") || in.contains("greedy");
 }
 
 }  // namespace latentlab

@@ -121,6 +121,7 @@ class TokenSession {
   int m_stepsWanted = 0;     // Step presses not yet served (waiting for a plan)
   int m_restoreSteps = -1;   // a session's "steps": reveal this many once the plan is there
   bool m_restored = false;   // settings came from a session: the next model keeps them
+  bool m_restoredSampling = false;  // ... and the session named temperature / top-k / top-p / greedy
   double m_playStart = 0, m_now = 0;
   int m_playFrom = 0;
 
