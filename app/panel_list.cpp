@@ -16,6 +16,7 @@
 #include "app/tokens/next_token_panel.h"
 #include "app/tokens/tokens_panel.h"
 #include "app/train_vae/vae_train_panel.h"
+#include "app/compare/compare_panel.h"
 
 namespace latentlab {
 
@@ -82,6 +83,13 @@ std::vector<PanelEntry> makePanels() {
   list.push_back({std::make_unique<TrainPanel>(), [](K k) {
                     // Under the map: a GAN learning from scratch next to the trained one's latent space.
                     return k == K::Gan ? place(R::Main, 0.75f, 34, 15) : kHidden;
+                  }});
+  list.push_back({std::make_unique<ComparePanel>(), [](K k) {
+                    // A second model beside any model with a latent; closed until opened from View.
+                    Placement p = place(R::Side, 0.45f, 22, 10);
+                    p.startsOpen = false;
+                    if (k != K::Autoencoder && k != K::LatentDiffusion && k != K::Gan) p.role = R::Hidden;
+                    return p;
                   }});
   list.push_back({std::make_unique<VaeTrainPanel>(), [](K k) {
                     // A small VAE trained from scratch under the map; closed until opened

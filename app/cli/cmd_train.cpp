@@ -23,6 +23,9 @@ void addTrainVae(CLI::App& cmd, Action& action) {
   vae->add_option("--name", o->name, "Model name written to model.json");
   vae->add_option("--threads", *threads, "Intra-op threads")->capture_default_str();
   vae->add_flag("--resume", o->resume, "Continue from DIR/checkpoint");
+  vae->add_option("--snapshots", o->snapshots, "Also keep the bundle of each of the last N epochs in DIR/snapshots/epoch-NNNN (0 = none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
   vae->add_option("-o,--out", o->outDir, "Output bundle folder")->required();
   vae->callback([&action, o, threads] {
     action = [o, threads] {

@@ -45,6 +45,7 @@ void addRenderDecode(CLI::App& cmd, Action& action);      // render decode (app/
 void addRenderDenoise(CLI::App& cmd, Action& action);     // render denoise
 void addRenderNoise(CLI::App& cmd, Action& action);       // render noise (forward noising)
 void addRenderTokens(CLI::App& cmd, Action& action);      // render tokens (VQ + transformer prior)
+void addRenderCompare(CLI::App& cmd, Action& action);     // render compare (two models side by side)
 void addLesson(CLI::App& cmd, Action& action);            // lesson (app/cli/cmd_lesson.cpp: opens the window)
 
 }  // namespace latentlab::cli

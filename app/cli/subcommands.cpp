@@ -16,6 +16,7 @@ const std::vector<Subcommand>& subcommands() {
       {"render denoise", "Sample with a diffusion model; grid rows = samples, columns = steps", addRenderDenoise},
       {"render noise", "Forward noising q(x_t | x_0) of data images; columns = timesteps", addRenderNoise},
       {"render tokens", "Sample VQ token grids with the transformer prior (temperature, top-k, top-p, beam)", addRenderTokens},
+      {"render compare", "Two models side by side on the same latents (or data items), with a difference heat map", addRenderCompare},
       {"encode", "Encode a data set to latent means (N x latent float32 .npy)", addEncode},
       {"map", "Lay out a data set's latents in 2-D (pca, axes, three-points, tsne, umap) as N x 2 .npy", addMap},
       {"project", "Project data images into a GAN's z by gradient descent (inversion) as N x latent .npy", addProject},

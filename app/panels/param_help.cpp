@@ -165,6 +165,13 @@ const std::vector<HelpEntry>& helpEntries() {
       {"vtrain-map", "Each dot is a test photo placed where the encoder puts it; hover to decode a point, click to pin it."},
       {"vtrain-decoded", "The decoder's picture of the point under the mouse (or the pin), from the weights as they are now."},
       {"vtrain-kl-bars", "How much information each latent number carries; a bar at zero is a dimension the model has stopped using."},
+      // Compare two models
+      {"compare-bundled", "Picks a bundled model as B, the model compared with the open one."},
+      {"compare-path", "The folder of model B, for example a training snapshot such as run/snapshots/epoch-0003."},
+      {"compare-open", "Opens the folder on the left as model B, next to the open model A."},
+      {"compare-a", "The open model's picture of the latent under the map cursor."},
+      {"compare-b", "Model B's picture of the same latent."},
+      {"compare-diff", "Where the two pictures differ: black is the same, white a difference of half the brightness range or more."},
       // Tokens view, Next token, Codebook (a VQ-VAE + transformer)
       {"tokens-class", "The kind of clothing the transformer is asked to write; change it half-way and the rest follows the new class."},
       {"tokens-run", "Writes a new grid from the start with the next seed, one token after another (Enter)."},

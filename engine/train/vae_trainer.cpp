@@ -6,6 +6,7 @@
 
 #include "engine/data/image_tensor.h"
 #include "engine/models/bundle.h"
+#include "engine/train/snapshots.h"
 #include "engine/train/trainer_loop.h"
 #include "engine/util/errors.h"
 
@@ -66,6 +67,8 @@ class VaeHooks : public TrainerHooks {
                   {"decoder_sigma", std::sqrt(std::max(mse, 1e-6))},
                   {"command", m_o.commandLine}};
     saveConvVaeBundle(m_o.outDir, m, m_model);
+    // A snapshot per finished epoch (not for a run stopped inside one).
+    if (m_o.snapshots > 0 && at.batch == 0 && at.epochsDone > 0) writeSnapshot(m_o.outDir, at.epochsDone, m_o.snapshots);
   }
 
  private:
@@ -81,6 +84,7 @@ class VaeHooks : public TrainerHooks {
 
 VaeTrainResult trainVae(const VaeTrainOptions& o, const ProgressFn& progress, CancelToken cancel) {
   if (o.outDir.empty()) throw UsageError("train vae: an output folder (-o DIR) is required");
+  if (o.snapshots < 0 || o.snapshots > 1000) throw UsageError("train vae: --snapshots must be in 0..1000");
   if (o.epochs < 1 || o.batchSize < 1 || o.latentDim < 1)
     throw UsageError("train vae: epochs, batch and latent dim must be >= 1");
   Dataset data = openTrainingSet(o.dataSpec, o.limit);

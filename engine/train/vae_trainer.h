@@ -26,6 +26,7 @@ struct VaeTrainOptions {
   uint64_t seed = 1;
   int64_t limit = 0;           // use only the first N training images (0 = all)
   bool resume = false;
+  int snapshots = 0;           // keep the bundle of each of the last N epochs in OUT/snapshots (0 = none)
   std::string commandLine;     // recorded as provenance in model.json
 };
 

@@ -44,7 +44,7 @@ TEST_CASE("every key the panels use has help, and every entry is used") {
   std::regex tooltipCall(R"re(itemTooltip\("([a-z0-9-]+)")re");
   std::regex button(R"re(button\("[^"]+", "([a-z0-9-]+)")re");  // the Diffusion panel's fixed row
   std::set<std::string> ownText;
-  for (const char* dir : {"app/panels", "app/steer", "app/gan", "app/train_vae", "app/tokens"})
+  for (const char* dir : {"app/panels", "app/steer", "app/gan", "app/train_vae", "app/tokens", "app/compare"})
   for (auto& entry : fs::directory_iterator(test::sourcePath(dir))) {
     if (entry.path().extension() != ".cpp") continue;
     std::string src = test::readText(entry.path().string());
