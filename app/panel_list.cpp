@@ -36,9 +36,12 @@ std::vector<PanelEntry> makePanels() {
                     // A pixel diffusion model has no encoder, so no latent space to map.
                     return k == K::PixelDiffusion || k == K::Tokens ? kHidden : place(R::Main, 1, 30, 20);
                   }});
-  list.push_back({std::make_unique<LessonPanel>(), [](K) {
-                    // At the top of the side column for every model; opened by a lesson.
-                    Placement p = place(R::Side, 1.0f, 18, 10);  // its text must fit without scrolling
+  list.push_back({std::make_unique<LessonPanel>(), [](K k) {
+                    // Opened by a lesson. Under the map, so the side column stays whole for the
+                    // panels a step talks about and the text gets long lines; beside the Diffusion
+                    // or Tokens view, which fill the main column themselves.
+                    bool side = k == K::PixelDiffusion || k == K::Tokens;
+                    Placement p = side ? place(R::Side, 1.0f, 18, 10) : place(R::Main, 0.7f, 30, 8);
                     p.startsOpen = false;
                     return p;
                   }});

@@ -222,9 +222,8 @@ void LessonPanel::drawContent(PanelContext& ctx) {
     return;
   }
   const LessonStep& step = m_lesson->steps[size_t(m_step)];
-  ImGui::TextDisabled("%s", m_lesson->title.c_str());
+  // One line of heading (the lesson's title is in the row of buttons): room for the text.
   ImGui::TextColored(ImVec4(0.75f, 0.9f, 0.6f, 1), "%s", step.title.c_str());
-  ImGui::Separator();
   float navH = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
   ImGui::BeginChild("lesson-text", ImVec2(0, -navH), false);
   for (const std::string& p : m_problems) {
@@ -237,8 +236,15 @@ void LessonPanel::drawContent(PanelContext& ctx) {
   ImGui::Dummy(ImVec2(1, 1));
   itemRect("lesson-text-end");  // tests: inside the window = the text fits without scrolling
   ImGui::EndChild();
-  ImGui::Separator();
   drawNavigation();
+  // The lesson's title after the buttons, dimmed, when it fits.
+  float room = ImGui::GetContentRegionMax().x - (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x);
+  float w = ImGui::CalcTextSize(m_lesson->title.c_str()).x + ImGui::GetFontSize();
+  if (room > w) {
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("%s", m_lesson->title.c_str());
+  }
 }
 
 const char* LessonPanel::notes() const {
