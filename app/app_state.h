@@ -57,6 +57,10 @@ struct AppState {
   // jump to a data point); steerDirections: the Directions sliders' summed move. Empty = none.
   // The steered latent is cursor + steerEdit + steerDirections (app/steer/steer_latent.h).
   std::vector<float> steerEdit, steerDirections;
+  // Two groups of data items (sorted) for a supervised direction: lassoed on the map (Shift +
+  // drag = A, Ctrl + drag = B, app/map_lasso.h) or added in the Directions panel, which
+  // saves them in its session state.
+  std::vector<int64_t> steerGroups[2];
   // Not saved: latent-space lines and marks a panel wants drawn on the map (an interpolation
   // path, a slider's start -> end), rewritten by that panel every frame it draws; the map
   // draws those of the current or the previous frame (a closed panel's mark disappears).

@@ -46,6 +46,7 @@ const std::vector<ShortcutInfo>& shortcutTable() {
       {S::MouseClick, 0, false, Shift::Any, "Click a point", "Select it and show it next to its reconstruction.", "Latent map", false},
       {S::MouseZoom, 0, false, Shift::Any, "Scroll", "Zoom the map around the mouse.", "Latent map", false},
       {S::MousePan, 0, false, Shift::Any, "Right-drag", "Pan the map.", "Latent map", false},
+      {S::MouseLasso, 0, false, Shift::Any, "Shift / Ctrl + drag", "Lasso dots into group A / B for a two-group direction (Shift / Ctrl + click: one dot).", "Latent map", false},
   };
   return table;
 }
@@ -105,6 +106,7 @@ const char* shortcutName(ShortcutId id) {
     case ShortcutId::MouseZoom: return "mouse_zoom";
     case ShortcutId::MousePan: return "mouse_pan";
     case ShortcutId::MouseClick: return "mouse_click";
+    case ShortcutId::MouseLasso: return "mouse_lasso";
   }
   return "?";
 }

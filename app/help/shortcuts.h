@@ -20,7 +20,7 @@ enum class ShortcutId {
   DialogConfirm, DialogCancel, DialogMove, DialogUp,
   LessonNext, LessonBack,  // handled by the Lesson panel (app/lesson/)
   // Mouse gestures (no key): listed so the help is complete.
-  MouseDrag, MouseZoom, MousePan, MouseClick,
+  MouseDrag, MouseZoom, MousePan, MouseClick, MouseLasso,
 };
 
 enum class Shift { No, Yes, Any };

@@ -1,5 +1,7 @@
 #include "app/panels/latent_map_panel.h"
 
+#include "app/map_lasso.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -27,7 +29,9 @@ const char* LatentMapPanel::notes() const {
          "t-SNE and UMAP (Plane menu) bend the map so that neighbours stay neighbours: clusters show, "
          "but distances between clusters mean little and there is no exact way back to the latent; "
          "dragging there decodes a blend of the nearest points' latents, and the line at the bottom "
-         "says how far that blend had to reach.";
+         "says how far that blend had to reach. Shift + drag draws a lasso around dots for group A, "
+         "Ctrl + drag for group B (Shift/Ctrl + click adds or removes one dot): the Directions panel's "
+         "'Two groups' arrow points from A to B.";
 }
 
 void LatentMapPanel::drawToolbar(PanelContext& ctx) {
@@ -316,9 +320,12 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
     m_layout.follow = false;
   }
   if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-    m_cursorDrag = !s.plane.origin.empty() || (MapProjection::nonlinear(s.planeMode) && m_layout.inverse());
     m_pressPos = io.MousePos;
+    // Shift / Ctrl + drag: a lasso into steering group A / B (the cursor stays where it is).
+    if ((io.KeyShift || io.KeyCtrl) && pts && pts->count() > 0) m_lasso.begin(io.KeyCtrl ? 1 : 0, io.MousePos.x, io.MousePos.y);
+    else m_cursorDrag = !s.plane.origin.empty() || (MapProjection::nonlinear(s.planeMode) && m_layout.inverse());
   }
+  if (m_lasso.active() && io.MouseDown[0]) m_lasso.add(io.MousePos.x, io.MousePos.y);
   if (m_cursorDrag && io.MouseDown[0]) {
     double u, v;
     s.view.toPlane(r, io.MousePos.x, io.MousePos.y, u, v);
@@ -331,6 +338,7 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
   if (pts && (hovered || released))
     near = m_picker.pick(s.view, r, pts->uv, pts->version, pts->labels, s.hiddenClasses, io.MousePos.x, io.MousePos.y,
                          std::max(6.f, s.pointSize * 1.5f));
+  if (released && m_lasso.active()) finishLasso(ctx, r, near);
   if (released && m_cursorDrag) {
     float dx = io.MousePos.x - m_pressPos.x, dy = io.MousePos.y - m_pressPos.y;
     if (dx * dx + dy * dy < 16 && near >= 0) {
@@ -351,6 +359,7 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
   m_hovered = hovered && !io.MouseDown[0] ? near : -1;
 
   drawOverlays(ctx, dl, r);
+  drawGroups(ctx, dl, r);
   dl->PopClipRect();
 
   if (m_hovered >= 0 && pts) {
@@ -458,6 +467,72 @@ void LatentMapPanel::drawInverseNote(PanelContext& ctx, ImDrawList* dl, const Ma
   dl->AddRectFilled(ImVec2(p.x - 3, p.y - 2), ImVec2(p.x + sz.x + 3, p.y + sz.y + 2), IM_COL32(22, 24, 30, 215), 3.f);
   dl->AddText(ImGui::GetFont(), fs, p, col, line.c_str(), nullptr, wrap);
   ctx.rects["map/inverse-note"] = ImVec4(p.x, p.y, sz.x, sz.y);
+}
+
+void LatentMapPanel::finishLasso(PanelContext& ctx, const MapRect& r, int64_t near) {
+  AppState& s = ctx.state;
+  const MapPoints* pts = ctx.points;
+  std::vector<int64_t>& group = s.steerGroups[m_lasso.group()];
+  ImVec2 d(ImGui::GetIO().MousePos.x - m_pressPos.x, ImGui::GetIO().MousePos.y - m_pressPos.y);
+  if (!pts || (d.x * d.x + d.y * d.y < 16 && m_lasso.polygon().size() < 3)) {
+    if (pts && near >= 0) MapLasso::toggle(group, near);  // a Shift/Ctrl click: one point in or out
+    m_lasso.cancel();
+    return;
+  }
+  // The lasso's outline stays on the map, in plane coordinates (it follows pan and zoom).
+  std::vector<std::pair<double, double>> shape;
+  for (const LassoPoint& q : m_lasso.polygon()) {
+    double u, v;
+    s.view.toPlane(r, q.x, q.y, u, v);
+    shape.push_back({u, v});
+  }
+  m_groupShapes[m_lasso.group()].push_back(std::move(shape));
+  m_lasso.finish(
+      pts->count(),
+      [&](size_t i, float& x, float& y) { s.view.toScreen(r, pts->uv[2 * i], pts->uv[2 * i + 1], x, y); },
+      [&](size_t i) { return s.classHidden(pts->labels.empty() ? -1 : pts->labels[i]); }, group);
+}
+
+void LatentMapPanel::drawGroups(PanelContext& ctx, ImDrawList* dl, const MapRect& r) {
+  AppState& s = ctx.state;
+  const MapPoints* pts = ctx.points;
+  const ImU32 colors[2] = {IM_COL32(255, 170, 60, 255), IM_COL32(80, 220, 255, 255)};
+  float fs = ImGui::GetFontSize();
+  for (int g = 0; g < 2 && pts; ++g) {
+    if (s.steerGroups[g].empty()) m_groupShapes[g].clear();  // emptied in the Directions panel
+    // Each lasso's outline; rings on the members only while they are few enough to tell
+    // apart (hundreds of rings would bury the class colours they are about).
+    for (const auto& shape : m_groupShapes[g]) {
+      std::vector<ImVec2> screen;
+      for (auto [u, v] : shape) {
+        float x, y;
+        s.view.toScreen(r, u, v, x, y);
+        screen.push_back(ImVec2(x, y));
+      }
+      if (screen.size() >= 3) dl->AddPolyline(screen.data(), int(screen.size()), colors[g], ImDrawFlags_Closed, 2.f);
+    }
+    if (s.steerGroups[g].size() > 300) continue;
+    for (int64_t i : s.steerGroups[g]) {
+      if (i < 0 || size_t(i) >= pts->count()) continue;
+      float x, y;
+      s.view.toScreen(r, pts->uv[2 * size_t(i)], pts->uv[2 * size_t(i) + 1], x, y);
+      dl->AddCircle(ImVec2(x, y), std::max(3.f, s.pointSize), colors[g], 8, 1.5f);
+    }
+  }
+  if (m_lasso.active()) {
+    const auto& poly = m_lasso.polygon();
+    for (size_t i = 1; i < poly.size(); ++i)
+      dl->AddLine(ImVec2(poly[i - 1].x, poly[i - 1].y), ImVec2(poly[i].x, poly[i].y), colors[m_lasso.group()], 2.f);
+    if (poly.size() > 2)  // the closing edge, fainter: where the lasso will close
+      dl->AddLine(ImVec2(poly.back().x, poly.back().y), ImVec2(poly[0].x, poly[0].y), colors[m_lasso.group()] & 0x80ffffff, 1.f);
+  }
+  if (s.steerGroups[0].empty() && s.steerGroups[1].empty() && !m_lasso.active()) return;
+  char t[96];
+  std::snprintf(t, sizeof t, "group A %zu   group B %zu", s.steerGroups[0].size(), s.steerGroups[1].size());
+  ImVec2 at(r.x + fs * 0.5f, r.y + r.h - fs * 1.6f);
+  ImVec2 sz = ImGui::CalcTextSize(t);
+  dl->AddRectFilled(ImVec2(at.x - 4, at.y - 2), ImVec2(at.x + sz.x + 4, at.y + sz.y + 2), IM_COL32(0, 0, 0, 170), 3.f);
+  dl->AddText(at, IM_COL32(235, 235, 240, 255), t);
 }
 
 }  // namespace latentlab

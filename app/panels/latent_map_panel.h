@@ -7,8 +7,10 @@
 // and selection changes into engine requests.
 #pragma once
 #include <array>
+#include <utility>
 #include <vector>
 
+#include "app/map_lasso.h"
 #include "app/map_view.h"
 #include "app/panels/map_layout_controls.h"
 #include "app/panels/panel.h"
@@ -56,6 +58,8 @@ class LatentMapPanel : public Panel {
   void drawTicks(PanelContext& ctx, ImDrawList* dl, const MapRect& r);
   void updateNonlinearCursor(PanelContext& ctx);
   void drawInverseNote(PanelContext& ctx, ImDrawList* dl, const MapRect& r);
+  void finishLasso(PanelContext& ctx, const MapRect& r, int64_t near);
+  void drawGroups(PanelContext& ctx, ImDrawList* dl, const MapRect& r);
 
   std::vector<Swatch> m_swatches;
   std::vector<Tick> m_ticks;
@@ -67,6 +71,8 @@ class LatentMapPanel : public Panel {
   std::array<int64_t, 3> m_picked{{-1, -1, -1}};
 
   MapPicker m_picker;
+  MapLasso m_lasso;  // Shift/Ctrl + drag: steering groups A/B
+  std::vector<std::vector<std::pair<double, double>>> m_groupShapes[2];  // finished lassoes, plane (u, v)
   MapLayoutControls m_layout;
   std::string m_shownMode;     // plane mode of the last frame (entering/leaving t-SNE/UMAP)
   bool m_cursorPending = false;  // on a nonlinear map the cursor waits for the inverse

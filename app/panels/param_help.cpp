@@ -102,8 +102,8 @@ const std::vector<HelpEntry>& helpEntries() {
       {"dir-pca", "A principal direction of the encoded data, with the share of the data's spread it explains."},
       {"dir-sefa", "A direction the decoder's first layer stretches most (SeFa), with its eigenvalue: larger means "
                    "a bigger change in the picture."},
-      {"dir-group-a", "Adds the point selected on the map (click a dot) to group A."},
-      {"dir-group-b", "Adds the point selected on the map (click a dot) to group B."},
+      {"dir-group-a", "Adds the point selected on the map to group A; Shift + drag on the map lassoes many at once."},
+      {"dir-group-b", "Adds the point selected on the map to group B; Ctrl + drag on the map lassoes many at once."},
       {"dir-group-clear", "Empties both groups."},
       {"dir-file", "A JSON file of directions (saved here or written by a script)."},
       {"dir-load", "Adds every direction in the file as a slider."},

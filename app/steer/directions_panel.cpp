@@ -167,22 +167,22 @@ void DirectionsPanel::drawAdd(PanelContext& ctx) {
     int64_t sel = ctx.state.selected;
     bool canSel = set && sel >= 0 && sel < set->count;
     for (int g = 0; g < 2; ++g) {
-      auto& group = g == 0 ? m_groupA : m_groupB;
+      auto& group = ctx.state.steerGroups[g];
       std::string label = std::string(g == 0 ? "+ A" : "+ B") + " (" + std::to_string(group.size()) + ")";
       row.next(FlowRow::smallButton(label.c_str()));
       ImGui::BeginDisabled(!canSel);
-      if (ImGui::SmallButton(label.c_str()) && std::find(group.begin(), group.end(), sel) == group.end())
-        group.push_back(sel);
+      if (ImGui::SmallButton(label.c_str()) && !std::binary_search(group.begin(), group.end(), sel))
+        group.insert(std::upper_bound(group.begin(), group.end(), sel), sel);
       ImGui::EndDisabled();
       itemHelp(g == 0 ? "dir-group-a" : "dir-group-b");
     }
     row.next(FlowRow::smallButton("Clear groups"));
-    if (ImGui::SmallButton("Clear groups")) m_groupA.clear(), m_groupB.clear();
+    if (ImGui::SmallButton("Clear groups")) ctx.state.steerGroups[0].clear(), ctx.state.steerGroups[1].clear();
     itemHelp("dir-group-clear");
     row.next(FlowRow::button("Add"));
-    ImGui::BeginDisabled(!latents || m_groupA.empty() || m_groupB.empty() || m_busy);
+    ImGui::BeginDisabled(!latents || ctx.state.steerGroups[0].empty() || ctx.state.steerGroups[1].empty() || m_busy);
     if (ImGui::Button("Add")) {
-      auto a = m_groupA, b = m_groupB;
+      auto a = ctx.state.steerGroups[0], b = ctx.state.steerGroups[1];
       addJob("steer/group-dir", [latents, a, b] { return groupDirection(*latents, a, b); });
     }
     ImGui::EndDisabled();
@@ -376,6 +376,11 @@ void DirectionsPanel::publish(PanelContext& ctx) {
 
 void DirectionsPanel::drawContent(PanelContext& ctx) {
   PanelItemRects itemRects{id(), ctx.rects};
+  if (m_groupsRestored) {
+    ctx.state.steerGroups[0] = m_groups[0], ctx.state.steerGroups[1] = m_groups[1];
+    m_groupsRestored = false;
+  }
+  m_groups[0] = ctx.state.steerGroups[0], m_groups[1] = ctx.state.steerGroups[1];
   refreshSources(ctx);
   drawAdd(ctx);
   if (m_bench.enabled() && !m_set.sliders().empty()) {
@@ -421,8 +426,8 @@ void DirectionsPanel::saveState(nlohmann::json& out) const {
   out["source"] = m_source;
   out["class_from"] = m_from;
   out["class_to"] = m_to;
-  out["group_a"] = m_groupA;
-  out["group_b"] = m_groupB;
+  out["group_a"] = m_groups[0];
+  out["group_b"] = m_groups[1];
   out["file"] = m_filePath;
   out["grid_file"] = m_gridPath;
 }
@@ -455,10 +460,13 @@ void DirectionsPanel::restoreState(const nlohmann::json& in, std::vector<std::st
   m_source = std::clamp(m_source, 0, 4);
   integer("class_from", m_from);
   integer("class_to", m_to);
-  for (auto [key, group] : {std::pair{"group_a", &m_groupA}, std::pair{"group_b", &m_groupB}}) {
+  for (auto [key, group] : {std::pair{"group_a", &m_groups[0]}, std::pair{"group_b", &m_groups[1]}}) {
     if (!in.contains(key)) continue;
     try {
       *group = in[key].get<std::vector<int64_t>>();
+      std::sort(group->begin(), group->end());
+      group->erase(std::unique(group->begin(), group->end()), group->end());
+      m_groupsRestored = true;
     } catch (const std::exception&) {
       warn(std::string(key) + ": expected a list of data item numbers");
     }

@@ -55,7 +55,10 @@ class DirectionsPanel : public Panel {
   std::vector<Direction> m_sefa;
   std::string m_sefaError;
   int m_source = 0, m_from = 7, m_to = 9, m_pcaPick = 0, m_sefaPick = 0;
-  std::vector<int64_t> m_groupA, m_groupB;
+  // AppState::steerGroups as last seen (saved in sessions); restored groups wait here until
+  // the next draw hands them to the state.
+  std::vector<int64_t> m_groups[2];
+  bool m_groupsRestored = false;
   bool m_busy = false;
 
   std::vector<float> m_asked, m_decoded;
