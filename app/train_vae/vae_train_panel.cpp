@@ -305,12 +305,13 @@ void VaeTrainPanel::drawContent(PanelContext& ctx) {
   itemHelp("vtrain-status");
 
   TrainMapView::drawLegend(rec->classNames, ImGui::GetContentRegionAvail().x);
+  itemHelp("vtrain-map");  // on the legend: a tooltip over the map itself would hide the dots
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const float mapSide = std::max(fs * 8, std::min(avail.x * 0.56f, avail.y));
   ImGui::BeginGroup();
   const float* pin = m_pinned ? m_pin : nullptr;
   TrainMapView::Hit hit = m_map.draw(ImVec2(mapSide, mapSide), now, pin);
-  itemHelp("vtrain-map");
+  itemRect("vtrain-map-area");
   ImGui::EndGroup();
   if (hit.clicked) m_pin[0] = hit.x, m_pin[1] = hit.y, m_pinned = true;
   if (rec->map.dims > 0) {

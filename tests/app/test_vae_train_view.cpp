@@ -130,7 +130,7 @@ TEST_CASE("VAE Train view: Step, beta slider, Play / Pause, decode under the mou
   CHECK(p.steps() == paused);
 
   // The mouse over the map decodes the latent under it with the current weights.
-  b.frame(b.at("vtrain-map", 0.3f));
+  b.frame(b.at("vtrain-map-area", 0.3f));
   REQUIRE(b.until([&] { return !p.cursorImage().empty(); }));
   CHECK(p.cursorImage().width == 28);
   CHECK(p.cursorImage().height == 28);
