@@ -1,5 +1,6 @@
 #include "app/compare/compare_panel.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -65,6 +66,15 @@ void ComparePanel::openB(PanelContext& ctx, const std::string& dir) {
         m_b = std::any_cast<std::shared_ptr<ExploreModel>>(o.value);
         m_bDir = dir;
         m_message.clear();
+        // A snapshot (RUN/snapshots/epoch-NNNN) or a run folder with snapshots: offer its epochs.
+        namespace fs = std::filesystem;
+        fs::path p = fs::path(dir).lexically_normal();
+        if (p.filename().empty()) p = p.parent_path();
+        const std::string run = p.parent_path().filename() == "snapshots" ? p.parent_path().parent_path().string() : p.string();
+        m_snapshots = listSnapshots(run);
+        m_snapshotIndex = int(m_snapshots.size()) - 1;
+        for (size_t i = 0; i < m_snapshots.size(); ++i)
+          if (fs::path(m_snapshots[i].dir).lexically_normal() == p) m_snapshotIndex = int(i);
         m_aSeen.reset();
         m_decodedZ.clear();
         m_selectedItem = -1, m_selectedB.clear();
@@ -184,6 +194,18 @@ void ComparePanel::drawContent(PanelContext& ctx) {
     return;
   }
   if (m_loading) ImGui::TextUnformatted(m_message.c_str());
+  if (m_snapshots.size() > 1) {
+    // Scrub B through the run's epochs (opened when the slider is let go).
+    ImGui::SetNextItemWidth(std::max(fs * 8, ImGui::GetContentRegionAvail().x - fs * 12));
+    const int last = int(m_snapshots.size()) - 1;
+    char label[48];
+    std::snprintf(label, sizeof label, "epoch %d", m_snapshots[size_t(std::clamp(m_snapshotIndex, 0, last))].epoch);
+    ImGui::SliderInt("##compare-epoch", &m_snapshotIndex, 0, last, label);
+    if (ImGui::IsItemDeactivatedAfterEdit() && !m_loading) openB(ctx, m_snapshots[size_t(m_snapshotIndex)].dir);
+    itemHelp("compare-epoch");
+    ImGui::SameLine();
+    ImGui::Text("B: snapshot %d of %d", m_snapshotIndex + 1, last + 1);
+  }
 
   const std::vector<float> z = steeredLatentOf(ctx.state);
   if (int(z.size()) == ia.latentDim) requestDecode(ctx, a, z);

@@ -12,6 +12,7 @@
 
 #include "app/compare/difference_map.h"
 #include "app/panels/panel.h"
+#include "engine/train/snapshots.h"
 
 namespace latentlab {
 
@@ -33,6 +34,10 @@ class ComparePanel : public Panel {
   const Image& imageB() const { return m_imageB; }
   const DifferenceMap& difference() const { return m_diff; }
   const std::vector<float>& selectedB() const { return m_selectedB; }  // B's latent of the selected item
+  // B's training run's snapshots (engine/train/snapshots.h) when B is one of them or a run
+  // folder that has them, in epoch order; the epoch slider opens snapshot i as B.
+  const std::vector<Snapshot>& snapshots() const { return m_snapshots; }
+  const std::string& dirB() const { return m_bDir; }
 
   void saveState(nlohmann::json& out) const override;
   void restoreState(const nlohmann::json& in, std::vector<std::string>& warnings) override;
@@ -59,6 +64,8 @@ class ComparePanel : public Panel {
   int64_t m_selectedItem = -1;
   std::vector<float> m_selectedB;
   bool m_encoding = false;
+  std::vector<Snapshot> m_snapshots;
+  int m_snapshotIndex = 0;
 };
 
 }  // namespace latentlab

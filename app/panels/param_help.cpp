@@ -172,6 +172,7 @@ const std::vector<HelpEntry>& helpEntries() {
       {"compare-a", "The open model's picture of the latent under the map cursor."},
       {"compare-b", "Model B's picture of the same latent."},
       {"compare-diff", "Where the two pictures differ: black is the same, white a difference of half the brightness range or more."},
+      {"compare-epoch", "Moves model B through the training run's saved epochs; let go to open the chosen one."},
       // Tokens view, Next token, Codebook (a VQ-VAE + transformer)
       {"tokens-class", "The kind of clothing the transformer is asked to write; change it half-way and the rest follows the new class."},
       {"tokens-run", "Writes a new grid from the start with the next seed, one token after another (Enter)."},

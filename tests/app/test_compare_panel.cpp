@@ -2,10 +2,12 @@
 // opened from its folder field and button with the open model itself as B, both pictures of
 // the cursor's latent are that latent's decode and the difference is zero; the selected data
 // point's B encoding is drawn on the map as a line from A's; a model with another latent size
-// is refused with a message instead of a decode.
+// is refused with a message instead of a decode; B from a run's snapshot folder offers the run's
+// epochs on a slider, and letting it go at the left end opens the first epoch as B.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "app/compare/compare_panel.h"
 #include "app/gui_app.h"
@@ -76,4 +78,35 @@ TEST_CASE("Compare panel: a model against itself gives equal pictures and a zero
   REQUIRE(test::framesUntil(*app, [&] { return cmp->modelB() && cmp->modelB()->info().latentDim == 2 && !cmp->busy(); }));
   app->headlessFrame();
   CHECK(cmp->message().find("another size") != std::string::npos);
+}
+
+TEST_CASE("Compare panel: a snapshot as B offers its run's epochs; the slider opens another one") {
+  Headless h;
+  namespace fs = std::filesystem;
+  const std::string vae16 = test::sourcePath("assets/models/fashion-vae-16");
+  // A run with two snapshots (the bundled model's files stand in for two epochs' weights).
+  const std::string run = test::tempDir("compare-run");
+  for (const char* e : {"epoch-0001", "epoch-0003"}) {
+    fs::create_directories(run + "/snapshots/" + e);
+    for (const char* f : {"model.json", "vae.safetensors"}) fs::copy_file(vae16 + "/" + f, run + "/snapshots/" + e + "/" + f);
+  }
+  auto app = test::makeHeadlessApp(vae16, test::smallFashion(300), 2);
+  REQUIRE(test::framesUntil(*app, [&] { return app->engine().latents() && !app->engine().cursorImage.empty(); }));
+  auto* cmp = dynamic_cast<ComparePanel*>(app->panel("compare"));
+  REQUIRE(cmp);
+  cmp->open = true;
+  app->headlessFrame();
+  app->headlessFrame();
+  cmp->setPath(run + "/snapshots/epoch-0003");
+  clickRect(*app, "compare/compare-open");
+  REQUIRE(test::framesUntil(*app, [&] { return cmp->modelB() && !cmp->busy(); }));
+  REQUIRE(cmp->snapshots().size() == 2);
+  CHECK(cmp->snapshots()[0].epoch == 1);
+  CHECK(cmp->snapshots()[1].epoch == 3);
+  app->headlessFrame();
+  REQUIRE(app->rects().count("compare/compare-epoch"));
+  ImVec4 r = app->rects().at("compare/compare-epoch");
+  click(*app, ImVec2(std::floor(r.x + 2), std::floor(r.y + r.w * 0.5f)));
+  REQUIRE(test::framesUntil(*app, [&] { return !cmp->busy() && cmp->dirB() == cmp->snapshots()[0].dir; }));
+  CHECK(fs::path(cmp->dirB()).filename() == "epoch-0001");
 }
