@@ -137,7 +137,7 @@ void EngineClient::loadModel(const std::string& dir, const std::string& device) 
       if (p.ran && !p.ok) throw BadInput(p.message);
     }
     if (modelFamily(kind) == ModelFamily::Tokens) {  // no latent map: the Tokens view (app/tokens/)
-      l.tokens = TokenModel::open(dir);
+      l.tokens = TokenModel::open(dir, device);
       return l;
     }
     if (isDiffusionKind(kind)) l.diffusion = DiffusionSampler::load(dir, device);

@@ -107,13 +107,15 @@ std::vector<PanelEntry> makePanels() {
   // One TokenSession links the three.
   auto tokens = std::make_shared<TokenSession>();
   list.push_back({std::make_unique<TokensPanel>(tokens), [](K k) {
-                    return k == K::Tokens ? place(R::Main, 0.54f, 30, 16) : kHidden;
+                    return k == K::Tokens ? place(R::Main, 0.48f, 30, 16) : kHidden;
                   }});
   list.push_back({std::make_unique<NextTokenPanel>(tokens), [](K k) {
-                    return k == K::Tokens ? place(R::Main, 0.46f, 30, 16) : kHidden;
+                    return k == K::Tokens ? place(R::Main, 0.52f, 30, 16) : kHidden;
                   }});
   list.push_back({std::make_unique<CodebookPanel>(tokens), [](K k) {
-                    return k == K::Tokens ? place(R::Side, 1.0f, 20, 12) : kHidden;
+                    // 36 em: wide enough that Model and Performance fit under it at 1280 x 720,
+                    // so the Tokens view and the bars keep the main column's full height.
+                    return k == K::Tokens ? place(R::Side, 1.0f, 36, 12) : kHidden;
                   }});
   list.push_back({std::make_unique<InspectorPanel>(), [](K k) {
                     Placement p = place(R::Side, 0.50f, 24, 14);

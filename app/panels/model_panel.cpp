@@ -8,6 +8,7 @@
 #include "app/engine_client.h"
 #include "app/panels/param_help.h"
 #include "engine/models/model_kinds.h"
+#include "engine/tokens/token_model.h"
 
 namespace fs = std::filesystem;
 
@@ -28,6 +29,11 @@ const char* ModelPanel::notes() const {
            "step, having learned against a discriminator that tried to tell its pictures from real ones. It "
            "has no encoder, so the map shows 10,000 of its own samples, coloured by the class each was made "
            "for; the Seed grid walks through its seeds and the Train view trains a small GAN from scratch.";
+  if (modelFamily(m_kind) == ModelFamily::Tokens)
+    return "The model is a VQ-VAE with a transformer: the VQ-VAE turns a picture into a 7 x 7 grid of tokens, each "
+           "one of 128 learned codes, and back; the transformer writes new grids one token at a time, like a "
+           "language model writes words. It has no continuous latent and so no map: the Tokens view shows the "
+           "writing, the Codebook the codes.";
   return "The model is a trained autoencoder: an encoder squeezes each picture into a few numbers "
          "(its latent) and a decoder turns numbers back into a picture. Here you pick the model and "
          "the pictures to place on the map; encoding all of them takes a few seconds.";
@@ -90,6 +96,7 @@ void ModelPanel::drawContent(PanelContext& ctx) {
   std::string loadedDir;
   if (e && e->diffusion()) loadedDir = e->diffusion()->dir, m_kind = e->diffusion()->kind;
   else if (e && e->model()) loadedDir = e->model()->dir, m_kind = e->model()->kind;
+  else if (e && e->tokenModel()) loadedDir = e->tokenModel()->dir(), m_kind = "vq-autoregressive";
   else m_kind.clear();
   bool loading = e && e->loading();
   // The folder being opened, named again if it fails (the app keeps state.modelDir on the

@@ -8,6 +8,7 @@
 
 #include "app/engine_client.h"
 #include "app/perf_stats.h"
+#include "engine/tokens/token_model.h"
 
 namespace latentlab {
 
@@ -104,6 +105,7 @@ void PerformancePanel::drawContent(PanelContext& ctx) {
     runnerLine("sampler", e->sampler().status());
     // A pixel diffusion model has no map model: its device is the diffusion model's.
     m_device = e->model() ? e->model()->device : e->diffusion() ? e->diffusion()->device : "no model";
+    if (auto t = e->tokenModel()) m_device = t->device();
     ImGui::Text("%s, %d intra-op thread(s)", m_device.c_str(), e->threads());
   }
 }

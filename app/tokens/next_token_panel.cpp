@@ -36,6 +36,14 @@ void NextTokenPanel::drawContent(PanelContext& ctx) {
   }
   drawSliders(ctx);
   const float fs = ImGui::GetFontSize();
+  // Where the bars are, over the whole width (the bars' column is narrower).
+  if (const NextTokenView* v = s.next(); v && s.shown() < s.length()) {
+    const TokenModel& m = *s.model();
+    ImGui::Text("Token %d (row %d, column %d): %d of %d codes kept, %.1f%% of the probability", v->position + 1,
+                v->position / m.cols() + 1, v->position % m.cols() + 1, v->keptCount, m.codebookSize(),
+                v->keptMass * 100.0);
+    itemHelp("tokens-kept-mass");
+  }
   ImVec2 avail = ImGui::GetContentRegionAvail();
   if (avail.x > fs * 44) {
     // Wide (the main area): the bars on the left, the beams beside them.
@@ -98,9 +106,6 @@ void NextTokenPanel::drawBars(PanelContext& ctx, float height) {
   }
   const int pos = v->position;
   const int drawn = pos < s.recorded() ? s.record()[size_t(pos)] : -1;  // what the record drew there
-  ImGui::Text("Token %d (row %d, column %d): %d of %d codes kept, %.1f%% of the probability", pos + 1, pos / m.cols() + 1,
-              pos % m.cols() + 1, v->keptCount, m.codebookSize(), v->keptMass * 100.0);
-  itemHelp("tokens-kept-mass");
   const float w = ImGui::GetContentRegionAvail().x;
   const float textW = ImGui::CalcTextSize("100.0%  100.0%").x + fs * 0.5f;
   {
@@ -120,8 +125,12 @@ void NextTokenPanel::drawBars(PanelContext& ctx, float height) {
   ctx.rects["next-bars"] = ImVec4(p0.x, p0.y, w, h);
   const bool hoveredArea = ImGui::IsItemHovered();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const int n = int(v->tokens.size());
-  const float rowH = std::floor(std::min(h / float(std::max(n, 1)), fs * 2.2f));
+  // 16 rows when they fit at a readable height, else as many as do (a small window, a large scale).
+  const int all = int(v->tokens.size());
+  const bool fits = int(h / (fs + 2)) >= all;
+  const float rowsH = fits ? h : h - fs;  // else one line under the rows says how many are shown
+  const int n = fits ? all : std::max(1, int(rowsH / (fs + 2)));
+  const float rowH = std::floor(std::min(rowsH / float(n), fs * 2.2f));
   const float thumb = std::max(4.f, rowH - 2);
   const float labelW = ImGui::CalcTextSize("128").x + fs * 0.5f;
   const float barX = p0.x + thumb + fs * 0.4f + labelW;
@@ -159,6 +168,11 @@ void NextTokenPanel::drawBars(PanelContext& ctx, float height) {
       ImGui::EndTooltip();
     }
   }
+  if (!fits) {
+    char more[64];
+    std::snprintf(more, sizeof more, "the top %d of %d shown (a taller panel shows all)", n, all);
+    dl->AddText(ImVec2(p0.x, p0.y + rowH * float(n)), IM_COL32(160, 160, 160, 255), more);
+  }
   if (s.nextPending()) dl->AddText(ImVec2(p0.x + w - ImGui::CalcTextSize("updating").x, p0.y), IM_COL32(160, 160, 160, 255), "updating");
 }
 
@@ -187,6 +201,7 @@ void NextTokenPanel::drawBeams(PanelContext& ctx) {
     ImGui::TextDisabled("%s", s.beamsFor.c_str());
   const auto& beams = s.beams();
   if (beams.empty()) {
+    ImGui::NewLine();  // under the row above, whose last item kept the line open
     if (!s.beamsPending())
       ImGui::TextWrapped("Search finds the most likely whole grids from the shown tokens on (width 1 = greedy: always "
                          "the top code). Compare them with sampled grids: the most likely grid is rarely the best picture.");

@@ -199,14 +199,24 @@ void TokensPanel::drawGridAndImage(PanelContext& ctx) {
   } else {
     dl->AddRect(q, ImVec2(q.x + side, q.y + side), IM_COL32(120, 120, 130, 255));
   }
-  // Captions under both.
-  ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + side + fs * 0.3f));
-  ImGui::TextDisabled("token grid: code number per cell (click to edit)");
-  ImGui::SetCursorScreenPos(ImVec2(q.x, p.y + side + fs * 0.3f));
+  // Captions under both, the longest that fits the column.
+  auto caption = [&](ImVec2 at, std::initializer_list<const char*> texts) {
+    const char* pick = *(texts.end() - 1);
+    for (const char* t : texts)
+      if (ImGui::CalcTextSize(t).x <= side + gap * 0.8f) {
+        pick = t;
+        break;
+      }
+    ImGui::SetCursorScreenPos(at);
+    ImGui::TextDisabled("%s", pick);
+  };
+  caption(ImVec2(p.x, p.y + side + fs * 0.3f),
+          {"token grid: code number per cell (click to edit)", "tokens (click to edit)", "tokens"});
   if (s.shown() < s.length())
-    ImGui::TextDisabled("decoded; undrawn tokens = a blank picture's (tinted)");
+    caption(ImVec2(q.x, p.y + side + fs * 0.3f),
+            {"decoded; undrawn tokens = a blank picture's (tinted)", "decoded (tinted: not drawn yet)", "decoded"});
   else
-    ImGui::TextDisabled("decoded by the VQ-VAE");
+    caption(ImVec2(q.x, p.y + side + fs * 0.3f), {"decoded by the VQ-VAE", "decoded"});
   ImGui::SetCursorScreenPos(ImVec2(ImGui::GetWindowPos().x + ImGui::GetStyle().WindowPadding.x, p.y + side + fs * 1.6f));
 }
 

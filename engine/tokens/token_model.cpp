@@ -6,6 +6,7 @@
 
 #include "engine/data/image_tensor.h"
 #include "engine/models/vq_bundle.h"
+#include "engine/util/device.h"
 #include "engine/util/errors.h"
 
 namespace latentlab {
@@ -198,6 +199,7 @@ class TokenModelImpl : public TokenModel {
   }
 
   std::string dir() const override { return m_b->dir; }
+  std::string device() const override { return m_b->device.str(); }
 
   Image codeImage(int code) const override {
     if (code < 0 || code >= codebookSize()) throw BadInput("code " + std::to_string(code) + " is out of range");
@@ -236,8 +238,8 @@ class TokenModelImpl : public TokenModel {
 
 }  // namespace
 
-std::shared_ptr<TokenModel> TokenModel::open(const std::string& dir) {
-  return std::make_shared<TokenModelImpl>(loadVqBundle(dir));
+std::shared_ptr<TokenModel> TokenModel::open(const std::string& dir, const std::string& device) {
+  return std::make_shared<TokenModelImpl>(loadVqBundle(dir, pickDevice(device)));
 }
 
 }  // namespace latentlab

@@ -54,8 +54,9 @@ using TokenDrawnFn = std::function<void(int position, int token)>;
 
 class TokenModel {
  public:
-  // Throws BadInput (missing folder, bad manifest or weights, not kind vq-autoregressive).
-  static std::shared_ptr<TokenModel> open(const std::string& dir);
+  // Throws BadInput (missing folder, bad manifest or weights, not kind vq-autoregressive);
+  // device: auto | cpu | cuda (UsageError when cuda is asked for and missing).
+  static std::shared_ptr<TokenModel> open(const std::string& dir, const std::string& device = "cpu");
   virtual ~TokenModel() = default;
 
   virtual std::string name() const = 0;
@@ -91,6 +92,7 @@ class TokenModel {
                                          CancelToken cancel = {}) const = 0;
   virtual CodebookMap codebookMap() const = 0;
   virtual std::string dir() const = 0;
+  virtual std::string device() const = 0;  // "cpu", "cuda:0"
   // Code `code` everywhere: what a uniform field of it decodes to.
   virtual Image codeImage(int code) const = 0;
   virtual std::vector<int> blankTokens() const = 0;  // the tokens of an all-black image
