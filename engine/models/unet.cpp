@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "engine/kernels/group_norm_silu.h"
 #include "engine/models/timestep_embedding.h"
 #include "engine/util/errors.h"
 
@@ -65,7 +66,23 @@ ResBlockImpl::ResBlockImpl(int in, int out, int embDim) {
   m_conv2->bias.zero_();
 }
 
+namespace {
+
+torch::Tensor normSilu(torch::nn::GroupNorm& norm, const torch::Tensor& x, const torch::Tensor& bias = {},
+                       bool inPlace = false) {
+  return groupNormSilu(x, norm->options.num_groups(), norm->weight, norm->bias, norm->options.eps(), bias, inPlace);
+}
+
+}  // namespace
+
 torch::Tensor ResBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& emb) {
+  if (groupNormSiluApplies(x, m_norm1->weight, m_norm1->bias, emb)) {
+    // Inference: norm + SiLU fused, the embedding added inside the second norm, the
+    // conv output reused in place (engine/kernels/group_norm_silu.h). Same numbers.
+    auto h = m_conv1(normSilu(m_norm1, x));
+    h = m_conv2(normSilu(m_norm2, h, m_emb(emb), true));
+    return h.add_(m_skip ? m_skip(x) : x);
+  }
   auto h = m_conv1(torch::silu(m_norm1(x)));
   h = h + m_emb(emb).unsqueeze(-1).unsqueeze(-1);
   h = m_conv2(torch::silu(m_norm2(h)));
@@ -142,7 +159,7 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, 
       h = torch::upsample_nearest2d(h, {h.size(2) * 2, h.size(3) * 2});
     }
   }
-  return m_convOut(torch::silu(m_normOut(h)));
+  return m_convOut(normSilu(m_normOut, h, {}, true));
 }
 
 }  // namespace latentlab

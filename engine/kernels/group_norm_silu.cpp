@@ -1,0 +1,125 @@
+#include "engine/kernels/group_norm_silu.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+namespace latentlab {
+
+namespace {
+
+constexpr int kLanes = 16;
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define LATENTLAB_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define LATENTLAB_CLONES
+#endif
+
+// exp(x) written so that the compiler vectorises it (no library call): Cephes' expf
+// reduction x = n ln2 + r, |r| <= ln2 / 2 (about), a degree-6 polynomial for e^r, 2^n from the
+// exponent bits. About 2 ulp; the clamp keeps 2^n a normal float.
+inline float expVec(float x) {
+  x = x < -87.0f ? -87.0f : x;  // (not fmin/fmax: their NaN rules stop vectorisation)
+  x = x > 88.0f ? 88.0f : x;
+  // Round to nearest with the 1.5 * 2^23 trick (floor() would be a library call here).
+  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  float r = x - n * 0.693359375f;
+  r = r + n * 2.12194440e-4f;
+  float p = 1.9875691500E-4f;
+  p = p * r + 1.3981999507E-3f;
+  p = p * r + 8.3334519073E-3f;
+  p = p * r + 4.1665795894E-2f;
+  p = p * r + 1.6666665459E-1f;
+  p = p * r + 5.0000001201E-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t bits = (int32_t(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+LATENTLAB_CLONES void channelSums(const float* x, int64_t len, double* sum, double* sumSq) {
+  float s[kLanes] = {}, q[kLanes] = {};
+  const int64_t body = len - len % kLanes;
+  for (int64_t i = 0; i < body; i += kLanes)
+    for (int k = 0; k < kLanes; ++k) {
+      s[k] += x[i + k];
+      q[k] += x[i + k] * x[i + k];
+    }
+  double ds = 0, dq = 0;
+  for (int k = 0; k < kLanes; ++k) ds += s[k], dq += q[k];
+  for (int64_t i = body; i < len; ++i) ds += x[i], dq += double(x[i]) * x[i];
+  *sum = ds, *sumSq = dq;
+}
+
+LATENTLAB_CLONES void scaleShiftSilu(const float* x, int64_t len, float scale, float shift, float* y) {
+  for (int64_t i = 0; i < len; ++i) {
+    const float v = x[i] * scale + shift;
+    y[i] = v / (1.0f + expVec(-v));
+  }
+}
+
+}  // namespace
+
+bool groupNormSiluApplies(const torch::Tensor& x, const torch::Tensor& gamma, const torch::Tensor& beta,
+                          const torch::Tensor& bias) {
+  auto plain = [](const torch::Tensor& t) {
+    return !t.defined() ||
+           (t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous() && t.layout() == torch::kStrided);
+  };
+  if (x.dim() < 2 || !x.defined() || !plain(x) || !plain(gamma) || !plain(beta) || !plain(bias)) return false;
+  bool wantsGrad = false;
+  for (const auto* t : {&x, &gamma, &beta, &bias}) wantsGrad |= t->defined() && t->requires_grad();
+  return !(wantsGrad && torch::GradMode::is_enabled());
+}
+
+torch::Tensor groupNormSilu(const torch::Tensor& x, int64_t groups, const torch::Tensor& gamma,
+                            const torch::Tensor& beta, double eps, const torch::Tensor& bias, bool inPlace) {
+  const int64_t n = x.size(0), c = x.size(1);
+  TORCH_CHECK(groups > 0 && c % groups == 0, "groupNormSilu: ", c, " channels are not divisible into ", groups, " groups");
+  if (bias.defined()) TORCH_CHECK(bias.dim() == 2 && bias.size(0) == n && bias.size(1) == c, "groupNormSilu: bias must be N x C");
+  if (!groupNormSiluApplies(x, gamma, beta, bias)) {
+    auto in = x;
+    if (bias.defined()) {
+      std::vector<int64_t> shape = {n, c};
+      shape.resize(size_t(x.dim()), 1);
+      in = x + bias.reshape(shape);
+    }
+    return torch::silu(torch::group_norm(in, groups, gamma, beta, eps));
+  }
+  const int64_t hw = c ? x.numel() / (n * c) : 0, perGroup = c / groups;
+  auto y = inPlace ? x : torch::empty_like(x);
+  const float* px = x.data_ptr<float>();
+  float* py = y.data_ptr<float>();
+  const float* g = gamma.defined() ? gamma.data_ptr<float>() : nullptr;
+  const float* b = beta.defined() ? beta.data_ptr<float>() : nullptr;
+  const float* bi = bias.defined() ? bias.data_ptr<float>() : nullptr;
+  std::vector<double> sum(static_cast<size_t>(perGroup)), sumSq(static_cast<size_t>(perGroup));
+  for (int64_t s = 0; s < n; ++s)
+    for (int64_t gr = 0; gr < groups; ++gr) {
+      // Statistics of (x + bias) from x's per-channel sums: the bias is constant per channel.
+      double total = 0, totalSq = 0;
+      for (int64_t k = 0; k < perGroup; ++k) {
+        const int64_t ch = gr * perGroup + k;
+        channelSums(px + (s * c + ch) * hw, hw, &sum[size_t(k)], &sumSq[size_t(k)]);
+        const double bv = bi ? bi[s * c + ch] : 0.0;
+        total += sum[size_t(k)] + double(hw) * bv;
+        totalSq += sumSq[size_t(k)] + 2.0 * bv * sum[size_t(k)] + double(hw) * bv * bv;
+      }
+      const double count = double(perGroup * hw), mean = total / count;
+      const double var = std::max(totalSq / count - mean * mean, 0.0), rstd = 1.0 / std::sqrt(var + eps);
+      for (int64_t k = 0; k < perGroup; ++k) {
+        const int64_t ch = gr * perGroup + k;
+        const double gv = g ? g[ch] : 1.0, bv = b ? b[ch] : 0.0, biasv = bi ? bi[s * c + ch] : 0.0;
+        const double scale = rstd * gv;
+        scaleShiftSilu(px + (s * c + ch) * hw, hw, float(scale), float((biasv - mean) * scale + bv),
+                       py + (s * c + ch) * hw);
+      }
+    }
+  return y;
+}
+
+}  // namespace latentlab
