@@ -245,6 +245,18 @@ TEST_CASE("Next/Back buttons and PageDown/PageUp/Right/Left move through the ste
   for (Panel* p : app->shownPanels()) CHECK_FALSE(p->locked);
   CHECK(app->state().uiScale == doctest::Approx(1.f));
   CHECK(l->problems().empty());
+
+  // Presenter again, then the Lesson panel closed with its X: the lesson ends, nothing stays
+  // locked, the scale goes back.
+  for (int i = 0; i < 3; ++i) app->headlessFrame();  // laid out again at 1x
+  click(*app, "lesson-presenter");
+  REQUIRE(l->presenter());
+  CHECK(app->panel("map")->locked);
+  l->open = false;
+  app->headlessFrame();
+  CHECK_FALSE(l->hasLesson());
+  for (Panel* p : app->shownPanels()) CHECK_FALSE(p->locked);
+  CHECK(app->state().uiScale == doctest::Approx(1.f));
 }
 
 TEST_CASE("a step whose model is missing says so in the Lesson panel; the app keeps going") {
