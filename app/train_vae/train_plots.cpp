@@ -77,10 +77,10 @@ void plotKlBars(const std::vector<float>& kl, float width, float height) {
     const bool collapsed = kl[d] < 0.05f;
     const ImU32 col = collapsed ? IM_COL32(110, 110, 118, 255) : IM_COL32(110, 190, 240, 255);
     dl->AddRectFilled(ImVec2(x0, plotBottom - std::max(h, 1.f)), ImVec2(x0 + barW, plotBottom), col);
-    if (slot > fs * 1.8f) {
-      char buf[24];
-      std::snprintf(buf, sizeof buf, "%.2f", double(kl[d]));
-      const float tw = ImGui::CalcTextSize(buf).x;
+    char buf[24];
+    std::snprintf(buf, sizeof buf, kl[d] < 9.995f ? "%.2f" : "%.1f", double(kl[d]));
+    const float tw = ImGui::CalcTextSize(buf).x;
+    if (tw + fs * 0.3f < slot) {  // the values only where they do not run into each other
       dl->AddText(ImVec2(x0 + barW * 0.5f - tw * 0.5f, plotBottom - h - labelH), IM_COL32(220, 220, 225, 255), buf);
       std::snprintf(buf, sizeof buf, "z%zu", d + 1);
       dl->AddText(ImVec2(x0 + barW * 0.5f - ImGui::CalcTextSize(buf).x * 0.5f, plotBottom + 1), IM_COL32(150, 150, 160, 255), buf);

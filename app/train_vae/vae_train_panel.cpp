@@ -427,7 +427,7 @@ void VaeTrainPanel::drawRight(PanelContext& ctx, Record& r, float width, float h
     ++counted;
   }
   for (float& v : kl) v /= float(std::max(counted, 1));
-  ImGui::TextUnformatted("KL per latent dimension (nats)");
+  ImGui::TextUnformatted("KL per dimension (nats)");
   itemHelp("vtrain-kl-bars");
   plotKlBars(kl, ImGui::GetContentRegionAvail().x, imgSide);
   ImGui::EndGroup();
