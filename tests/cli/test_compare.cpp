@@ -1,5 +1,5 @@
 // `render compare` end to end: a model compared with itself gives an all-black difference map
-// and a zero mean, two snapshots of a tiny `train vae --snapshots` run (epoch order, each a
+// and a zero mean (a VAE on the same latents, a diffusion model on the same seeds), two snapshots of a tiny `train vae --snapshots` run (epoch order, each a
 // loadable bundle) differ, and incompatible pairs (latent size, a model without a latent) are
 // one line and exit 3; one model only is a usage error.
 #include <doctest/doctest.h>
@@ -49,6 +49,17 @@ TEST_CASE("render compare: a model with itself gives a zero difference map") {
   CHECK(aBright > 500);  // A's cells hold decoded clothes, not an empty grid
 }
 
+TEST_CASE("render compare: a diffusion model with itself, same seeds and sampler, gives a zero difference") {
+  std::string dir = t::tempDir("compare-ddpm");
+  const std::string ddpm = t::sourcePath("assets/models/fashion-ddpm");
+  auto r = t::runLatentlab("render compare --model " + ddpm + " --model " + ddpm + " --count 2 --steps 3 --class Trouser -o " + dir +
+                           "/g.png --device cpu");
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  CHECK(has(r.out, "2 rows: mean |A-B| 0.000000, largest pixel difference 0.000000"));
+  CHECK(has(r.err, "3 steps"));
+  CHECK(loadImageFile(dir + "/g.png").width > 3 * 56);
+}
+
 TEST_CASE("render compare: snapshots of a tiny run load in epoch order and differ from each other") {
   std::string out = t::tempDir("compare-snapshots") + "/run";
   // 3 epochs of 128 images in batches of 64: 6 optimizer steps in all.
@@ -84,6 +95,7 @@ TEST_CASE("render compare: incompatible models are one line and exit 3; one mode
                                " -o " + dir + "/x.png --device cpu");
   CHECK(pixel.exitCode == 3);
   CHECK(lines(pixel.err) == 1);
+  CHECK(has(pixel.err, "is a diffusion model and"));
   auto gan = t::runLatentlab("render compare --model " + kVae2 + " --model " + t::sourcePath("assets/models/fashion-gan") +
                              " --items 0 -o " + dir + "/x.png --device cpu");
   CHECK(gan.exitCode == 3);
