@@ -150,6 +150,14 @@ void GuiApp::onModelLoaded() {
     m_state.viewSet = false;
     m_state.hasCursor = false;
   }
+  // A panel that starts open in general but closed for this kind (a GAN's manifold grid of
+  // random z directions) closes when such a model opens, unless a session said otherwise;
+  // View brings it back.
+  for (auto& e : m_panels) {
+    bool fromSession = m_restoring && m_state.panels.count(e.panel->id());
+    if (!fromSession && !e.placement(modelKind()).startsOpen && e.placement(ModelKind::None).startsOpen)
+      e.panel->open = false;
+  }
   m_restoring = false;
   m_decoder.reset();  // the cursor and the selection are asked for again, of the new model
   m_gridAsked = GridKey{};

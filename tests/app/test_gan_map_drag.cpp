@@ -49,6 +49,10 @@ TEST_CASE("GAN map: a drag decodes the plane point's exact z; a clicked dot show
     REQUIRE(test::framesUntil(*app, [&] {
       return app->engine().latents() && app->engine().points().count() > 0 && app->rects().count("map");
     }));
+    // The manifold grid (random z directions for a GAN) starts closed for a GAN: its
+    // placement says so for this kind, though it is open for kind None at start.
+    REQUIRE(app->panel("manifold"));
+    CHECK_FALSE(app->panel("manifold")->open);
     auto gan = loadGanBundle(ganDir());
     const LatentSet& set = *app->engine().latents();
     ImVec4 m = app->rects().at("map");
