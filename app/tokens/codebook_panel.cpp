@@ -29,9 +29,21 @@ void CodebookPanel::drawContent(PanelContext& ctx) {
     return;
   }
   s.askUsage();
+  // Codes above the map when the column is tall enough for both, else one tab each.
+  const float fs = ImGui::GetFontSize();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const int K = s.model()->codebookSize(), perRow = std::max(1, int(std::ceil(std::sqrt(double(K) * 2))));
+  const float box = std::floor(avail.x / float(perRow));
+  const float codesH = float((K + perRow - 1) / perRow) * (box + std::max(2.f, std::floor(fs * 0.25f)) + 2) +
+                       ImGui::GetFrameHeightWithSpacing() + fs * 0.5f;
+  if (avail.y - codesH >= fs * 12) {
+    drawCodes(ctx, codesH);
+    drawMap(ctx);
+    return;
+  }
   if (ImGui::BeginTabBar("##codebooktabs")) {
     if (ImGui::BeginTabItem("Codes")) {
-      drawCodes(ctx);
+      drawCodes(ctx, ImGui::GetContentRegionAvail().y);
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("PCA map")) {
@@ -42,7 +54,7 @@ void CodebookPanel::drawContent(PanelContext& ctx) {
   }
 }
 
-void CodebookPanel::drawCodes(PanelContext& ctx) {
+void CodebookPanel::drawCodes(PanelContext& ctx, float height) {
   TokenSession& s = *m_s;
   const TokenModel& m = *s.model();
   const float fs = ImGui::GetFontSize();
@@ -56,7 +68,7 @@ void CodebookPanel::drawCodes(PanelContext& ctx) {
     ImGui::Text("%d codes, %lld unused in %lld test images", K, (long long)unused, (long long)s.usageImages());
   itemHelp("tokens-usage");
   notesToggle(ctx), itemRect("notes");
-  ImVec2 avail = ImGui::GetContentRegionAvail();
+  ImVec2 avail(ImGui::GetContentRegionAvail().x, height - ImGui::GetFrameHeightWithSpacing());
   // As many per row as fit with a square grid of the whole codebook (16 x 8 for 128 codes).
   int perRow = std::max(1, int(std::ceil(std::sqrt(double(K) * 2))));
   float box = std::floor(std::min(avail.x / float(perRow), (avail.y / float((K + perRow - 1) / perRow)) - fs * 0.35f));
@@ -65,7 +77,7 @@ void CodebookPanel::drawCodes(PanelContext& ctx) {
     perRow = std::max(1, int(avail.x / box));
   }
   const float barH = std::max(2.f, std::floor(fs * 0.25f));
-  ImGui::BeginChild("##codes", ImVec2(0, 0));
+  ImGui::BeginChild("##codes", ImVec2(0, std::max(fs * 3, avail.y)));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 p0 = ImGui::GetCursorScreenPos();
   for (int c = 0; c < K; ++c) {
@@ -73,7 +85,7 @@ void CodebookPanel::drawCodes(PanelContext& ctx) {
     ImVec2 a(p0.x + float(col) * box, p0.y + float(r) * (box + barH + 2));
     ImGui::SetCursorScreenPos(a);
     ImGui::PushID(c);
-    const bool clicked = ImGui::InvisibleButton("##c", ImVec2(box - 1, box + barH));
+    ImGui::InvisibleButton("##c", ImVec2(box - 1, box + barH));
     const bool hovered = ImGui::IsItemHovered();
     ImGui::PopID();
     drawCodeBox(dl, ctx.textures, s.codeImages(), s.codesVersion(), c, a, box - 2, ctx.state.nearestFilter);
@@ -87,10 +99,9 @@ void CodebookPanel::drawCodes(PanelContext& ctx) {
       ImGui::Text("code %d", c);
       if (c < int(usage.size()) && total > 0)
         ImGui::Text("used %lld times (%.2f%% of all tokens)", (long long)usage[size_t(c)], 100.0 * double(usage[size_t(c)]) / double(total));
-      ImGui::TextDisabled(s.selectedCell >= 0 ? "click: give the selected token this code" : "click a token in the grid first to edit it");
+      ImGui::TextDisabled("to use it: click a token in the grid and pick it there");
       ImGui::EndTooltip();
     }
-    if (clicked && s.selectedCell >= 0) s.editToken(s.selectedCell, c);
   }
   ImGui::EndChild();
 }

@@ -1,8 +1,7 @@
 // Codebook (issue 15): every code of a VQ-VAE's codebook as a picture (the grid filled with
 // that one code), how often each is used in the tokens of the data set, and the codes'
-// embedding vectors on their first two principal axes (a 2-D PCA map). Clicking a code while
-// a token is being edited in the Tokens view gives that token the code. State and engine
-// calls: TokenSession. Never calls the engine or GL itself.
+// embedding vectors on their first two principal axes (a 2-D PCA map). Editing a token (the
+// Tokens view's code popup) shows the same pictures. State and engine calls: TokenSession. Never calls the engine or GL itself.
 #pragma once
 #include <memory>
 
@@ -20,7 +19,7 @@ class CodebookPanel : public Panel {
   const char* notes() const override;
 
  private:
-  void drawCodes(PanelContext& ctx);
+  void drawCodes(PanelContext& ctx, float height);
   void drawMap(PanelContext& ctx);
 
   std::shared_ptr<TokenSession> m_s;

@@ -194,14 +194,12 @@ void NextTokenPanel::drawBeams(PanelContext& ctx) {
   if (ImGui::Button(s.beamWidth == 1 ? "Greedy" : "Search")) s.searchBeams();
   itemHelp("tokens-beam-search");
   ImGui::EndDisabled();
-  ImGui::SameLine();
-  if (s.beamsPending())
+  if (s.beamsPending()) {
+    ImGui::SameLine();
     ImGui::TextDisabled("searching...");
-  else if (!s.beams().empty())
-    ImGui::TextDisabled("%s", s.beamsFor.c_str());
+  }
   const auto& beams = s.beams();
   if (beams.empty()) {
-    ImGui::NewLine();  // under the row above, whose last item kept the line open
     if (!s.beamsPending())
       ImGui::TextWrapped("Search finds the most likely whole grids from the shown tokens on (width 1 = greedy: always "
                          "the top code). Compare them with sampled grids: the most likely grid is rarely the best picture.");
@@ -229,7 +227,7 @@ void NextTokenPanel::drawBeams(PanelContext& ctx) {
     dl->AddText(ImVec2(a.x, a.y + box + 2), IM_COL32(220, 220, 220, 255), txt);
   }
   ImGui::Dummy(ImVec2(avail, float(nRows) * (box + fs * 1.4f)));
-  ImGui::TextDisabled("log p of each whole grid (higher = more likely)");
+  ImGui::TextWrapped("log p of each whole grid (higher = more likely), %s", s.beamsFor.c_str());
 }
 
 }  // namespace latentlab

@@ -365,7 +365,9 @@ void TokenSession::request(FeatureJobs* jobs) {
     const int c = cls, width = beamWidth;
     std::vector<int> prefix = shownPrefix();
     if (int(prefix.size()) >= length()) prefix.clear();
-    beamsFor = "from token " + std::to_string(prefix.size()) + ", class " + std::to_string(c);
+    auto names = m_model->classNames();
+    beamsFor = (prefix.empty() ? std::string("from the start") : "after the first " + std::to_string(prefix.size()) + " tokens") +
+               ", " + (c < int(names.size()) ? names[size_t(c)] : "class " + std::to_string(c));
     jobs->run(
         Worker::Background, "tokens/beams",
         [model, c, width, prefix](JobContext& jc) {

@@ -60,7 +60,6 @@ class TokenSession {
   TokenSettings settings;
   double speed = 20;  // tokens per second for Run / Continue
   int beamWidth = 4;
-  int selectedCell = -1;  // the cell whose distribution the Next token panel may show
 
   // Results.
   const Image& image() const { return m_image; }

@@ -168,7 +168,6 @@ void TokensPanel::drawGridAndImage(PanelContext& ctx) {
   }
   if (ImGui::IsItemClicked() && st.hovered >= 0 && grid[size_t(st.hovered)] >= 0) {
     m_editCell = st.hovered;
-    s.selectedCell = st.hovered;
     ImGui::OpenPopup("##codepick");
   }
   drawTokenGrid(ImGui::GetWindowDrawList(), p, side, rows, cols, grid, st);
