@@ -126,7 +126,8 @@ const std::vector<HelpEntry>& helpEntries() {
       {"inspect-active", "How many latent numbers really vary over the data (the rest are ignored), and the KL: nats the encoder spends per image."},
       {"inspect-histogram", "The data's spread along the hovered number (bars) against the prior N(0, 1) the decoder expects (line)."},
       {"inspect-error", "Where the reconstruction differs from the original: the brighter, the larger the error."},
-      {"inspect-nearest", "A data image whose latent is near this one; click it to move the latent there."},      // Seed grid (GAN)
+      {"inspect-nearest", "A data image whose latent is near this one; click it to move the latent there."},
+      // Seed grid (GAN)
       {"seed-psi", "Truncation: pulls every z toward the average; lower values give more typical, less varied pictures."},
       {"seed-class", "The kind of clothing the generator is asked to draw, here and under the map cursor."},
       {"seed-resample", "Jumps to a random new seed, so the grid shows pictures you have not seen yet."},
@@ -149,30 +150,6 @@ const std::vector<HelpEntry>& helpEntries() {
       {"train-lr-g", "How big a change the generator makes at each step; too big and training becomes unstable."},
       {"train-lr-d", "How big a change the discriminator makes at each step; a discriminator that learns too fast can starve the generator."},
       {"train-optimizer", "How the networks update their weights after Reset: Adam adapts the step size per weight, SGD does not."},
-      // Train a VAE
-      {"vtrain-play", "Starts or pauses training the VAE from scratch; the map, curves and bars update as it learns."},
-      {"vtrain-step", "Does exactly one training step on one batch of photos, then waits."},
-      {"vtrain-reset", "Throws the training away and builds a fresh untrained VAE from the seed and latent size."},
-      {"vtrain-beta", "How much the KL term counts against reconstruction from the next step on; raise it to watch the latent dimensions collapse."},
-      {"vtrain-lr", "How big a change the VAE makes at each step; too big and training becomes unstable."},
-      {"vtrain-seed", "The random seed of a fresh VAE after Reset: the same seed always trains the same way."},
-      {"vtrain-latent", "How many numbers the encoder squeezes each photo into, for a fresh VAE after Reset; above 2 the map shows their PCA plane."},
-      {"vtrain-map-every", "How many training steps pass between two encodings of the 2,000 test photos on the map."},
-      {"vtrain-save-path", "The folder the trained VAE is saved to as a model bundle that LatentLab can open."},
-      {"vtrain-save", "Saves the VAE as it is now into the folder on the left, as a model you can open with --model."},
-      {"vtrain-open", "Opens the saved VAE in the explorer, with its map, decoded image and manifold grid."},
-      {"vtrain-status", "Steps and epochs so far, and how often a test photo's 5 nearest neighbours on the map share its class."},
-      {"vtrain-map", "Each dot is a test photo placed where the encoder puts it; hover to decode a point, click to pin it."},
-      {"vtrain-decoded", "The decoder's picture of the point under the mouse (or the pin), from the weights as they are now."},
-      {"vtrain-kl-bars", "How much information each latent number carries; a bar at zero is a dimension the model has stopped using."},
-      // Compare two models
-      {"compare-bundled", "Picks a bundled model as B, the model compared with the open one."},
-      {"compare-path", "The folder of model B, for example a training snapshot such as run/snapshots/epoch-0003."},
-      {"compare-open", "Opens the folder on the left as model B, next to the open model A."},
-      {"compare-a", "The open model's picture of the latent under the map cursor."},
-      {"compare-b", "Model B's picture of the same latent."},
-      {"compare-diff", "Where the two pictures differ: black is the same, white a difference of half the brightness range or more."},
-      {"compare-epoch", "Moves model B through the training run's saved epochs; let go to open the chosen one."},
       // Tokens view, Next token, Codebook (a VQ-VAE + transformer)
       {"tokens-class", "The kind of clothing the transformer is asked to write; change it half-way and the rest follows the new class."},
       {"tokens-run", "Writes a new grid from the start with the next seed, one token after another (Enter)."},
@@ -214,6 +191,14 @@ const std::vector<HelpEntry>& helpEntries() {
       {"vtrain-map", "Each dot is a test photo placed where the encoder puts it; hover to decode a point, click to pin it."},
       {"vtrain-decoded", "The decoder's picture of the point under the mouse (or the pin), from the weights as they are now."},
       {"vtrain-kl-bars", "How much information each latent number carries; a bar at zero is a dimension the model has stopped using."},
+      // Compare two models
+      {"compare-bundled", "Picks a bundled model as B, the model compared with the open one."},
+      {"compare-path", "The folder of model B, for example a training snapshot such as run/snapshots/epoch-0003."},
+      {"compare-open", "Opens the folder on the left as model B, next to the open model A."},
+      {"compare-a", "The open model's picture of the latent under the map cursor."},
+      {"compare-b", "Model B's picture of the same latent."},
+      {"compare-diff", "Where the two pictures differ: black is the same, white a difference of half the brightness range or more."},
+      {"compare-epoch", "Moves model B through the training run's saved epochs; let go to open the chosen one."},
   };
   return entries;
 }
