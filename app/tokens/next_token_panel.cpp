@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/panels/flow_row.h"
 #include "app/panels/param_help.h"
 #include "app/tokens/token_grid_view.h"
 #include "app/widgets/image_fit.h"
@@ -39,7 +40,7 @@ void NextTokenPanel::drawContent(PanelContext& ctx) {
   // Where the bars are, over the whole width (the bars' column is narrower).
   if (const NextTokenView* v = s.next(); v && s.shown() < s.length()) {
     const TokenModel& m = *s.model();
-    ImGui::Text("Token %d (row %d, column %d): %d of %d codes kept, %.1f%% of the probability", v->position + 1,
+    ImGui::TextWrapped("Token %d (row %d, column %d): %d of %d codes kept, %.1f%% of the probability", v->position + 1,
                 v->position / m.cols() + 1, v->position % m.cols() + 1, v->keptCount, m.codebookSize(),
                 v->keptMass * 100.0);
     itemHelp("tokens-kept-mass");
@@ -53,36 +54,39 @@ void NextTokenPanel::drawContent(PanelContext& ctx) {
     ImGui::EndChild();
     ImGui::SameLine(0, fs);
     ImGui::BeginChild("##beams", ImVec2(0, avail.y), false);
-    drawBeams(ctx);
+    drawBeams(ctx, true);
     ImGui::EndChild();
     return;
   }
-  const bool beamsOpen = ImGui::GetStateStorage()->GetInt(ImGui::GetID("beams-open"), 1) != 0;
+  // Narrow (a small window, a large scale): the beams start folded so the bars keep the room.
+  const bool beamsOpen = ImGui::GetStateStorage()->GetInt(ImGui::GetID("beams-open"), 0) != 0;
   const float beamsH = beamsOpen ? std::min(fs * 11.5f, avail.y * 0.42f) : fs * 1.8f;
   drawBars(ctx, std::max(fs * 6, avail.y - beamsH));
-  drawBeams(ctx);
+  drawBeams(ctx, false);
 }
 
 void NextTokenPanel::drawSliders(PanelContext& ctx) {
   TokenSession& s = *m_s;
   const float fs = ImGui::GetFontSize();
   TokenSettings& t = s.settings;
-  float w = std::max(fs * 5, (ImGui::GetContentRegionAvail().x - fs * 22) / 3);
+  float w = std::max(fs * 6, (ImGui::GetContentRegionAvail().x - fs * 22) / 3);
+  FlowRow row;
+  row.next(FlowRow::labeled(w, "temperature"));
   ImGui::SetNextItemWidth(w);
   float temp = float(t.temperature);
   if (ImGui::SliderFloat("temperature", &temp, 0.05f, 2.f, "%.2f")) t.temperature = temp;
   itemHelp("tokens-temperature");
-  ImGui::SameLine();
+  row.next(FlowRow::labeled(w, "top-k"));
   ImGui::SetNextItemWidth(w);
   int k = t.topK;
   if (ImGui::SliderInt("top-k", &k, 0, s.model()->codebookSize(), k == 0 ? "off" : "%d")) t.topK = std::max(0, k);
   itemHelp("tokens-top-k");
-  ImGui::SameLine();
+  row.next(FlowRow::labeled(w, "top-p"));
   ImGui::SetNextItemWidth(w);
   float p = float(t.topP);
   if (ImGui::SliderFloat("top-p", &p, 0.05f, 1.f, p >= 1.f ? "off" : "%.2f")) t.topP = p;
   itemHelp("tokens-top-p");
-  ImGui::SameLine();
+  row.next(FlowRow::check("greedy"));
   ImGui::Checkbox("greedy", &t.greedy);
   itemHelp("tokens-greedy");
   notesToggle(ctx), itemRect("notes");
@@ -176,20 +180,22 @@ void NextTokenPanel::drawBars(PanelContext& ctx, float height) {
   if (s.nextPending()) dl->AddText(ImVec2(p0.x + w - ImGui::CalcTextSize("updating").x, p0.y), IM_COL32(160, 160, 160, 255), "updating");
 }
 
-void NextTokenPanel::drawBeams(PanelContext& ctx) {
+void NextTokenPanel::drawBeams(PanelContext& ctx, bool defaultOpen) {
   TokenSession& s = *m_s;
   const float fs = ImGui::GetFontSize();
   ImGuiStorage* st = ImGui::GetStateStorage();
   const ImGuiID openId = ImGui::GetID("beams-open");
-  ImGui::SetNextItemOpen(st->GetInt(openId, 1) != 0, ImGuiCond_Once);
+  ImGui::SetNextItemOpen(st->GetInt(openId, defaultOpen ? 1 : 0) != 0, ImGuiCond_Once);
   const bool open = ImGui::CollapsingHeader("Greedy and beam search");
   itemHelp("tokens-beams");
   st->SetInt(openId, open ? 1 : 0);
   if (!open) return;
+  FlowRow row;
+  row.next(FlowRow::labeled(fs * 6, "beam width"));
   ImGui::SetNextItemWidth(fs * 6);
   ImGui::SliderInt("beam width", &s.beamWidth, 1, 8);
   itemHelp("tokens-beam-width");
-  ImGui::SameLine();
+  row.next(FlowRow::button("Search"));
   ImGui::BeginDisabled(s.beamsPending());
   if (ImGui::Button(s.beamWidth == 1 ? "Greedy" : "Search")) s.searchBeams();
   itemHelp("tokens-beam-search");

@@ -26,7 +26,7 @@ class NextTokenPanel : public Panel {
  private:
   void drawSliders(PanelContext& ctx);
   void drawBars(PanelContext& ctx, float height);
-  void drawBeams(PanelContext& ctx);
+  void drawBeams(PanelContext& ctx, bool defaultOpen);
 
   std::shared_ptr<TokenSession> m_s;
 };

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "app/panels/flow_row.h"
 #include "app/panels/param_help.h"
 #include "app/tokens/token_grid_view.h"
 #include "app/widgets/image_fit.h"
@@ -71,7 +72,9 @@ void TokensPanel::drawToolbar(PanelContext& ctx) {
   const TokenModel& m = *s.model();
   const bool canSample = m.canSample();
   auto names = m.classNames();
+  FlowRow row;  // wraps in a narrow window instead of pushing controls out of sight
   if (m.numClasses() > 0) {
+    row.next(fs * 8);
     ImGui::SetNextItemWidth(fs * 8);
     std::string shown = s.cls < int(names.size()) ? names[size_t(s.cls)] : "class " + std::to_string(s.cls);
     if (ImGui::BeginCombo("##tokclass", shown.c_str())) {
@@ -82,38 +85,50 @@ void TokensPanel::drawToolbar(PanelContext& ctx) {
       ImGui::EndCombo();
     }
     itemHelp("tokens-class");
-    ImGui::SameLine();
   }
   ImGui::BeginDisabled(!canSample);
+  row.next(FlowRow::button("Run"));
   if (ImGui::Button("Run")) s.run();
   itemHelp("tokens-run");
-  ImGui::SameLine();
   ImGui::BeginDisabled(s.recorded() >= s.length() && s.shown() >= s.length());
+  row.next(FlowRow::button("Step"));
   if (ImGui::Button("Step")) s.step();
   itemHelp("tokens-step");
-  ImGui::SameLine();
+  row.next(FlowRow::button("Continue"));
   if (ImGui::Button("Continue")) s.continueRun();
   itemHelp("tokens-continue");
   ImGui::EndDisabled();
-  ImGui::SameLine();
   ImGui::BeginDisabled(!s.playing() && !s.busy());
+  row.next(FlowRow::button("Cancel"));
   if (ImGui::Button("Cancel")) s.cancel();
   itemHelp("tokens-cancel");
   ImGui::EndDisabled();
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  row.next(FlowRow::labeled(fs * 6.5f, "seed"));
   ImGui::SetNextItemWidth(fs * 6.5f);
   int seed = int(s.seed);
   if (ImGui::InputInt("seed", &seed)) s.seed = uint64_t(std::max(0, seed));
   itemHelp("tokens-seed");
-  ImGui::SameLine();
+  row.next(FlowRow::check("keep"));
   ImGui::Checkbox("keep", &s.keepSeed);
   itemHelp("tokens-keep-seed");
-  ImGui::SameLine();
+  row.next(FlowRow::labeled(fs * 5, "speed"));
   ImGui::SetNextItemWidth(fs * 5);
   float speed = float(s.speed);
   if (ImGui::SliderFloat("speed", &speed, 1.f, 100.f, "%.0f/s", ImGuiSliderFlags_Logarithmic)) s.speed = speed;
   itemHelp("tokens-speed");
+  // A data image's tokens, to look at and edit (on the same wrapping row: the grid keeps the height).
+  row.next(FlowRow::labeled(fs * 6.5f, "image"));
+  ImGui::SetNextItemWidth(fs * 6.5f);
+  ImGui::InputInt("image", &m_encodeIndex);
+  m_encodeIndex = std::max(0, m_encodeIndex);
+  std::string from = "Test image number, from " + ctx.state.dataSpec + ".";
+  itemHelp("tokens-encode-index", from.c_str());
+  row.next(FlowRow::button("Encode"));
+  ImGui::BeginDisabled(s.encodePending());
+  if (ImGui::Button("Encode")) s.encodeItem(m_encodeIndex);
+  itemHelp("tokens-encode", from.c_str());
+  ImGui::EndDisabled();
   notesToggle(ctx), itemRect("notes");
 
   // What is shown, in words.
@@ -136,10 +151,11 @@ void TokensPanel::drawGridAndImage(PanelContext& ctx) {
   const TokenModel& m = *s.model();
   const float fs = ImGui::GetFontSize();
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float below = ImGui::GetFrameHeightWithSpacing() * 2 + fs * 1.6f;  // timeline, encode row, caption
+  // Under the grid: the caption, the timeline row, and the window's padding.
+  const float below = ImGui::GetFrameHeightWithSpacing() + fs * 1.6f + ImGui::GetStyle().WindowPadding.y + fs * 0.5f;
   const float gap = fs * 1.5f;
   float side = std::floor(std::min((avail.x - gap) * 0.5f, avail.y - below));
-  side = std::max(side, fs * 6);
+  side = std::max(side, fs * 3);  // a tiny window: small, but nothing below it is pushed out
   ImVec2 p = ImGui::GetCursorScreenPos();
   p.x += std::max(0.f, std::floor((avail.x - 2 * side - gap) * 0.5f));
   ImGui::SetCursorScreenPos(p);
@@ -223,28 +239,21 @@ void TokensPanel::drawTimeline(PanelContext& ctx) {
   TokenSession& s = *m_s;
   const float fs = ImGui::GetFontSize();
   int shown = s.shown();
+  FlowRow row;
+  const float resampleW = FlowRow::button("Resample from here");
+  const float lineW = std::max(fs * 8, ImGui::GetContentRegionAvail().x - resampleW - ImGui::GetStyle().ItemSpacing.x);
+  row.next(lineW);
   ImGui::BeginDisabled(s.recorded() == 0);
-  ImGui::SetNextItemWidth(std::max(fs * 8, ImGui::GetContentRegionAvail().x - fs * 19));
+  ImGui::SetNextItemWidth(lineW);
   if (ImGui::SliderInt("##toktimeline", &shown, 0, std::max(1, s.recorded()), "after %d tokens")) s.setShown(shown);
   itemHelp("tokens-timeline");
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  row.next(resampleW);
   ImGui::BeginDisabled(!s.model()->canSample() || s.shown() >= s.length());
   if (ImGui::Button("Resample from here")) s.resampleFromShown();
   itemHelp("tokens-resample");
   ImGui::EndDisabled();
 
-  ImGui::SetNextItemWidth(fs * 6.5f);
-  ImGui::InputInt("##tokencode", &m_encodeIndex);
-  m_encodeIndex = std::max(0, m_encodeIndex);
-  itemHelp("tokens-encode-index");
-  ImGui::SameLine();
-  ImGui::BeginDisabled(s.encodePending());
-  if (ImGui::Button("Encode test image")) s.encodeItem(m_encodeIndex);
-  itemHelp("tokens-encode");
-  ImGui::EndDisabled();
-  ImGui::SameLine();
-  ImGui::TextDisabled("from %s", ctx.state.dataSpec.c_str());
 }
 
 void TokensPanel::drawCodePopup(PanelContext& ctx) {

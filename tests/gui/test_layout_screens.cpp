@@ -52,7 +52,7 @@ void checkLayout(const std::string& model, int width, int height, int scale, con
   // Every model shows its model panel, performance and either a map or a diffusion panel.
   CHECK(windows.count("model"));
   CHECK(windows.count("perf"));
-  CHECK((windows.count("map") || windows.count("diffusion")));
+  CHECK((windows.count("map") || windows.count("diffusion") || windows.count("tokens")));
   for (auto& [id, w] : windows) {
     CAPTURE(id);
     CHECK(w.w > 0);
@@ -106,13 +106,18 @@ void checkLayout(const std::string& model, int width, int height, int scale, con
     CHECK(side.contains("diffusion/tab-schedule"));
   }
   if (windows.count("manifold")) CHECK(side.contains("manifold/decode-grid"));
+  if (windows.count("tokens")) {
+    CHECK(side.contains("tokens/tokens-run"));
+    CHECK(side.contains("tokens/tokens-resample"));
+    CHECK(side.contains("next-token/tokens-top-p"));
+  }
   if (windows.count("image")) CHECK(side.contains("image/filter-bilinear"));
 }
 }  // namespace
 
 TEST_CASE("every panel and toolbar widget fits its window at 1024x700 1x and 1920x1080 2x") {
   std::string dir = test::tempDir("gui-layout");
-  for (const char* model : {"fashion-vae-16", "fashion-ldm", "fashion-ddpm"}) {
+  for (const char* model : {"fashion-vae-16", "fashion-ldm", "fashion-ddpm", "fashion-vq"}) {
     REQUIRE(std::filesystem::exists(test::sourcePath(std::string("assets/models/") + model + "/model.json")));
     checkLayout(model, 1024, 700, 1, dir);
     checkLayout(model, 1920, 1080, 2, dir);
