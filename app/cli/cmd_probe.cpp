@@ -75,19 +75,28 @@ void addProbe(CLI::App& cmd, Action& action) {
   struct Opts {
     std::string path, image;
     bool json = false, inProcess = false;
+    ProbeLimits limits;
+    double memoryGiB = 8;
   };
   auto o = std::make_shared<Opts>();
   cmd.add_option("file", o->path, "TorchScript .pt file or bundle folder")->required();
   cmd.add_option("--image", o->image, "CxHxW of a bare .pt without metadata, e.g. 3x32x32");
   cmd.add_flag("--json", o->json, "Machine-readable output");
   cmd.add_flag("--in-process", o->inProcess, "Load here (the probe's child process; not for untrusted files)");
+  cmd.add_option("--time-limit", o->limits.seconds, "Seconds the child may take to load and run the model")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 3600.0));
+  cmd.add_option("--memory-limit", o->memoryGiB, "GiB of address space the child may use (LibTorch maps about 1)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1024.0));
   cmd.callback([&action, o] {
     action = [o] {
       nlohmann::json r;
       if (o->inProcess) {
         r = probeHere(o->path, o->image);
       } else {
-        ProbeOutcome p = runModelProbe(o->path, o->image);
+        o->limits.memoryBytes = uint64_t(o->memoryGiB * double(uint64_t(1) << 30));
+        ProbeOutcome p = runModelProbe(o->path, o->image, o->limits);
         if (!p.ran) r = probeHere(o->path, o->image);  // no executable to isolate with
         else if (!p.ok) throw BadInput(p.message);
         else r = p.report;

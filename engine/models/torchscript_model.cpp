@@ -12,9 +12,17 @@ namespace latentlab {
 
 namespace {
 
-// LibTorch's messages run over many lines with a C++ backtrace: the first line says it.
+// LibTorch's messages run over many lines with a C++ backtrace: the first line says it,
+// except for errors inside TorchScript code, where the first line only says that an
+// operation failed and the cause (e.g. "RuntimeError: ... can't allocate memory") is the
+// last line after the TorchScript traceback.
 std::string firstLine(const char* what) {
   std::string s = what ? what : "";
+  if (s.rfind("The following operation failed in the TorchScript interpreter", 0) == 0) {
+    size_t end = s.find_last_not_of("\n ");
+    size_t start = end == std::string::npos ? std::string::npos : s.rfind('\n', end);
+    if (end != std::string::npos && start != std::string::npos) s = s.substr(start + 1, end - start);
+  }
   size_t nl = s.find('\n');
   if (nl != std::string::npos) s.resize(nl);
   if (s.size() > 300) s = s.substr(0, 300) + "...";

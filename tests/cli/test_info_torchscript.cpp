@@ -108,3 +108,19 @@ TEST_CASE("probe runs the first load in a child process and reports what it foun
   CHECK(lineCount(bad.err) == 1);
   CHECK(bad.err.find("expected decode(z)") != std::string::npos);
 }
+
+TEST_CASE("probe stops a model that never returns and one that asks for too much memory") {
+  // The child process is killed at the time limit; the app (this command) stays up and says why.
+  auto slow = t::runLatentlab("probe " + fx("loops.pt") + " --time-limit 3");
+  CHECK(slow.exitCode == 3);
+  CHECK(lineCount(slow.err) == 1);
+  CHECK(slow.err.find("took longer than 3 s") != std::string::npos);
+  // 16 GiB asked for under a 2 GiB address-space limit: refused, naming the limit.
+  auto hog = t::runLatentlab("probe " + fx("hogs.pt") + " --memory-limit 2");
+  CHECK(hog.exitCode == 3);
+  CHECK(lineCount(hog.err) == 1);
+  CHECK(hog.err.find("needs more than 2") != std::string::npos);
+  // The same good model still passes under those limits.
+  auto ok = t::runLatentlab("probe " + fx("vae.pt") + " --time-limit 60 --memory-limit 4");
+  CHECK_MESSAGE(ok.exitCode == 0, ok.err);
+}

@@ -305,6 +305,24 @@ class WrongArity(_Wrapped):
         return self.inner.decode(z) * scale
 
 
+class Loops(_Wrapped):
+    """Never returns: the probe's time limit must stop it."""
+
+    def encode(self, x):
+        y = x
+        while bool(y.sum() > -1.0e30):
+            y = y + 0.0
+        return self.inner.encode(y)
+
+
+class Hogs(_Wrapped):
+    """Asks for 16 GiB in its forward pass: the probe's memory limit must stop it."""
+
+    def encode(self, x):
+        big = torch.ones(1 << 32)
+        return self.inner.encode(x + big[0])
+
+
 def script_methods(model, methods):
     """Scripts a module with the given methods exported, bypassing the export script's checks."""
     for name in methods:
@@ -359,6 +377,8 @@ def make_bad(out):
     bad_vae(out, "wrong_range", WrongRange)
     bad_vae(out, "no_decode", NoDecode, methods=("encode",))
     bad_vae(out, "wrong_arity", WrongArity)
+    bad_vae(out, "loops", Loops)
+    bad_vae(out, "hogs", Hogs)
 
 
 MAKERS = {"vae": make_vae, "vae_folder": make_vae_folder, "vae_wide": make_vae_wide, "vae_tall": make_vae_tall,
