@@ -1,7 +1,10 @@
 // A whole GuiApp run headless (no window, no GL) on a small data set, for tests that drive
 // the app through ImGui input. Shared by the app tests; never used by the program.
 #pragma once
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <limits>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,6 +34,22 @@ inline bool framesUntil(GuiApp& app, const std::function<bool()>& done) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
+}
+
+// One frame with the mouse at `p`, the left button down or up (ImGui 1.86: io.MousePos).
+inline void mouseFrame(GuiApp& app, ImVec2 p, bool left = false) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = p;
+  io.MouseDown[0] = left;
+  app.headlessFrame();
+}
+
+// The largest per-byte difference of two images; INT_MAX when their sizes differ.
+inline int maxPixelDiff(const Image& a, const Image& b) {
+  if (a.pixels.size() != b.pixels.size()) return std::numeric_limits<int>::max();
+  int worst = 0;
+  for (size_t i = 0; i < a.pixels.size(); ++i) worst = std::max(worst, std::abs(int(a.pixels[i]) - int(b.pixels[i])));
+  return worst;
 }
 
 }  // namespace latentlab::test

@@ -20,20 +20,6 @@ using namespace latentlab;
 namespace {
 std::string ganDir() { return test::sourcePath("assets/models/fashion-gan"); }
 
-void mouseFrame(GuiApp& app, ImVec2 p, bool left = false) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.MousePos = p;
-  io.MouseDown[0] = left;
-  app.headlessFrame();
-}
-
-int maxDiff(const Image& a, const Image& b) {
-  REQUIRE(a.pixels.size() == b.pixels.size());
-  int worst = 0;
-  for (size_t i = 0; i < a.pixels.size(); ++i) worst = std::max(worst, std::abs(int(a.pixels[i]) - int(b.pixels[i])));
-  return worst;
-}
-
 // G(z, c) at psi = 1 (the map's z are already truncated as sampled), as 8-bit pixels.
 Image generate(GanBundle& gan, const std::vector<float>& z, int c) {
   torch::NoGradGuard ng;
@@ -60,15 +46,15 @@ TEST_CASE("GAN map: a drag decodes the plane point's exact z; a clicked dot show
 
     // Drag from the map's centre a little to the right and up.
     ImVec2 a(m.x + m.z * 0.5f, m.y + m.w * 0.5f), b(a.x + 40, a.y - 25);
-    mouseFrame(*app, a);
-    mouseFrame(*app, a, true);
-    mouseFrame(*app, b, true);
-    mouseFrame(*app, b, true);
-    mouseFrame(*app, b);
+    test::mouseFrame(*app, a);
+    test::mouseFrame(*app, a, true);
+    test::mouseFrame(*app, b, true);
+    test::mouseFrame(*app, b, true);
+    test::mouseFrame(*app, b);
     const AppState& s = app->state();
     std::vector<float> expectZ = s.plane.toLatent(s.cursorU, s.cursorV);
     REQUIRE(test::framesUntil(*app, [&] { return app->engine().cursorLatent == expectZ; }));
-    CHECK(maxDiff(app->engine().cursorImage, generate(*gan, expectZ, s.decodeClass)) <= 1);
+    CHECK(test::maxPixelDiff(app->engine().cursorImage, generate(*gan, expectZ, s.decodeClass)) <= 1);
 
     // Click the dot of sample i: the selected pair is that sample, decoded with its own class.
     const MapPoints& pts = app->engine().points();
@@ -89,14 +75,14 @@ TEST_CASE("GAN map: a drag decodes the plane point's exact z; a clicked dot show
     }
     REQUIRE(i >= 0);
     ImVec2 dot(std::floor(x) + 0.5f, std::floor(y) + 0.5f);
-    mouseFrame(*app, dot);
-    mouseFrame(*app, dot, true);
-    mouseFrame(*app, dot);
+    test::mouseFrame(*app, dot);
+    test::mouseFrame(*app, dot, true);
+    test::mouseFrame(*app, dot);
     CHECK(app->state().selected == i);
     REQUIRE(test::framesUntil(*app, [&] { return app->engine().selectedIndex == i && !app->engine().selectedOriginal.empty(); }));
     const int label = set.labels[size_t(i)];
     CHECK(label >= 0);
-    CHECK(maxDiff(app->engine().selectedOriginal, generate(*gan, set.latent(i), label)) <= 1);
+    CHECK(test::maxPixelDiff(app->engine().selectedOriginal, generate(*gan, set.latent(i), label)) <= 1);
   }
   ImGui::DestroyContext();
 }

@@ -30,20 +30,6 @@ struct Headless {
   ~Headless() { ImGui::DestroyContext(); }
 };
 
-void mouseFrame(GuiApp& app, ImVec2 p, bool left = false) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.MousePos = p;
-  io.MouseDown[0] = left;
-  app.headlessFrame();
-}
-
-int maxDiff(const Image& a, const Image& b) {
-  REQUIRE(a.pixels.size() == b.pixels.size());
-  int worst = 0;
-  for (size_t i = 0; i < a.pixels.size(); ++i) worst = std::max(worst, std::abs(int(a.pixels[i]) - int(b.pixels[i])));
-  return worst;
-}
-
 // The generator's image of psi * z for `blend` of seeds, class c: straight from GanBundle.
 Image reference(GanBundle& gan, const std::vector<SeedWeight>& blend, double psi, int c) {
   auto z = torch::zeros({1, int64_t(gan.latentDim())});
@@ -89,10 +75,10 @@ TEST_CASE("the seed grid: psi from the bundle, exact images, drag one cell = one
   auto gan = loadGanBundle(ganDir());
   const int k = panel->k(), mid = k / 2;
   auto cell = [&](int r, int c) { return panel->images()[size_t(r * k + c)]; };
-  CHECK(maxDiff(cell(mid, mid), reference(*gan, seedBlend(0, 0), psi, 0)) <= 1);
-  CHECK(maxDiff(cell(mid, mid + 1), reference(*gan, seedBlend(1, 0), psi, 0)) <= 1);
-  CHECK(maxDiff(cell(mid + 1, mid), reference(*gan, seedBlend(0, 1), psi, 0)) <= 1);  // seed 100
-  CHECK(maxDiff(cell(mid, mid), cell(mid, mid + 1)) > 40);  // different seeds, different clothes
+  CHECK(test::maxPixelDiff(cell(mid, mid), reference(*gan, seedBlend(0, 0), psi, 0)) <= 1);
+  CHECK(test::maxPixelDiff(cell(mid, mid + 1), reference(*gan, seedBlend(1, 0), psi, 0)) <= 1);
+  CHECK(test::maxPixelDiff(cell(mid + 1, mid), reference(*gan, seedBlend(0, 1), psi, 0)) <= 1);  // seed 100
+  CHECK(test::maxPixelDiff(cell(mid, mid), cell(mid, mid + 1)) > 40);  // different seeds, different clothes
   const Image right = cell(mid, mid + 1);
 
   // Drag the grid one cell to the left (ImGui floors mouse positions: whole pixels, so the
@@ -101,36 +87,36 @@ TEST_CASE("the seed grid: psi from the bundle, exact images, drag one cell = one
   const float cw = g.z / float(k);
   const float d1 = std::floor(cw), d2 = std::floor(cw * 0.5f);
   ImVec2 start(std::floor(g.x + g.z * 0.5f), std::floor(g.y + g.w * 0.5f));
-  mouseFrame(*app, start);
-  mouseFrame(*app, start, true);
-  for (int i = 1; i <= 8; ++i) mouseFrame(*app, ImVec2(start.x - std::floor(d1 * float(i) / 8.f), start.y), true);
-  mouseFrame(*app, ImVec2(start.x - d1, start.y));
+  test::mouseFrame(*app, start);
+  test::mouseFrame(*app, start, true);
+  for (int i = 1; i <= 8; ++i) test::mouseFrame(*app, ImVec2(start.x - std::floor(d1 * float(i) / 8.f), start.y), true);
+  test::mouseFrame(*app, ImVec2(start.x - d1, start.y));
   const double x1 = double(d1) / double(cw);
   CHECK(panel->x() == doctest::Approx(x1).epsilon(1e-5));
   CHECK(panel->y() == doctest::Approx(0.0));
   REQUIRE(test::framesUntil(*app, settled));
-  CHECK(maxDiff(cell(mid, mid), reference(*gan, seedBlend(x1, 0), psi, 0)) <= 1);
+  CHECK(test::maxPixelDiff(cell(mid, mid), reference(*gan, seedBlend(x1, 0), psi, 0)) <= 1);
   double mean = 0;
   for (size_t i = 0; i < right.pixels.size(); ++i) mean += std::abs(int(cell(mid, mid).pixels[i]) - int(right.pixels[i]));
   CHECK(mean / double(right.pixels.size()) < 4.0);  // nearly seed 1's picture
 
   // Half a cell further: the centre blends seeds 1 and 2 (blended z, then psi).
-  mouseFrame(*app, start);
-  mouseFrame(*app, start, true);
-  for (int i = 1; i <= 4; ++i) mouseFrame(*app, ImVec2(start.x - std::floor(d2 * float(i) / 4.f), start.y), true);
-  mouseFrame(*app, ImVec2(start.x - d2, start.y));
+  test::mouseFrame(*app, start);
+  test::mouseFrame(*app, start, true);
+  for (int i = 1; i <= 4; ++i) test::mouseFrame(*app, ImVec2(start.x - std::floor(d2 * float(i) / 4.f), start.y), true);
+  test::mouseFrame(*app, ImVec2(start.x - d2, start.y));
   const double x2 = x1 + double(d2) / double(cw);
   CHECK(panel->x() == doctest::Approx(x2).epsilon(1e-5));
   CHECK(seedBlend(x2, 0).size() == 2);
   REQUIRE(test::framesUntil(*app, settled));
-  CHECK(maxDiff(cell(mid, mid), reference(*gan, seedBlend(x2, 0), psi, 0)) <= 1);
+  CHECK(test::maxPixelDiff(cell(mid, mid), reference(*gan, seedBlend(x2, 0), psi, 0)) <= 1);
 
   // A click (no drag) on the cell below the centre makes it the centre.
   ImVec2 below(std::floor(g.x + cw * (float(mid) + 0.5f)), std::floor(g.y + cw * (float(mid + 1) + 0.5f)));
-  mouseFrame(*app, below);
-  mouseFrame(*app, below, true);
-  mouseFrame(*app, below);
-  mouseFrame(*app, below);
+  test::mouseFrame(*app, below);
+  test::mouseFrame(*app, below, true);
+  test::mouseFrame(*app, below);
+  test::mouseFrame(*app, below);
   CHECK(panel->x() == doctest::Approx(x2));
   CHECK(panel->y() == doctest::Approx(1.0));
 
@@ -138,5 +124,5 @@ TEST_CASE("the seed grid: psi from the bundle, exact images, drag one cell = one
   app->state().decodeClass = 5;  // what the class combo writes
   REQUIRE(test::framesUntil(*app, [&] { return settled() && panel->classId() == 5; }));
   REQUIRE(test::framesUntil(*app, settled));
-  CHECK(maxDiff(cell(mid, mid), reference(*gan, seedBlend(x2, 1), psi, 5)) <= 1);
+  CHECK(test::maxPixelDiff(cell(mid, mid), reference(*gan, seedBlend(x2, 1), psi, 5)) <= 1);
 }

@@ -32,23 +32,27 @@ struct Headless {
   ~Headless() { ImGui::DestroyContext(); }
 };
 
-void mouseFrame(GuiApp& app, ImVec2 p, bool left = false) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.MousePos = p;
-  io.MouseDown[0] = left;
-  app.headlessFrame();
-}
-
 void click(GuiApp& app, ImVec2 p) {
-  mouseFrame(app, p);
-  mouseFrame(app, p, true);
-  mouseFrame(app, p);
+  test::mouseFrame(app, p);
+  test::mouseFrame(app, p, true);
+  test::mouseFrame(app, p);
 }
 
 std::unique_ptr<GuiApp> readyApp() {
   auto app = test::makeHeadlessApp(test::sourcePath("assets/models/fashion-vae-16"), test::smallFashion(300), 2);
   REQUIRE(test::framesUntil(*app, [&] { return app->engine().latents() && !app->engine().cursorImage.empty(); }));
   return app;
+}
+
+// Opens the Latent inspector (closed by default) and draws it until its bars are there.
+InspectorPanel* openInspector(GuiApp& app) {
+  auto* ins = dynamic_cast<InspectorPanel*>(app.panel("inspector"));
+  REQUIRE(ins);
+  ins->open = true;
+  app.headlessFrame();
+  app.headlessFrame();
+  REQUIRE(app.rects().count("inspector/bars"));
+  return ins;
 }
 
 Image decodeHere(GuiApp& app, const std::vector<float>& z) { return app.engine().exploreModel()->decode(z); }
@@ -69,11 +73,11 @@ TEST_CASE("a Directions slider dragged with the mouse moves the latent along its
   CHECK(app->state().steerDirections.empty());  // nothing moved yet
   ImVec4 r = app->rects().at("directions/slider0");
   ImVec2 from(r.x + r.z * 0.5f, r.y + r.w * 0.5f), to(r.x + r.z * 0.9f, r.y + r.w * 0.5f);
-  mouseFrame(*app, from);
-  mouseFrame(*app, from, true);
-  mouseFrame(*app, to, true);
-  mouseFrame(*app, to, true);
-  mouseFrame(*app, to);
+  test::mouseFrame(*app, from);
+  test::mouseFrame(*app, from, true);
+  test::mouseFrame(*app, to, true);
+  test::mouseFrame(*app, to, true);
+  test::mouseFrame(*app, to);
   float v = dirs->set().sliders()[0].value;
   CHECK(v > 1.5f);
   CHECK(v < 3.f);
@@ -102,12 +106,7 @@ TEST_CASE("a Directions slider dragged with the mouse moves the latent along its
 TEST_CASE("a Latent inspector bar dragged to a height sets that value; a neighbour click moves onto it") {
   Headless h;
   auto app = readyApp();
-  auto* ins = dynamic_cast<InspectorPanel*>(app->panel("inspector"));
-  REQUIRE(ins);
-  ins->open = true;
-  app->headlessFrame();
-  app->headlessFrame();
-  REQUIRE(app->rects().count("inspector/bars"));
+  InspectorPanel* ins = openInspector(*app);
   CHECK(ins->variances().size() == 16);
   CHECK(ins->activeUnits() > 0);
   CHECK(ins->activeUnits() <= 16);
@@ -117,11 +116,11 @@ TEST_CASE("a Latent inspector bar dragged to a height sets that value; a neighbo
   float chartH = r.w - fs * 0.5f - 2, mid = r.y + chartH * 0.5f, scale = chartH * 0.5f / ins->range();
   const int k = 5;
   float x = r.x + (k + 0.5f) * r.z / 16;
-  mouseFrame(*app, ImVec2(x, mid));
-  mouseFrame(*app, ImVec2(x, mid), true);
-  mouseFrame(*app, ImVec2(x, mid - 1.5f * scale), true);
-  mouseFrame(*app, ImVec2(x, mid - 1.5f * scale), true);
-  mouseFrame(*app, ImVec2(x, mid - 1.5f * scale));
+  test::mouseFrame(*app, ImVec2(x, mid));
+  test::mouseFrame(*app, ImVec2(x, mid), true);
+  test::mouseFrame(*app, ImVec2(x, mid - 1.5f * scale), true);
+  test::mouseFrame(*app, ImVec2(x, mid - 1.5f * scale), true);
+  test::mouseFrame(*app, ImVec2(x, mid - 1.5f * scale));
   std::vector<float> after = steeredLatentOf(app->state());
   REQUIRE(after.size() == 16);
   CHECK(std::abs(after[k] - 1.5) <= 1.5 / scale);  // within a pixel and a half of the bar's top
@@ -148,12 +147,7 @@ TEST_CASE("a Latent inspector bar dragged to a height sets that value; a neighbo
 TEST_CASE("the Latent inspector's histogram follows the hovered bar and counts every data point once") {
   Headless h;
   auto app = readyApp();
-  auto* ins = dynamic_cast<InspectorPanel*>(app->panel("inspector"));
-  REQUIRE(ins);
-  ins->open = true;
-  app->headlessFrame();
-  app->headlessFrame();
-  REQUIRE(app->rects().count("inspector/bars"));
+  InspectorPanel* ins = openInspector(*app);
   REQUIRE(app->rects().count("inspector/histogram"));
   const LatentSet* set = app->engine().latents();
   REQUIRE(set);
@@ -161,8 +155,8 @@ TEST_CASE("the Latent inspector's histogram follows the hovered bar and counts e
   ImVec4 r = app->rects().at("inspector/bars");
   for (int k : {3, 11}) {
     CAPTURE(k);
-    mouseFrame(*app, ImVec2(r.x + (k + 0.5f) * r.z / 16, r.y + r.w * 0.25f));
-    mouseFrame(*app, ImVec2(r.x + (k + 0.5f) * r.z / 16, r.y + r.w * 0.25f));
+    test::mouseFrame(*app, ImVec2(r.x + (k + 0.5f) * r.z / 16, r.y + r.w * 0.25f));
+    test::mouseFrame(*app, ImVec2(r.x + (k + 0.5f) * r.z / 16, r.y + r.w * 0.25f));
     CHECK(ins->histogramDim() == k);
     const std::vector<int>& hist = ins->histogram(*set, k);
     REQUIRE(hist.size() == 40);
