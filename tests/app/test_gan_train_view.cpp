@@ -7,77 +7,23 @@
 
 #include <imgui_internal.h>  // the open combo's pop-up window, to click its entries
 
-#include <chrono>
 #include <cmath>
-#include <functional>
-#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "app/gan/train_panel.h"
-#include "app/panels/param_help.h"
-#include "app/engine_client.h"
-#include "app_test_support.h"
+#include "train_view_bench.h"
 
 using namespace latentlab;
 
 namespace {
-// The Train view alone in a headless ImGui frame, with the app's real EngineClient as its
-// FeatureJobs (no model is loaded: the Train view needs none, and the test skips a map).
-struct TrainBench {
-  AppState state;
-  EngineClient engine{1};
-  TextureSource textures;
-  PointsDrawer points;
-  TrainPanel panel;
-  TrainBench() {
-    test::startHeadlessImGui(ImVec2(1600, 1000));
-    panel.setPlacement(ImVec2(0, 0), ImVec2(1200, 700));
-    // Small and fast: 512 images, batch 32, 2 grid rows; no classifier histogram.
+// Small and fast: 512 images, batch 32, 2 grid rows; no classifier histogram.
+struct TrainBench : test::TrainViewBench<TrainPanel> {
+  TrainBench() : TrainViewBench(ImVec2(1200, 700)) {
     panel.options.limit = 512;
     panel.options.batchSize = 32;
     panel.options.gridPerClass = 2;
     panel.options.dataSpec = "fashion-mnist:test";
     panel.setShowEvery(0);
-  }
-  ~TrainBench() {
-    engine.shutdown(10);
-    ImGui::DestroyContext();
-  }
-  void frame(ImVec2 mouse, bool down = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = mouse;
-    io.MouseDown[0] = down;
-    engine.poll(state);
-    ImGui::NewFrame();
-    UiRequests requests;
-    PanelContext ctx{state, requests, textures, points, &engine, &engine};
-    panel.draw(ctx, true);
-    ImGui::Render();
-  }
-  void frame() { frame(ImGui::GetIO().MousePos); }
-  bool until(const std::function<bool()>& done) {
-    for (int i = 0; i < 6000; ++i) {
-      frame();
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-  void click(ImVec2 p) {
-    frame(p);
-    frame(p, true);
-    frame(p);
-    frame(p);
-  }
-  void clickKey(const char* key) {
-    ImVec4 r = helpItemRect(key);
-    REQUIRE_MESSAGE(r.z > 0, key);
-    click(ImVec2(std::floor(r.x + r.z * 0.5f), std::floor(r.y + r.w * 0.5f)));
-  }
-  std::vector<GanLiveStats> history() {
-    auto rec = panel.record();
-    std::lock_guard<std::mutex> lock(rec->mutex);
-    return rec->history;
   }
 };
 }  // namespace

@@ -13,71 +13,22 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "app/engine_client.h"
-#include "app/panels/param_help.h"
 #include "app/train_vae/vae_train_panel.h"
-#include "app_test_support.h"
 #include "engine/models/manifest.h"
+#include "train_view_bench.h"
 
 using namespace latentlab;
 
 namespace {
-struct VaeTrainBench {
-  AppState state;
-  EngineClient engine{1};
-  TextureSource textures;
-  PointsDrawer points;
-  VaeTrainPanel panel;
-  VaeTrainBench() {
-    test::startHeadlessImGui(ImVec2(1600, 1000));
-    panel.setPlacement(ImVec2(0, 0), ImVec2(1200, 800));
+// Tiny data (300 images, a 100-point map), batch 16, short jobs.
+struct VaeTrainBench : test::TrainViewBench<VaeTrainPanel> {
+  VaeTrainBench() : TrainViewBench(ImVec2(1200, 800)) {
     const std::string spec = test::smallFashion(300);
     panel.options.dataSpec = spec;
     panel.options.mapSpec = spec;
     panel.options.mapCount = 100;
     panel.options.batchSize = 16;
     panel.jobSeconds = 0.05;
-  }
-  ~VaeTrainBench() {
-    engine.shutdown(10);
-    ImGui::DestroyContext();
-  }
-  void frame(ImVec2 mouse, bool down = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = mouse;
-    io.MouseDown[0] = down;
-    engine.poll(state);
-    ImGui::NewFrame();
-    UiRequests requests;
-    PanelContext ctx{state, requests, textures, points, &engine, &engine};
-    panel.draw(ctx, true);
-    ImGui::Render();
-  }
-  void frame() { frame(ImGui::GetIO().MousePos); }
-  bool until(const std::function<bool()>& done) {
-    for (int i = 0; i < 6000; ++i) {
-      frame();
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-  void click(ImVec2 p) {
-    frame(p);
-    frame(p, true);
-    frame(p);
-    frame(p);
-  }
-  ImVec2 at(const char* key, float fx = 0.5f) {
-    ImVec4 r = helpItemRect(key);
-    REQUIRE_MESSAGE(r.z > 0, key);
-    return ImVec2(std::floor(r.x + r.z * fx), std::floor(r.y + r.w * 0.5f));
-  }
-  void clickKey(const char* key, float fx = 0.5f) { click(at(key, fx)); }
-  std::vector<VaeLiveStats> history() {
-    auto rec = panel.record();
-    std::lock_guard<std::mutex> lock(rec->mutex);
-    return rec->history;
   }
 };
 }  // namespace
