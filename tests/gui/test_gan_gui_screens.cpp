@@ -8,26 +8,10 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "engine/data/image_io.h"
-#include "test_support.h"
+#include "window_shot.h"
 
 using namespace latentlab;
 using nlohmann::json;
-
-namespace {
-// Standard deviation of the grey level inside rect [x, y, w, h] of the screenshot.
-double spread(const Image& shot, const std::vector<float>& r) {
-  double s = 0, s2 = 0, n = 0;
-  for (int y = int(r[1]); y < int(r[1] + r[3]) && y < shot.height; ++y)
-    for (int x = int(r[0]); x < int(r[0] + r[2]) && x < shot.width; ++x) {
-      const uint8_t* p = shot.at(x, y);
-      double v = (double(p[0]) + p[1] + p[2]) / 3.0;
-      s += v, s2 += v * v, n += 1;
-    }
-  if (n == 0) return 0;
-  return std::sqrt(std::max(0.0, s2 / n - (s / n) * (s / n)));
-}
-}  // namespace
 
 TEST_CASE("screenshot of fashion-gan: map of samples, seed grid, Train view after 30 steps") {
   std::string dir = test::tempDir("gan-shot");
@@ -39,8 +23,7 @@ TEST_CASE("screenshot of fashion-gan: map of samples, seed grid, Train view afte
                    {{"train", {{"open", true}, {"seed", 1}, {"steps", 30}}},
                     {"seeds", {{"open", true}, {"x", 7}, {"y", 0}}}}}};
   test::writeText(dir + "/s.json", session.dump(2));
-  auto r = test::runCommand("xvfb-run -a -s \"-screen 0 1600x1000x24\" " + std::string(LATENTLAB_BIN) + " --session " +
-                            dir + "/s.json --screenshot " + dir + "/gan.png");
+  auto r = test::screenshotSession(dir + "/s.json", dir + "/gan.png");
   INFO(r.err);
   REQUIRE(r.exitCode == 0);
   Image shot = loadImageFile(dir + "/gan.png");
@@ -54,7 +37,8 @@ TEST_CASE("screenshot of fashion-gan: map of samples, seed grid, Train view afte
   auto train = side["train-grid"].get<std::vector<float>>();
   CHECK(seeds[2] > 100);
   CHECK(train[2] > 100);
-  MESSAGE("grey-level spread: seed grid " << spread(shot, seeds) << ", train grid " << spread(shot, train));
-  CHECK(spread(shot, seeds) > 20);  // clothes on black, not an empty box
-  CHECK(spread(shot, train) > 8);   // a 30-step GAN's pictures: blotchy, but pictures
+  MESSAGE("grey-level spread: seed grid " << test::greySpread(shot, seeds) << ", train grid "
+                                          << test::greySpread(shot, train));
+  CHECK(test::greySpread(shot, seeds) > 20);  // clothes on black, not an empty box
+  CHECK(test::greySpread(shot, train) > 8);   // a 30-step GAN's pictures: blotchy, but pictures
 }

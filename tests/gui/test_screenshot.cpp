@@ -13,6 +13,7 @@
 #include "engine/data/image_io.h"
 #include "engine/explore/explorer.h"
 #include "test_support.h"
+#include "window_shot.h"
 
 using namespace latentlab;
 using nlohmann::json;
@@ -21,8 +22,7 @@ namespace {
 std::string model() { return test::sourcePath("assets/models/fashion-vae-16"); }
 
 test::RunResult screenshot(const std::string& session, const std::string& png) {
-  return test::runCommand("xvfb-run -a -s \"-screen 0 1600x1000x24\" " + std::string(LATENTLAB_BIN) + " --session " +
-                          session + " --screenshot " + png);
+  return test::screenshotSession(session, png);
 }
 
 json customSession(const std::vector<float>& origin, const std::vector<float>& u, const std::vector<float>& v,
