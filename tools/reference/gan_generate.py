@@ -3,28 +3,14 @@
 re-implemented in PyTorch from the architecture description (engine/models/gan_generator.h),
 applied to given latents and classes after truncation (z * psi).
 Usage: gan_generate.py BUNDLE Z.npy CLASSES.npy PSI OUT.npy   (run with Debian's python3-torch)"""
-import json, struct, sys
+import json, sys
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-DTYPES = {"F32": np.float32, "I64": np.int64}
-
-
-def read_safetensors(path):
-    raw = open(path, "rb").read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    data = raw[8 + n:]
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        out[name] = torch.from_numpy(np.frombuffer(data[b:e], dtype=DTYPES[info["dtype"]]).copy()).reshape(info["shape"])
-    return out
+from safetensors_io import read_safetensors
 
 
 class CondBatchNorm(nn.Module):

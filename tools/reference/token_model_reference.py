@@ -7,28 +7,14 @@ vq-autoregressive bundle re-implemented in PyTorch from their descriptions
 TOKENS: N x L int64 grids in raster order; CLASSES: N int64. Writes the prior's logits for
 every position (N x L x vocab; position j = logits of token j given the class and tokens < j)
 and the VQ-VAE's decoded images of TOKENS (N x C x H x W). Run with Debian's python3-torch."""
-import json, struct, sys
+import json, sys
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-DTYPES = {"F32": np.float32, "I64": np.int64}
-
-
-def read_safetensors(path):
-    raw = open(path, "rb").read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    data = raw[8 + n:]
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        out[name] = torch.from_numpy(np.frombuffer(data[b:e], dtype=DTYPES[info["dtype"]]).copy()).reshape(info["shape"])
-    return out
+from safetensors_io import read_safetensors
 
 
 def prior_logits(w, cfg, tokens, classes):
