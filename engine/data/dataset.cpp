@@ -9,6 +9,7 @@
 #include "engine/data/idx.h"
 #include "engine/data/image_io.h"
 #include "engine/data/npy.h"
+#include "engine/data/resize.h"
 #include "engine/util/errors.h"
 
 namespace fs = std::filesystem;
@@ -165,6 +166,7 @@ static Dataset fromFolder(const std::string& spec, const std::string& dir, const
 }
 
 Dataset openDataset(const std::string& spec, const DatasetOptions& opts) {
+  if (auto r = splitResizeSuffix(spec)) return resizeDataset(openDataset(r->base, opts), r->to);  // SPEC@CxHxW
   Dataset d;
   if (spec == "fashion-mnist" || spec == "fashion-mnist:test") {
     d = fromFashion(spec, "test");

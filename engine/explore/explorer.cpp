@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "engine/data/image_tensor.h"
+#include "engine/data/resize.h"
 #include "engine/explore/explorer_impl.h"
 #include "engine/util/device.h"
 #include "engine/util/errors.h"
@@ -160,9 +161,7 @@ LatentSet ExploreModel::encode(const Dataset& data, const std::function<void(dou
   requireEncoder(m_info, "encode a data set");
   auto& mf = m_impl->bundle->manifest;
   if (data.channels != mf.image.channels || data.height != mf.image.height || data.width != mf.image.width)
-    throw BadInput(data.spec + ": images are " + std::to_string(data.channels) + "x" + std::to_string(data.height) + "x" +
-                   std::to_string(data.width) + " but the model expects " + std::to_string(mf.image.channels) + "x" +
-                   std::to_string(mf.image.height) + "x" + std::to_string(mf.image.width));
+    throw BadInput(dataShapeMismatch(data, {mf.image.channels, mf.image.height, mf.image.width}, m_info.dir));
   LatentSet set;
   set.modelDir = m_info.dir;
   set.dataSpec = data.spec;

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "engine/data/image_tensor.h"
+#include "engine/data/resize.h"
 #include "engine/util/errors.h"
 
 namespace latentlab {
@@ -10,9 +11,7 @@ namespace latentlab {
 void checkDataMatchesModel(const ModelBundle& b, const Dataset& d) {
   const ImageSpec& s = b.manifest.image;
   if (d.channels != s.channels || d.height != s.height || d.width != s.width)
-    throw BadInput(d.spec + ": images are " + std::to_string(d.channels) + "x" + std::to_string(d.height) + "x" +
-                   std::to_string(d.width) + " (CxHxW) but the model " + b.dir + " expects " +
-                   std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" + std::to_string(s.width));
+    throw BadInput(dataShapeMismatch(d, {s.channels, s.height, s.width}, b.dir));
 }
 
 torch::Tensor modelInput(const ModelBundle& b, const Dataset& d, int64_t begin, int64_t end) {
