@@ -73,4 +73,6 @@ void writeGridPng(const std::vector<Image>& images, const GridOptions& grid, con
   writePng(png, makeGrid(images, grid));
 }
 
+void applyTrainThreads(int threads) { setEngineThreads(threads > 0 ? threads : defaultEngineThreads()); }
+
 }  // namespace latentlab::cli

@@ -39,6 +39,26 @@ CLI::Option* addClippedModelOutputOption(CLI::App* cmd, int& value);
 ProgressFn trainProgressPrinter();
 std::string formatDuration(double seconds);  // "m:ss", or "h:mm:ss" from an hour
 
+// The options every `train ...` command ends with; its options struct names the fields
+// alike (seed, limit, name, resume, outDir). `threads` 0 = cores - 1 (applyTrainThreads).
+template <class TrainOptions>
+void addTrainRunOptions(CLI::App* cmd, TrainOptions& o, int& threads) {
+  cmd->add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  cmd->add_option("--limit", o.limit, "Use only the first N training images (0 = all)")->capture_default_str();
+  cmd->add_option("--name", o.name, "Model name written to model.json");
+  cmd->add_option("--threads", threads, "Intra-op threads (0 = cores - 1)")->capture_default_str()->check(CLI::Range(0, 256));
+  cmd->add_flag("--resume", o.resume, "Continue from DIR/checkpoint");
+  cmd->add_option("-o,--out", o.outDir, "Output bundle folder")->required();
+}
+// --max-batches of the trainers that stop part-way (timing, smoke tests; resumable).
+template <class TrainOptions>
+void addMaxBatchesOption(CLI::App* cmd, TrainOptions& o) {
+  cmd->add_option("--max-batches", o.maxBatches, "Stop after N batches in this run (0 = no limit); resumable")
+      ->capture_default_str();
+}
+// Sets the intra-op threads of a `train ...` run: `threads`, or cores - 1 when 0.
+void applyTrainThreads(int threads);
+
 // Writes the images as a PNG grid.
 void writeGridPng(const std::vector<Image>& images, const GridOptions& grid, const std::string& png);
 

@@ -153,17 +153,12 @@ void addTrainDiffusion(CLI::App& cmd, Action& action) {
   d->add_option("--class-dropout", o->classDropout, "Probability of training on the null class")->capture_default_str();
   d->add_option("--ema", o->emaDecay, "EMA decay of the exported weights")->capture_default_str();
   d->add_option("--checkpoint-minutes", o->checkpointMinutes, "Also checkpoint inside an epoch this often")->capture_default_str();
-  d->add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  d->add_option("--limit", o->limit, "Use only the first N images (0 = all)")->capture_default_str();
-  d->add_option("--max-batches", o->maxBatches, "Stop after N batches in this run (timing, smoke tests)");
-  d->add_option("--name", o->name, "Model name written to model.json");
   d->add_option("--device", o->device, "auto, cpu or cuda")->capture_default_str();
-  d->add_option("--threads", *threads, "Intra-op threads (0 = cores - 1)")->check(CLI::Range(0, 256));
-  d->add_flag("--resume", o->resume, "Continue from DIR/checkpoint");
-  d->add_option("-o,--out", o->outDir, "Output bundle folder")->required();
+  addMaxBatchesOption(d, *o);
+  addTrainRunOptions(d, *o, *threads);
   d->callback([&action, o, threads, beta, pred, noAttention] {
     action = [o, threads, beta, pred, noAttention] {
-      setEngineThreads(*threads > 0 ? *threads : defaultEngineThreads());
+      applyTrainThreads(*threads);
       o->attention = !*noAttention;
       if (!beta->empty() || !pred->empty()) {
         o->scheduler = defaultDiffusionScheduler(o->modelType);

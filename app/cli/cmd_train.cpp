@@ -11,25 +11,20 @@ namespace latentlab::cli {
 void addTrainVae(CLI::App& cmd, Action& action) {
   auto* vae = &cmd;
   auto o = std::make_shared<VaeTrainOptions>();
-  auto threads = std::make_shared<int>(defaultEngineThreads());
+  auto threads = std::make_shared<int>(0);
   vae->add_option("--data", o->dataSpec, "Training data SPEC")->capture_default_str();
   vae->add_option("--latent-dim", o->latentDim, "Latent dimensions")->capture_default_str()->check(CLI::Range(1, 4096));
   vae->add_option("--epochs", o->epochs, "Epochs")->capture_default_str()->check(CLI::Range(1, 100000));
   vae->add_option("--batch", o->batchSize, "Batch size")->capture_default_str()->check(CLI::Range(1, 65536));
   vae->add_option("--lr", o->learningRate, "Peak learning rate (cosine decay)")->capture_default_str();
   vae->add_option("--hidden", o->hidden, "Hidden units of the fully connected layers")->capture_default_str();
-  vae->add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  vae->add_option("--limit", o->limit, "Use only the first N images (0 = all)")->capture_default_str();
-  vae->add_option("--name", o->name, "Model name written to model.json");
-  vae->add_option("--threads", *threads, "Intra-op threads")->capture_default_str();
-  vae->add_flag("--resume", o->resume, "Continue from DIR/checkpoint");
   vae->add_option("--snapshots", o->snapshots, "Also keep the bundle of each of the last N epochs in DIR/snapshots/epoch-NNNN (0 = none)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
-  vae->add_option("-o,--out", o->outDir, "Output bundle folder")->required();
+  addTrainRunOptions(vae, *o, *threads);
   vae->callback([&action, o, threads] {
     action = [o, threads] {
-      setEngineThreads(*threads);
+      applyTrainThreads(*threads);
       o->commandLine = "latentlab train vae --data " + o->dataSpec + " --latent-dim " + std::to_string(o->latentDim) +
                        " --epochs " + std::to_string(o->epochs) + " --seed " + std::to_string(o->seed) + " -o " +
                        o->outDir;

@@ -28,19 +28,12 @@ void addTrainClassifier(CLI::App& cmd, Action& action) {
   c->add_option("--features", o->features, "Size of the feature layer (Frechet distance space)")
       ->capture_default_str()
       ->check(CLI::Range(2, 65536));
-  c->add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  c->add_option("--limit", o->limit, "Use only the first N training images (0 = all)")
-      ->capture_default_str();
   c->add_option("--test-limit", o->testLimit, "Measure on only the first N test images (0 = all)")
       ->capture_default_str();
-  c->add_option("--name", o->name, "Model name written to model.json");
-  c->add_option("--threads", *threads, "Intra-op threads (0 = cores - 1)")
-      ->check(CLI::Range(0, 256));
-  c->add_flag("--resume", o->resume, "Continue from DIR/checkpoint");
-  c->add_option("-o,--out", o->outDir, "Output bundle folder")->required();
+  addTrainRunOptions(c, *o, *threads);
   c->callback([&action, o, threads] {
     action = [o, threads] {
-      setEngineThreads(*threads > 0 ? *threads : defaultEngineThreads());
+      applyTrainThreads(*threads);
       o->commandLine = "latentlab train classifier --data " + o->dataSpec + " --epochs " +
                        std::to_string(o->epochs) + " --seed " + std::to_string(o->seed) + " -o " +
                        o->outDir;

@@ -14,7 +14,7 @@ namespace latentlab::cli {
 
 void addTrainGan(CLI::App& cmd, Action& action) {
   auto o = std::make_shared<GanTrainOptions>();
-  auto threads = std::make_shared<int>(defaultEngineThreads());
+  auto threads = std::make_shared<int>(0);
   cmd.add_option("--data", o->dataSpec, "Training data SPEC")->capture_default_str();
   cmd.add_option("--epochs", o->epochs, "Epochs (may be raised on --resume)")->capture_default_str()->check(CLI::Range(1, 100000));
   cmd.add_option("--batch", o->batchSize, "Batch size")->capture_default_str()->check(CLI::Range(2, 65536));
@@ -22,18 +22,12 @@ void addTrainGan(CLI::App& cmd, Action& action) {
   cmd.add_option("--latent-dim", o->latentDim, "Latent dimensions (z)")->capture_default_str()->check(CLI::Range(1, 4096));
   cmd.add_option("--r1", o->r1Gamma, "R1 penalty weight on real images (0 = off)")->capture_default_str();
   cmd.add_option("--ema", o->emaDecay, "EMA decay of the exported generator weights")->capture_default_str();
-  cmd.add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  cmd.add_option("--limit", o->limit, "Use only the first N images (0 = all)")->capture_default_str();
-  cmd.add_option("--max-batches", o->maxBatches, "Stop after N batches in this run (0 = no limit); resumable")
-      ->capture_default_str();
-  cmd.add_option("--name", o->name, "Model name written to model.json");
   cmd.add_option("--device", o->device, "auto | cpu | cuda")->capture_default_str();
-  cmd.add_option("--threads", *threads, "Intra-op threads")->capture_default_str();
-  cmd.add_flag("--resume", o->resume, "Continue from DIR/checkpoint");
-  cmd.add_option("-o,--out", o->outDir, "Output bundle folder")->required();
+  addMaxBatchesOption(&cmd, *o);
+  addTrainRunOptions(&cmd, *o, *threads);
   cmd.callback([&action, o, threads] {
     action = [o, threads] {
-      setEngineThreads(*threads);
+      applyTrainThreads(*threads);
       o->commandLine = "latentlab train gan --data " + o->dataSpec + " --epochs " + std::to_string(o->epochs) +
                        " --batch " + std::to_string(o->batchSize) + " --seed " + std::to_string(o->seed) + " -o " +
                        o->outDir;

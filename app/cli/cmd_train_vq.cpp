@@ -12,7 +12,7 @@ namespace latentlab::cli {
 
 void addTrainVqvae(CLI::App& cmd, Action& action) {
   auto o = std::make_shared<VqTrainOptions>();
-  auto threads = std::make_shared<int>(defaultEngineThreads());
+  auto threads = std::make_shared<int>(0);
   cmd.add_option("--data", o->dataSpec, "Training data SPEC")->capture_default_str();
   cmd.add_option("--test-data", o->testSpec, "Data SPEC whose MSE and perplexity are measured each epoch")
       ->capture_default_str();
@@ -26,19 +26,13 @@ void addTrainVqvae(CLI::App& cmd, Action& action) {
       ->expected(2);
   cmd.add_option("--beta", o->beta, "Commitment loss weight")->capture_default_str();
   cmd.add_option("--ema", o->emaDecay, "Codebook EMA decay")->capture_default_str();
-  cmd.add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  cmd.add_option("--limit", o->limit, "Use only the first N training images (0 = all)")->capture_default_str();
   cmd.add_option("--test-limit", o->testLimit, "Measure on only the first N test images (0 = all)")
       ->capture_default_str();
-  cmd.add_option("--max-batches", o->maxBatches, "Stop after N batches in this run (0 = no limit); resumable")
-      ->capture_default_str();
-  cmd.add_option("--name", o->name, "Model name written to model.json");
-  cmd.add_option("--threads", *threads, "Intra-op threads")->capture_default_str();
-  cmd.add_flag("--resume", o->resume, "Continue from DIR/checkpoint");
-  cmd.add_option("-o,--out", o->outDir, "Output bundle folder")->required();
+  addMaxBatchesOption(&cmd, *o);
+  addTrainRunOptions(&cmd, *o, *threads);
   cmd.callback([&action, o, threads] {
     action = [o, threads] {
-      setEngineThreads(*threads);
+      applyTrainThreads(*threads);
       o->commandLine = "latentlab train vqvae --data " + o->dataSpec + " --epochs " + std::to_string(o->epochs) +
                        " --codebook " + std::to_string(o->codebookSize) + " --seed " + std::to_string(o->seed) +
                        " -o " + o->outDir;

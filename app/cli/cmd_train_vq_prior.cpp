@@ -13,7 +13,7 @@ namespace latentlab::cli {
 
 void addTrainPrior(CLI::App& cmd, Action& action) {
   auto o = std::make_shared<PriorTrainOptions>();
-  auto threads = std::make_shared<int>(defaultEngineThreads());
+  auto threads = std::make_shared<int>(0);
   cmd.add_option("--vq", o->vqDir, "VQ-VAE bundle (written by train vqvae) whose tokens the prior learns")->required();
   cmd.add_option("--data", o->dataSpec, "Training data SPEC (labelled: class-conditional)")->capture_default_str();
   cmd.add_option("--test-data", o->testSpec, "Data SPEC whose loss is measured each epoch")->capture_default_str();
@@ -24,19 +24,13 @@ void addTrainPrior(CLI::App& cmd, Action& action) {
   cmd.add_option("--layers", o->layers, "Transformer blocks")->capture_default_str()->check(CLI::Range(1, 64));
   cmd.add_option("--heads", o->heads, "Attention heads")->capture_default_str()->check(CLI::Range(1, 256));
   cmd.add_option("--dropout", o->dropout, "Dropout while training")->capture_default_str()->check(CLI::Range(0.0, 0.9));
-  cmd.add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  cmd.add_option("--limit", o->limit, "Use only the first N training images (0 = all)")->capture_default_str();
   cmd.add_option("--test-limit", o->testLimit, "Measure on only the first N test images (0 = all)")
       ->capture_default_str();
-  cmd.add_option("--max-batches", o->maxBatches, "Stop after N batches in this run (0 = no limit); resumable")
-      ->capture_default_str();
-  cmd.add_option("--name", o->name, "Model name written to model.json");
-  cmd.add_option("--threads", *threads, "Intra-op threads")->capture_default_str();
-  cmd.add_flag("--resume", o->resume, "Continue from DIR/checkpoint");
-  cmd.add_option("-o,--out", o->outDir, "Output bundle folder")->required();
+  addMaxBatchesOption(&cmd, *o);
+  addTrainRunOptions(&cmd, *o, *threads);
   cmd.callback([&action, o, threads] {
     action = [o, threads] {
-      setEngineThreads(*threads);
+      applyTrainThreads(*threads);
       o->commandLine = "latentlab train prior --vq " + o->vqDir + " --data " + o->dataSpec + " --epochs " +
                        std::to_string(o->epochs) + " --d-model " + std::to_string(o->dModel) + " --layers " +
                        std::to_string(o->layers) + " --seed " + std::to_string(o->seed) + " -o " + o->outDir;

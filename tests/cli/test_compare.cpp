@@ -11,6 +11,7 @@
 #include "engine/data/image_io.h"
 #include "engine/models/manifest.h"
 #include "engine/train/snapshots.h"
+#include "cli_cases.h"
 #include "test_support.h"
 
 using namespace latentlab;
@@ -18,7 +19,6 @@ namespace t = latentlab::test;
 
 namespace {
 const std::string kVae2 = t::sourcePath("assets/models/fashion-vae-2");
-int lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
 bool has(const std::string& s, const std::string& p) { return s.find(p) != std::string::npos; }
 }  // namespace
 
@@ -89,17 +89,17 @@ TEST_CASE("render compare: incompatible models are one line and exit 3; one mode
   auto latent = t::runLatentlab("render compare --model " + kVae2 + " --model " + t::sourcePath("assets/models/fashion-vae-16") +
                                 " -o " + dir + "/x.png --device cpu");
   CHECK(latent.exitCode == 3);
-  CHECK(lines(latent.err) == 1);
+  CHECK(t::lineCount(latent.err) == 1);
   CHECK(has(latent.err, "different sizes (2 vs 16)"));
   auto pixel = t::runLatentlab("render compare --model " + kVae2 + " --model " + t::sourcePath("assets/models/fashion-ddpm") +
                                " -o " + dir + "/x.png --device cpu");
   CHECK(pixel.exitCode == 3);
-  CHECK(lines(pixel.err) == 1);
+  CHECK(t::lineCount(pixel.err) == 1);
   CHECK(has(pixel.err, "is a diffusion model and"));
   auto gan = t::runLatentlab("render compare --model " + kVae2 + " --model " + t::sourcePath("assets/models/fashion-gan") +
                              " --items 0 -o " + dir + "/x.png --device cpu");
   CHECK(gan.exitCode == 3);
-  CHECK(lines(gan.err) == 1);
+  CHECK(t::lineCount(gan.err) == 1);
   auto one = t::runLatentlab("render compare --model " + kVae2 + " -o " + dir + "/x.png");
   CHECK(one.exitCode == 2);
   CHECK_FALSE(std::ifstream(dir + "/x.png").good());

@@ -10,6 +10,7 @@
 
 #include "engine/data/dataset.h"
 #include "engine/data/npy.h"
+#include "cli_cases.h"
 #include "test_support.h"
 
 using namespace latentlab;
@@ -17,7 +18,6 @@ namespace t = latentlab::test;
 
 namespace {
 const std::string kGan = t::sourcePath("assets/models/fashion-gan");
-int lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
 
 double mseTo(const float* decoded, const Image& target) {
   double s = 0;
@@ -75,23 +75,11 @@ TEST_CASE("project finds z that decode closer to the data images than the class'
 
 TEST_CASE("project refuses what it cannot do with one line and exit 3") {
   std::string dir = t::tempDir("project_bad");
-  struct Case {
-    std::string args, expect;
-  };
-  std::vector<Case> cases = {
-      {"project --model " + t::sourcePath("assets/models/fashion-vae-2") + " --items 0 -o " + dir + "/z.npy",
+  t::checkOneLineErrors({
+      {"project --model " + t::sourcePath("assets/models/fashion-vae-2") + " --items 0 -o " + dir + "/z.npy", 3,
        "not a GAN bundle"},
-      {"project --model " + kGan + " --items 10000 -o " + dir + "/z.npy", "item 10000 is past its last item"},
-      {"project --model " + kGan + " --items 0 --class Hat -o " + dir + "/z.npy", "Hat"},
-  };
-  for (auto& c : cases) {
-    CAPTURE(c.args);
-    auto x = t::runLatentlab(c.args);
-    CHECK(x.exitCode == 3);
-    CHECK(lines(x.err) == 1);
-    CHECK(x.err.find(c.expect) != std::string::npos);
-  }
-  auto usage = t::runLatentlab("project --model " + kGan + " -o " + dir + "/z.npy");
-  CHECK(usage.exitCode == 2);
-  CHECK(usage.err.find("--items") != std::string::npos);
+      {"project --model " + kGan + " --items 10000 -o " + dir + "/z.npy", 3, "item 10000 is past its last item"},
+      {"project --model " + kGan + " --items 0 --class Hat -o " + dir + "/z.npy", 3, "Hat"},
+      {"project --model " + kGan + " -o " + dir + "/z.npy", 2, "--items"},
+  });
 }

@@ -10,6 +10,7 @@
 
 #include "engine/data/npy.h"
 #include "engine/export/gif_writer.h"
+#include "cli_cases.h"
 #include "test_support.h"
 
 using namespace latentlab;
@@ -17,7 +18,6 @@ namespace t = latentlab::test;
 
 namespace {
 const std::string kVae = t::sourcePath("assets/models/fashion-vae-16");
-int lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
 std::vector<float> row(const NpyArray& a, int64_t r) {
   int64_t per = a.count() / a.shape[0];
   return {a.f32() + r * per, a.f32() + (r + 1) * per};
@@ -83,24 +83,12 @@ TEST_CASE("a GAN interpolates between prior seeds; bad endpoints exit 3 and usag
   std::string gan = t::sourcePath("assets/models/fashion-gan");
   auto g = t::runLatentlab("render interp --model " + gan + " --seeds 1,2 --steps 5 --class Sneaker -o " + dir + "/g.png");
   REQUIRE_MESSAGE(g.exitCode == 0, g.err);
-  struct Case {
-    std::string args;
-    int code;
-    std::string expect;
-  };
-  std::vector<Case> cases = {
+  t::checkOneLineErrors({
       {"render interp --model " + kVae + " --from bogus --to 1 -o " + dir + "/x.png", 3, "bogus"},
       {"render interp --model " + kVae + " --from class-mean:Hat --to 1 -o " + dir + "/x.png", 3, "Hat"},
       {"render interp --model " + kVae + " --from 0 --to " + dir + "/no.npy -o " + dir + "/x.png", 3, "no.npy"},
       {"render interp --model " + kVae + " --from 0 -o " + dir + "/x.png", 2, "--to"},
       {"render interp --model " + kVae + " --seeds 1 -o " + dir + "/x.png", 2, "--seeds"},
       {"render interp --model " + kVae + " --from 0 --to 1 --steps 1 -o " + dir + "/x.png", 2, "steps"},
-  };
-  for (auto& c : cases) {
-    CAPTURE(c.args);
-    auto x = t::runLatentlab(c.args);
-    CHECK(x.exitCode == c.code);
-    CHECK(lines(x.err) == 1);
-    CHECK(x.err.find(c.expect) != std::string::npos);
-  }
+  });
 }

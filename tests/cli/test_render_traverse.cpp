@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "engine/data/npy.h"
+#include "cli_cases.h"
 #include "test_support.h"
 
 using namespace latentlab;
@@ -14,7 +15,6 @@ namespace t = latentlab::test;
 
 namespace {
 const std::string kVae = t::sourcePath("assets/models/fashion-vae-16");
-int lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
 std::vector<float> row(const NpyArray& a, int64_t r) {
   int64_t per = a.count() / a.shape[0];
   return {a.f32() + r * per, a.f32() + (r + 1) * per};
@@ -49,11 +49,7 @@ TEST_CASE("traverse rows share the base at 0 sigma; a file direction walks like 
   auto d = t::runLatentlab("render traverse --model " + kVae + " --dim 3 --range -3 3 --steps 5 -o " + dir + "/d.png --npy " +
                            dir + "/d.npy");
   REQUIRE_MESSAGE(d.exitCode == 0, d.err);
-  auto fa = readNpy(dir + "/f.npy"), da = readNpy(dir + "/d.npy");
-  REQUIRE(fa.shape == da.shape);
-  float worst = 0;
-  for (int64_t i = 0; i < fa.count(); ++i) worst = std::max(worst, std::fabs(fa.f32()[i] - da.f32()[i]));
-  CHECK(worst < 1e-5f);
+  CHECK(t::maxAbsDiff(readNpy(dir + "/f.npy"), readNpy(dir + "/d.npy")) < 1e-5f);
 }
 
 TEST_CASE("a GAN traverses SeFa directions; unknown directions exit 3, a bad --dim 2") {
@@ -62,24 +58,12 @@ TEST_CASE("a GAN traverses SeFa directions; unknown directions exit 3, a bad --d
                            " --direction sefa:0,sefa:1 --base class:Bag --steps 3 -o " + dir + "/g.png --npy " + dir + "/g.npy");
   REQUIRE_MESSAGE(g.exitCode == 0, g.err);
   CHECK(readNpy(dir + "/g.npy").shape[0] == 6);
-  struct Case {
-    std::string args;
-    int code;
-    std::string expect;
-  };
-  std::vector<Case> cases = {
+  t::checkOneLineErrors({
       {"render traverse --model " + kVae + " --direction bogus:1 -o " + dir + "/x.png", 3, "bogus:1"},
       {"render traverse --model " + kVae + " --direction pca:16 -o " + dir + "/x.png", 3, "pca:16"},
       {"render traverse --model " + kVae + " --direction " + dir + "/missing.json -o " + dir + "/x.png", 3, "missing.json"},
       {"render traverse --model " + kVae + " --direction \"class:Sneaker->Hat\" -o " + dir + "/x.png", 3, "Hat"},
       {"render traverse --model " + kVae + " --dim 16 -o " + dir + "/x.png", 2, "out of range"},
       {"render traverse --model " + kVae + " -o " + dir + "/x.png", 2, "--direction"},
-  };
-  for (auto& c : cases) {
-    CAPTURE(c.args);
-    auto x = t::runLatentlab(c.args);
-    CHECK(x.exitCode == c.code);
-    CHECK(lines(x.err) == 1);
-    CHECK(x.err.find(c.expect) != std::string::npos);
-  }
+  });
 }
