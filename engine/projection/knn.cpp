@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <queue>
 
+#include "engine/projection/fast_math.h"
 #include "engine/util/errors.h"
 
 namespace latentlab {
@@ -43,6 +46,11 @@ void report(const std::function<void(double, const std::string&)>& progress, dou
   if (progress) progress(f, what);
 }
 
+// Brute force, four candidates at a time: the points are copied dimension-major so one
+// 4-wide subtraction serves four candidates, and each candidate's squared distance is still
+// summed over the dimensions in order (the same float as squaredDistance()), so the graph is
+// the one the plain double loop gives. Most candidates fail the "nearer than the k-th" test
+// and never touch the heap.
 KnnGraph exactGraph(const float* x, int64_t n, int d, int k, const CancelToken& cancel,
                     const std::function<void(double, const std::string&)>& progress) {
   KnnGraph g;
@@ -50,7 +58,12 @@ KnnGraph exactGraph(const float* x, int64_t n, int d, int k, const CancelToken& 
   g.k = k;
   g.index.resize(size_t(n) * k);
   g.dist.resize(size_t(n) * k);
+  const int64_t padded = (n + 3) / 4 * 4;
+  std::vector<float> columns(size_t(padded) * d, 0.f);
+  for (int64_t j = 0; j < n; ++j)
+    for (int c = 0; c < d; ++c) columns[size_t(c) * size_t(padded) + size_t(j)] = x[size_t(j) * d + c];
   TopK top{k, {}};
+  alignas(16) float block[4];
   for (int64_t i = 0; i < n; ++i) {
     if ((i & 255) == 0) {
       cancel.throwIfCancelled();
@@ -58,8 +71,23 @@ KnnGraph exactGraph(const float* x, int64_t n, int d, int k, const CancelToken& 
     }
     top.heap.clear();
     const float* xi = x + size_t(i) * d;
-    for (int64_t j = 0; j < n; ++j)
-      if (j != i) top.push(squaredDistance(xi, x + size_t(j) * d, d), int32_t(j));
+    float worst = std::numeric_limits<float>::infinity();
+    for (int64_t j = 0; j < padded; j += 4) {
+      Float4 acc = {0, 0, 0, 0};
+      for (int c = 0; c < d; ++c) {
+        Float4 col;
+        std::memcpy(&col, columns.data() + size_t(c) * size_t(padded) + size_t(j), 16);
+        Float4 t = col - xi[c];
+        acc += t * t;
+      }
+      std::memcpy(block, &acc, 16);
+      for (int l = 0; l < 4; ++l) {
+        const int64_t jl = j + l;
+        if (block[l] > worst || jl >= n || jl == i) continue;
+        top.push(block[l], int32_t(jl));
+        if (int(top.heap.size()) == k) worst = top.heap.front().first;
+      }
+    }
     std::sort_heap(top.heap.begin(), top.heap.end());
     for (int m = 0; m < k; ++m) {
       g.index[size_t(i) * k + m] = top.heap[size_t(m)].second;

@@ -21,7 +21,7 @@ struct KnnGraph {
 };
 
 struct KnnOptions {
-  int64_t exactBelow = 3000;  // bench/README.md: brute force wins below about this size at 16-d
+  int64_t exactBelow = 20000;  // bench/README.md: the 4-wide brute force wins below about this size at 16-d
   int M = 16, efConstruction = 200, efSearch = 0;  // efSearch 0: max(3k, 64)
   uint64_t seed = 1;
   bool forceExact = false, forceApprox = false;  // tests and the bench compare both

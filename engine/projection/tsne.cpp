@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <thread>
 
 #include "engine/explore/explorer.h"
 #include "engine/explore/latent_plane.h"
@@ -55,49 +54,53 @@ SparseRows tsneAffinities(const KnnGraph& g, double perplexity) {
   return p;
 }
 
-std::vector<double> tsneGradient(const SparseRows& p, const std::vector<float>& y, double exaggeration, double theta,
-                                 int threads) {
-  int64_t n = p.n;
+TsneEdges upperEdges(const SparseRows& p) {
+  TsneEdges e;
+  for (int64_t i = 0; i < p.n; ++i)
+    for (int64_t k = p.start[size_t(i)]; k < p.start[size_t(i) + 1]; ++k)
+      if (p.col[size_t(k)] > i) {
+        e.from.push_back(int32_t(i));
+        e.to.push_back(p.col[size_t(k)]);
+        e.p.push_back(float(p.value[size_t(k)]));
+      }
+  return e;
+}
+
+std::vector<double> tsneGradient(const TsneEdges& edges, const std::vector<float>& y, double exaggeration,
+                                 double theta, int threads) {
+  const int64_t n = int64_t(y.size() / 2);
   QuadTree tree;
   tree.build(y.data(), n);
   const size_t count = static_cast<size_t>(n);
-  std::vector<double> grad(count * 2), negX(count), negY(count), rowQ(count);
-  auto work = [&](int64_t from, int64_t to) {
-    for (int64_t i = from; i < to; ++i) {
-      double yx = y[2 * size_t(i)], yy = y[2 * size_t(i) + 1];
-      double fx = 0, fy = 0, q = 0;
-      tree.repulsion(yx, yy, theta, fx, fy, q);
-      negX[size_t(i)] = fx;
-      negY[size_t(i)] = fy;
-      rowQ[size_t(i)] = q;
-      double ax = 0, ay = 0;
-      for (int64_t e = p.start[size_t(i)]; e < p.start[size_t(i) + 1]; ++e) {
-        int32_t j = p.col[size_t(e)];
-        double dx = yx - y[2 * size_t(j)], dy = yy - y[2 * size_t(j) + 1];
-        double w = p.value[size_t(e)] * exaggeration / (1 + dx * dx + dy * dy);
-        ax += w * dx;
-        ay += w * dy;
-      }
-      grad[2 * size_t(i)] = ax;
-      grad[2 * size_t(i) + 1] = ay;
-    }
-  };
-  threads = std::max(1, std::min<int>(threads, int(n / 2000) + 1));
-  if (threads == 1) {
-    work(0, n);
-  } else {
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(work, n * t / threads, n * (t + 1) / threads);
-    for (auto& th : pool) th.join();
+  std::vector<double> negX(count, 0.0), negY(count, 0.0), rowQ(count, 0.0);
+  tree.repulsion(theta, negX.data(), negY.data(), rowQ.data(), threads);
+  // Attraction: each pair once, pulling both ends (P is symmetric), in float like the repulsion.
+  std::vector<float> pull(count * 2, 0.f);
+  const float exag = float(exaggeration);
+  const size_t pairs = edges.p.size();
+  for (size_t e = 0; e < pairs; ++e) {
+    const size_t i = size_t(edges.from[e]), j = size_t(edges.to[e]);
+    const float dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+    const float w = edges.p[e] * exag / (1 + dx * dx + dy * dy);
+    pull[2 * i] += w * dx;
+    pull[2 * i + 1] += w * dy;
+    pull[2 * j] -= w * dx;
+    pull[2 * j + 1] -= w * dy;
   }
   double sumQ = 0;  // summed in data order: the same for any thread count
   for (double q : rowQ) sumQ += q;
   sumQ = std::max(sumQ, 1e-300);
-  for (int64_t i = 0; i < n; ++i) {
-    grad[2 * size_t(i)] = 4 * (grad[2 * size_t(i)] - negX[size_t(i)] / sumQ);
-    grad[2 * size_t(i) + 1] = 4 * (grad[2 * size_t(i) + 1] - negY[size_t(i)] / sumQ);
+  std::vector<double> grad(count * 2);
+  for (size_t i = 0; i < count; ++i) {
+    grad[2 * i] = 4 * (double(pull[2 * i]) - negX[i] / sumQ);
+    grad[2 * i + 1] = 4 * (double(pull[2 * i + 1]) - negY[i] / sumQ);
   }
   return grad;
+}
+
+std::vector<double> tsneGradient(const SparseRows& p, const std::vector<float>& y, double exaggeration, double theta,
+                                 int threads) {
+  return tsneGradient(upperEdges(p), y, exaggeration, theta, threads);
 }
 
 std::vector<float> pcaLayout(const float* x, int64_t n, int d) {
@@ -144,6 +147,7 @@ void TsneRun::prepare(const CancelToken& cancel, const std::function<void(double
   });
   if (progress) progress(0.9, "input affinities (perplexity " + std::to_string(int(m_params.perplexity)) + ")");
   m_p = tsneAffinities(g, m_params.perplexity);
+  m_edges = upperEdges(m_p);
   m_x.clear();
   m_x.shrink_to_fit();
   m_prepared = true;
@@ -157,7 +161,7 @@ void TsneRun::epoch() {
   if (!m_prepared) throw BadInput("t-SNE: prepare() before epoch()");
   bool early = m_epoch < m_params.exaggerationEpochs;
   double momentum = early ? 0.5 : 0.8;
-  auto grad = tsneGradient(m_p, m_y, early ? m_params.exaggeration : 1.0, m_params.theta, m_params.threads);
+  auto grad = tsneGradient(m_edges, m_y, early ? m_params.exaggeration : 1.0, m_params.theta, m_params.threads);
   for (size_t c = 0; c < m_y.size(); ++c) {
     // Delta-bar-delta gains: grow while the step keeps its direction, shrink when it flips.
     bool flip = m_update[c] * grad[c] < 0;

@@ -34,9 +34,18 @@ std::vector<double> conditionalAffinities(const std::vector<float>& d2, int64_t 
                                           std::vector<double>* betas = nullptr);
 // Symmetrised, normalised P (sums to 1) from a kNN graph with Euclidean distances.
 SparseRows tsneAffinities(const KnnGraph& g, double perplexity);
-// The KL gradient 4 * sum_j (exaggeration * p_ij - q_ij) q_ij Z (y_i - y_j) for layout y (n x 2).
+// The KL gradient 4 * sum_j (exaggeration * p_ij - q_ij) q_ij Z (y_i - y_j) for layout y (n x 2),
+// P symmetric (as tsneAffinities makes it).
 std::vector<double> tsneGradient(const SparseRows& p, const std::vector<float>& y, double exaggeration, double theta,
                                  int threads = 1);
+// The pairs i < j of a symmetric P with p_ij as float: the attraction visits each pair once.
+struct TsneEdges {
+  std::vector<int32_t> from, to;
+  std::vector<float> p;
+};
+TsneEdges upperEdges(const SparseRows& p);
+std::vector<double> tsneGradient(const TsneEdges& edges, const std::vector<float>& y, double exaggeration,
+                                 double theta, int threads = 1);
 
 class TsneRun : public LayoutRun {
  public:
@@ -58,6 +67,7 @@ class TsneRun : public LayoutRun {
   std::vector<float> m_x, m_y;
   std::vector<double> m_update, m_gains;
   SparseRows m_p;
+  TsneEdges m_edges;
   bool m_prepared = false;
   int m_epoch = 0;
   double m_learningRate = 0;

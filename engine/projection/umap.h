@@ -18,7 +18,7 @@ namespace latentlab {
 struct UmapParams {
   int neighbors = 15;  // including the point itself, as umap-learn counts
   double minDist = 0.1, spread = 1.0;
-  int epochs = 0;  // 0: 500 below 10,000 points, else 200
+  int epochs = 0;  // 0: 500 up to 2,000 points, else 200 (umap-learn: 500 up to 10,000)
   double learningRate = 1.0;
   int negativeSamples = 5;
   double repulsion = 1.0;
