@@ -1,6 +1,6 @@
 // Attribute directions (engine/latent/directions.h): class directions move one class mean
 // onto the other and their decoded endpoints are the intended classes for the project
-// classifier; PCA and SeFa agree with numpy (tools/reference/directions_reference.py, run at
+// classifier between the pair's two classes (ten-way, only partly: see the first test); PCA and SeFa agree with numpy (tools/reference/directions_reference.py, run at
 // test time on the same latents and on the weights read from the safetensors file); group
 // directions separate their groups; orthogonalising keeps the other coordinates; sliders and
 // saved edits add up; files round-trip and bad ones name the field; every registry entry
@@ -108,11 +108,36 @@ TEST_CASE("a class direction moves one class mean onto the other; decoded endpoi
     if (startA && endB) ++good;
     if (pred[0].item<int64_t>() == a && pred[1].item<int64_t>() == b) ++good10;
   }
-  // Ten-way, the decoded means of Coat, Sandal and Shirt (averages of several shapes) are
-  // called Pullover, Ankle boot and Pullover, so fewer pairs pass; reported, not asserted.
   MESSAGE("pairs with both decoded endpoints classified as intended: " << good << " / 10 between the pair's two classes, "
                                                                        << good10 << " / 10 among all ten");
   CHECK(good >= 8);
+  // Ten-way (the evaluator's arg-max over all ten classes, as `latentlab eval` scores samples),
+  // the issue's "8 of 10 pairs" is NOT met by this model's class means: the decoded means of
+  // Coat, Sandal and Shirt (averages of several shapes: a blurred top, a blurred shoe) are
+  // called Pullover (p 0.70), Ankle boot (p 0.60) and Pullover (p 0.91); their own class gets
+  // p 0.27, 0.03, 0.06. A pair with one of them fails, so any fixed scheme in which every class
+  // starts one pair and ends another (a -> a+k) passes at most 6 (k = 1); only pairs picked to
+  // put the failing classes together could reach 8. These (a -> a+3) pairs pass 4. Measured 2026-11-29 with fashion-classifier (test
+  // accuracy 0.918), the same bundle `latentlab eval` uses: the same 7 of 10 classes with
+  // means over 2,000 or 10,000 test images or 2,000 or 60,000 training images; fashion-vae-2
+  // decodes 6 of 10 means as their class (Dress, Coat, Sandal, Shirt fail); fashion-ldm's
+  // autoencoder is fashion-vae-16 itself; fashion-gan has no encoder (its map's class means
+  // are of prior samples, whose z does not depend on the class: they lie 0.3-0.4 sigma apart,
+  // the chance distance of 1,000 N(0, I) draws per class in 64 dimensions). Moving every Coat, Sandal,
+  // ... item by the means' difference instead passes 5 of these 10 pairs by majority. What
+  // holds ten-way is asserted here: 7 of the 10 decoded class means are their own class, and
+  // 4 of the 10 pairs pass.
+  std::vector<float> means;
+  for (int c = 0; c < 10; ++c) {
+    auto m = classMean(f.set, c);
+    means.insert(means.end(), m.begin(), m.end());
+  }
+  torch::NoGradGuard ng;
+  auto own = clf->model->forward(imagesToTensor(f.model->decodeBatch(means, 10))).argmax(1);
+  int ownRight = 0;
+  for (int c = 0; c < 10; ++c) ownRight += own[c].item<int64_t>() == c;
+  CHECK(ownRight >= 7);
+  CHECK(good10 >= 4);
 }
 
 TEST_CASE("PCA and SeFa directions match numpy (orthonormal, variance shares, eigenvectors of W^T W)") {
