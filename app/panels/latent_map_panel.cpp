@@ -486,6 +486,8 @@ void LatentMapPanel::finishLasso(PanelContext& ctx, const MapRect& r, int64_t ne
     s.view.toPlane(r, q.x, q.y, u, v);
     shape.push_back({u, v});
   }
+  if (pts->version != m_shapesOf) m_groupShapes[0].clear(), m_groupShapes[1].clear();
+  m_shapesOf = pts->version;
   m_groupShapes[m_lasso.group()].push_back(std::move(shape));
   m_lasso.finish(
       pts->count(),
@@ -498,6 +500,10 @@ void LatentMapPanel::drawGroups(PanelContext& ctx, ImDrawList* dl, const MapRect
   const MapPoints* pts = ctx.points;
   const ImU32 colors[2] = {IM_COL32(255, 170, 60, 255), IM_COL32(80, 220, 255, 255)};
   float fs = ImGui::GetFontSize();
+  // An outline is in plane coordinates of the dots it was drawn around: once they move (another
+  // plane, model or data, a layout step) it no longer encloses them, so it goes; the members'
+  // rings below follow the dots.
+  if (!pts || pts->version != m_shapesOf) m_groupShapes[0].clear(), m_groupShapes[1].clear();
   for (int g = 0; g < 2 && pts; ++g) {
     if (s.steerGroups[g].empty()) m_groupShapes[g].clear();  // emptied in the Directions panel
     // Each lasso's outline; rings on the members only while they are few enough to tell

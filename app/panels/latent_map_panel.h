@@ -39,6 +39,8 @@ class LatentMapPanel : public Panel {
   MapLayoutControls& layoutControls() { return m_layout; }
   // On a nonlinear map: what the cursor decodes (the blend, how far it reached); null otherwise.
   const InverseSample* cursorSample() const { return m_hasSample ? &m_sample : nullptr; }
+  // Lasso outlines of group 0 (A) / 1 (B) still drawn: dropped once the dots move (plane, model, data, layout).
+  size_t lassoOutlines(int group) const { return m_groupShapes[group].size(); }
 
   void saveState(nlohmann::json& out) const override { m_layout.save(out); }
   void restoreState(const nlohmann::json& in, std::vector<std::string>& warnings) override {
@@ -73,6 +75,7 @@ class LatentMapPanel : public Panel {
   MapPicker m_picker;
   MapLasso m_lasso;  // Shift/Ctrl + drag: steering groups A/B
   std::vector<std::vector<std::pair<double, double>>> m_groupShapes[2];  // finished lassoes, plane (u, v)
+  uint64_t m_shapesOf = 0;  // MapPoints::version the outlines were drawn on
   MapLayoutControls m_layout;
   std::string m_shownMode;     // plane mode of the last frame (entering/leaving t-SNE/UMAP)
   bool m_cursorPending = false;  // on a nonlinear map the cursor waits for the inverse

@@ -1,7 +1,8 @@
 // Steering groups picked on the map (app/map_lasso.h): the even-odd polygon test against
 // shapes whose inside is known by math, the lasso's bookkeeping (box pre-test, hidden points,
 // no duplicates, sorted), Shift/Ctrl + click toggling, and the real map panel driven by
-// ImGui input: Shift + drag fills group A with exactly the dots inside, Ctrl + drag group B.
+// ImGui input: Shift + drag fills group A with exactly the dots inside, Ctrl + drag group B;
+// the outlines go when another plane or model moves the dots, the groups stay.
 #include <doctest/doctest.h>
 #include <imgui.h>
 
@@ -10,6 +11,7 @@
 #include "app/gui_app.h"
 #include "app/map_lasso.h"
 #include "app/map_points.h"
+#include "app/panels/latent_map_panel.h"
 #include "app_test_support.h"
 #include "gui_app_harness.h"
 
@@ -114,6 +116,36 @@ TEST_CASE("Shift + drag on the map lassoes dots into group A, Ctrl + drag into g
     lassoRect(*app, bx0, by0, bx1, by1, true);
     CHECK(app->state().steerGroups[1] == inB);
     CHECK(app->state().steerGroups[0] == inA);
+
+    // The outlines are plane coordinates of where the dots were: another plane moves the dots,
+    // so the outlines go while the groups (data items) stay; so does another model's map.
+    auto* map = dynamic_cast<LatentMapPanel*>(app->panel("map"));
+    REQUIRE(map);
+    CHECK(map->lassoOutlines(0) == 1);
+    CHECK(map->lassoOutlines(1) == 1);
+    app->headlessFrame();  // a frame without a change keeps them
+    CHECK(map->lassoOutlines(0) == 1);
+    app->state().planeMode = "axes";
+    app->state().axisI = 2;
+    app->state().axisJ = 5;
+    app->engine().applyPlane(app->state());  // what the map's plane chooser leads to
+    app->headlessFrame();
+    CHECK(map->lassoOutlines(0) == 0);
+    CHECK(map->lassoOutlines(1) == 0);
+    CHECK(app->state().steerGroups[0] == inA);
+    CHECK(app->state().steerGroups[1] == inB);
+
+    // A lasso on the new plane has its outline again, until the model changes.
+    lassoRect(*app, ax0, ay0, ax1, ay1, false);
+    CHECK(map->lassoOutlines(0) == 1);
+    CHECK(map->lassoOutlines(1) == 0);
+    app->openModel(test::sourcePath("assets/models/fashion-vae-2"));
+    REQUIRE(test::framesUntil(*app, [&] {
+      return app->engine().latents() && app->engine().latents()->dim == 2 && app->engine().points().count() > 0;
+    }));
+    app->headlessFrame();
+    CHECK(map->lassoOutlines(0) == 0);
+    CHECK(map->lassoOutlines(1) == 0);
   }
   ImGui::DestroyContext();
 }
