@@ -10,11 +10,11 @@
 #include <cstdio>
 #include <iostream>
 
-#include "app/bundled_models.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/cmd_eval_gan.h"
 #include "app/cli/cmd_eval_tokens.h"
 #include "app/cli/commands.h"
+#include "app/cli/eval_inputs.h"
 #include "engine/diffusion/sampler.h"
 #include "engine/eval/diffusion_eval.h"
 #include "engine/eval/vae_eval.h"
@@ -39,8 +39,6 @@ struct EvalOptions {
   std::vector<double> truncations = {1.0, 0.7, 0.5};  // GANs: psi values (cmd_eval_gan.h)
   TokenEvalCli tokens;  // vq-autoregressive: sampling settings (cmd_eval_tokens.h)
 };
-
-nlohmann::json numberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
 
 ProgressFn stderrProgress() {
   bool tty = isatty(2);
@@ -124,22 +122,11 @@ int evalDiffusion(std::shared_ptr<ModelBundle> b, const EvalOptions& given) {
     for (auto& n : names) list += (list.empty() ? "" : ", ") + n;
     throw UsageError("--sampler must be one of: " + list + " (got \"" + o.diffusion.sampler + "\")");
   }
-  std::string classifierDir = o.classifier.empty() ? findBundledModel("fashion-classifier") : o.classifier;
-  auto classifier = loadClassifierBundle(classifierDir, b->device);
+  EvalInputs in = openEvalInputs({o.classifier, o.data, o.reference, o.limit, o.referenceCount, o.diffusion.count}, b->device);
   DiffusionModel model(b);
-  DatasetOptions dopts;
-  dopts.limit = o.limit;
-  Dataset test = openDataset(o.data, dopts);
-  DatasetOptions ropts;
-  ropts.limit = o.referenceCount > 0 ? o.referenceCount : o.diffusion.count;
-  Dataset reference = openDataset(o.reference, ropts);
-  DiffusionEval e = evaluateDiffusion(model, *classifier, test, reference, o.diffusion, stderrProgress());
+  DiffusionEval e = evaluateDiffusion(model, *in.classifier, in.test, in.reference, o.diffusion, stderrProgress());
 
   const Manifest& m = b->manifest;
-  const auto& ct = classifier->manifest.training;
-  double classifierAccuracy = ct.is_object() && ct.contains("test_accuracy") && ct["test_accuracy"].is_number()
-                                  ? ct["test_accuracy"].get<double>()
-                                  : std::nan("");
   if (o.json) {
     nlohmann::json perClass = nlohmann::json::array();
     for (size_t c = 0; c < e.perClassAccuracy.size(); ++c)
@@ -148,8 +135,8 @@ int evalDiffusion(std::shared_ptr<ModelBundle> b, const EvalOptions& given) {
     nlohmann::json j = {
         {"model", b->dir},
         {"kind", m.kind},
-        {"classifier", classifier->dir},
-        {"classifier_test_accuracy", numberOrNull(classifierAccuracy)},
+        {"classifier", in.classifier->dir},
+        {"classifier_test_accuracy", numberOrNull(in.classifierAccuracy)},
         {"sampler", o.diffusion.sampler},
         {"steps", o.diffusion.steps},
         {"eta", o.diffusion.eta},
@@ -173,7 +160,7 @@ int evalDiffusion(std::shared_ptr<ModelBundle> b, const EvalOptions& given) {
   std::printf("%s: %lld samples (%s, %d steps, eta %g, guidance %g, seed %llu)\n", m.name.c_str(),
               (long long)e.samples, o.diffusion.sampler.c_str(), o.diffusion.steps, o.diffusion.eta,
               o.diffusion.guidance, (unsigned long long)o.diffusion.seed);
-  std::printf("judged by %s (test accuracy %.4f)\n", classifier->dir.c_str(), classifierAccuracy);
+  std::printf("judged by %s (test accuracy %.4f)\n", in.classifier->dir.c_str(), in.classifierAccuracy);
   if (e.conditional) {
     std::printf("class accuracy of samples  %.4f\n  per class:", e.classAccuracy);
     for (size_t c = 0; c < e.perClassAccuracy.size(); ++c)

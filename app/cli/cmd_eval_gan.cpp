@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "app/bundled_models.h"
+#include "app/cli/eval_inputs.h"
 #include "engine/util/device.h"
 
 namespace latentlab::cli {
@@ -13,22 +13,10 @@ int runGanEval(const GanEvalCli& o) {
   setEngineThreads(o.engine.threads > 0 ? o.engine.threads : defaultEngineThreads());
   torch::Device device = pickDevice(o.engine.device);
   auto gan = loadGanBundle(o.model, device);
-  std::string classifierDir = o.classifier.empty() ? findBundledModel("fashion-classifier") : o.classifier;
-  auto classifier = loadClassifierBundle(classifierDir, device);
-  DatasetOptions dopts;
-  dopts.limit = o.limit;
-  Dataset test = openDataset(o.data, dopts);
-  DatasetOptions ropts;
-  ropts.limit = o.referenceCount > 0 ? o.referenceCount : o.eval.count;
-  Dataset reference = openDataset(o.reference, ropts);
-  GanEval e = evaluateGan(*gan, *classifier, test, reference, o.eval, o.progress);
+  EvalInputs in = openEvalInputs({o.classifier, o.data, o.reference, o.limit, o.referenceCount, o.eval.count}, device);
+  GanEval e = evaluateGan(*gan, *in.classifier, in.test, in.reference, o.eval, o.progress);
 
   const Manifest& m = gan->manifest;
-  const auto& ct = classifier->manifest.training;
-  const double classifierAccuracy = ct.is_object() && ct.contains("test_accuracy") && ct["test_accuracy"].is_number()
-                                        ? ct["test_accuracy"].get<double>()
-                                        : std::nan("");
-  auto orNull = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
   auto className = [&](size_t c) { return c < m.classes.size() ? m.classes[c] : std::to_string(c); };
   if (o.json) {
     nlohmann::json rows = nlohmann::json::array();
@@ -43,8 +31,8 @@ int runGanEval(const GanEvalCli& o) {
     }
     nlohmann::json j = {{"model", gan->dir},
                         {"kind", "gan"},
-                        {"classifier", classifier->dir},
-                        {"classifier_test_accuracy", orNull(classifierAccuracy)},
+                        {"classifier", in.classifier->dir},
+                        {"classifier_test_accuracy", numberOrNull(in.classifierAccuracy)},
                         {"seed", o.eval.seed},
                         {"samples", e.samples},
                         {"truncations", rows},
@@ -52,7 +40,7 @@ int runGanEval(const GanEvalCli& o) {
                         {"test_count", e.testCount},
                         {"reference_data", o.reference},
                         {"reference_count", e.referenceCount},
-                        {"reference_accuracy", orNull(e.referenceAccuracy)},
+                        {"reference_accuracy", numberOrNull(e.referenceAccuracy)},
                         {"fd_reference", e.fdReference},
                         {"seconds", e.seconds}};
     std::cout << j.dump(2) << "\n";
@@ -60,7 +48,7 @@ int runGanEval(const GanEvalCli& o) {
   }
   std::printf("%s: %lld samples per truncation (seed %llu)\n", m.name.c_str(), (long long)e.samples,
               (unsigned long long)o.eval.seed);
-  std::printf("judged by %s (test accuracy %.4f)\n", classifier->dir.c_str(), classifierAccuracy);
+  std::printf("judged by %s (test accuracy %.4f)\n", in.classifier->dir.c_str(), in.classifierAccuracy);
   std::printf("Frechet distance (classifier features) to %s, %lld images; truncation psi scales z toward 0\n",
               o.data.c_str(), (long long)e.testCount);
   std::printf("  %-6s  %-14s  %10s\n", "psi", "class accuracy", "FD");

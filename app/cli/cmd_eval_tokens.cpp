@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "app/bundled_models.h"
+#include "app/cli/eval_inputs.h"
 #include "engine/util/device.h"
 #include "engine/util/errors.h"
 #include "engine/util/json_strict.h"
@@ -37,14 +37,7 @@ int runTokenEval(const TokenEvalCli& o) {
   setEngineThreads(o.engine.threads > 0 ? o.engine.threads : defaultEngineThreads());
   torch::Device device = pickDevice(o.engine.device);
   auto b = loadVqBundle(o.model, device);
-  std::string classifierDir = o.classifier.empty() ? findBundledModel("fashion-classifier") : o.classifier;
-  auto classifier = loadClassifierBundle(classifierDir, device);
-  DatasetOptions dopts;
-  dopts.limit = o.limit;
-  Dataset test = openDataset(o.data, dopts);
-  DatasetOptions ropts;
-  ropts.limit = o.referenceCount > 0 ? o.referenceCount : o.count;
-  Dataset reference = openDataset(o.reference, ropts);
+  EvalInputs in = openEvalInputs({o.classifier, o.data, o.reference, o.limit, o.referenceCount, o.count}, device);
 
   TokenEvalOptions e;
   e.count = o.count, e.batch = o.batch, e.seed = o.seed;
@@ -62,7 +55,7 @@ int runTokenEval(const TokenEvalCli& o) {
         s.temperature = t, s.topK = k, s.topP = p;
         e.settings.push_back(s);
       }
-  TokenEval res = evaluateTokens(*b, *classifier, test, reference, e, o.progress);
+  TokenEval res = evaluateTokens(*b, *in.classifier, in.test, in.reference, e, o.progress);
 
   const Manifest& m = b->manifest;
   auto className = [&](size_t c) { return c < m.classes.size() ? m.classes[c] : std::to_string(c); };
@@ -82,7 +75,7 @@ int runTokenEval(const TokenEvalCli& o) {
     }
     nlohmann::json j = {{"model", b->dir},
                         {"kind", "vq-autoregressive"},
-                        {"classifier", classifier->dir},
+                        {"classifier", in.classifier->dir},
                         {"seed", o.seed},
                         {"samples", res.samples},
                         {"settings", rows},
@@ -102,7 +95,7 @@ int runTokenEval(const TokenEvalCli& o) {
     return 0;
   }
   std::printf("%s: %lld samples per setting (seed %llu), judged by %s\n", m.name.c_str(), (long long)res.samples,
-              (unsigned long long)o.seed, classifier->dir.c_str());
+              (unsigned long long)o.seed, in.classifier->dir.c_str());
   std::printf("VQ-VAE on %s (%lld images): reconstruction MSE/pixel %.5f, codebook perplexity %.1f, %lld of %d codes used\n",
               o.data.c_str(), (long long)res.testCount, res.reconMse, res.perplexity, (long long)res.codesUsed,
               b->vq->config().codebookSize);
