@@ -151,6 +151,9 @@ void addBench(CLI::App& cmd, Action& action) {
   c->add_option("--chunk-elements", o->chunkElements,
                 "Diffusion scan: compare these CPU micro-batch sizes (sample elements per denoiser call; 0 = uncut)")
       ->delimiter(',');
+  c->add_option("--unet-layouts", o->unetLayouts,
+                "Diffusion scan: compare these UNet inference layouts (auto, first = channels-first, last = channels-last)")
+      ->delimiter(',')->check(CLI::IsMember({"auto", "first", "last"}));
   c->add_flag("!--no-python", o->python, "Leave out the PyTorch eager side-by-side (bench/python_reference.py)");
   c->add_flag("--json", o->json, "Machine-readable output");
   addEngineOptions(c, o->engine);

@@ -20,6 +20,7 @@ struct BenchOptions {
   int repeats = 300;            // decode repetitions (autoencoders), step repetitions / 6 (diffusion)
   std::vector<int> batches;     // diffusion: per-image step cost at these batch sizes
   std::vector<int64_t> chunkElements;  // diffusion scan: micro-batch sizes to compare (0 = uncut)
+  std::vector<std::string> unetLayouts;  // diffusion scan: UNet inference layouts to compare (auto, first, last)
   int encodeCount = 10000;      // test images encoded (a tiny count keeps `bench --json` tests fast)
   bool python = true;           // run bench/python_reference.py and report *_python_ratio fields
   EngineOptions engine;

@@ -14,6 +14,7 @@
 #include "engine/diffusion/diffusion_model.h"
 #include "engine/diffusion/guidance.h"
 #include "engine/explore/diffusion_sampling.h"
+#include "engine/models/unet.h"
 
 namespace latentlab::cli {
 
@@ -51,41 +52,62 @@ double timeStep(DiffusionModel& model, int64_t batch, double guidance, int repea
   return percentile(ms, 0.5);
 }
 
-// Per-image milliseconds of a guided step at each batch size (and each micro-batch size
-// asked for): rounds over all of them, each timed for about the same number of images per
-// round, medians over the rounds. Ratios are to the first batch size at the default cut.
-// Timed in this thread's CPU time (user + system, page faults included), so that other
-// processes on a shared machine do not count; with one intra-op thread that is the work.
+UNetLayout layoutNamed(const std::string& name) {
+  return name == "first" ? UNetLayout::ChannelsFirst : name == "last" ? UNetLayout::ChannelsLast : UNetLayout::Auto;
+}
+
+// Per-image milliseconds of a guided step at each batch size (and each micro-batch size and
+// UNet layout asked for): rounds over all of them, each timed for about the same number of
+// images per round, medians over the rounds. Ratios are to the first batch size at the
+// default cut and layout. Timed in this thread's CPU time (user + system, page faults
+// included), so that other processes on a shared machine do not count; with one intra-op
+// thread that is the work.
 nlohmann::json batchScan(DiffusionModel& model, const std::vector<int>& batches, std::vector<int64_t> chunks,
-                         int rounds) {
+                         std::vector<std::string> layouts, int rounds) {
   const int64_t defaultChunk = denoiserChunkElements();
   if (chunks.empty()) chunks.push_back(defaultChunk);
-  std::vector<std::vector<double>> perImage(batches.size() * chunks.size());
+  if (layouts.empty()) layouts.push_back("auto");
+  struct Variant {
+    int64_t chunk;
+    std::string layout;
+  };
+  std::vector<Variant> variants;
+  for (auto& l : layouts)
+    for (auto c : chunks) variants.push_back({c, l});
+  std::vector<std::vector<double>> perImage(batches.size() * variants.size());
   std::vector<StepInputs> inputs;
   for (int b : batches) inputs.push_back(stepInputs(model, b));
-  for (size_t k = 0; k < batches.size(); ++k)  // warm-up: oneDNN primitives, allocator
-    guidedModelOutput(model.denoiser(), inputs[k].x, 500.0, inputs[k].classes, 3.0);
+  for (auto& v : variants) {  // warm-up: oneDNN primitives, allocator, weight copies
+    setUNetInferenceLayout(layoutNamed(v.layout));
+    for (size_t k = 0; k < batches.size(); ++k)
+      guidedModelOutput(model.denoiser(), inputs[k].x, 500.0, inputs[k].classes, 3.0);
+  }
   for (int r = 0; r < rounds; ++r)
-    for (size_t ci = 0; ci < chunks.size(); ++ci) {
-      setDenoiserChunkElements(chunks[ci]);
+    for (size_t vi = 0; vi < variants.size(); ++vi) {
+      setDenoiserChunkElements(variants[vi].chunk);
+      setUNetInferenceLayout(layoutNamed(variants[vi].layout));
       for (size_t k = 0; k < batches.size(); ++k) {
         const int calls = std::max(1, 64 / batches[k]);
         const double t0 = threadCpuMs();
         for (int c = 0; c < calls; ++c) guidedModelOutput(model.denoiser(), inputs[k].x, 500.0, inputs[k].classes, 3.0);
-        perImage[ci * batches.size() + k].push_back((threadCpuMs() - t0) / calls / batches[k]);
+        perImage[vi * batches.size() + k].push_back((threadCpuMs() - t0) / calls / batches[k]);
       }
     }
   setDenoiserChunkElements(defaultChunk);
-  size_t baseIndex = 0;
-  for (size_t ci = 0; ci < chunks.size(); ++ci)
-    if (chunks[ci] == defaultChunk) baseIndex = ci * batches.size();
+  setUNetInferenceLayout(UNetLayout::Auto);
+  size_t baseVariant = variants.size();  // the default cut, the automatic layout if asked for
+  for (size_t vi = 0; vi < variants.size(); ++vi)
+    if (variants[vi].chunk == defaultChunk &&
+        (baseVariant == variants.size() || (variants[vi].layout == "auto" && variants[baseVariant].layout != "auto")))
+      baseVariant = vi;
+  const size_t baseIndex = baseVariant == variants.size() ? 0 : baseVariant * batches.size();
   const double base = percentile(perImage[baseIndex], 0.5);
   nlohmann::json scan = nlohmann::json::array();
-  for (size_t ci = 0; ci < chunks.size(); ++ci)
+  for (size_t vi = 0; vi < variants.size(); ++vi)
     for (size_t k = 0; k < batches.size(); ++k) {
-      double p = percentile(perImage[ci * batches.size() + k], 0.5);
-      scan.push_back({{"batch", batches[k]}, {"chunk_elements", chunks[ci]}, {"guided_step_cpu_ms_per_image_p50", p},
-                      {"ratio_to_first", p / base}});
+      double p = percentile(perImage[vi * batches.size() + k], 0.5);
+      scan.push_back({{"batch", batches[k]}, {"chunk_elements", variants[vi].chunk}, {"unet_layout", variants[vi].layout},
+                      {"guided_step_cpu_ms_per_image_p50", p}, {"ratio_to_first", p / base}});
     }
   return scan;
 }
@@ -134,7 +156,7 @@ int benchDiffusion(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
     live.push_back(msSince(t0));
   }
   j["ddim50_guided_every_step_shown_ms_p50"] = percentile(live, 0.5);
-  if (!o.batches.empty()) j["batch_scan"] = batchScan(model, o.batches, o.chunkElements, o.batches.back() >= 256 ? 3 : 5);
+  if (!o.batches.empty()) j["batch_scan"] = batchScan(model, o.batches, o.chunkElements, o.unetLayouts, o.batches.back() >= 256 ? 3 : 5);
 
   if (o.python) {
     auto py = runPythonReference(o, b->manifest.kind);
@@ -154,8 +176,9 @@ int benchDiffusion(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
               j["ddim50_guided_ms_p50"].get<double>(), j["ddim50_guided_every_step_shown_ms_p50"].get<double>());
   if (j.contains("batch_scan"))
     for (auto& s : j["batch_scan"])
-      std::printf("guided step at batch %4d (micro-batches of %6lld elements): %.3f CPU ms per image (%.2fx batch %d)\n",
+      std::printf("guided step at batch %4d (micro-batches of %6lld elements, layout %s): %.3f CPU ms per image (%.2fx batch %d)\n",
                   s["batch"].get<int>(), (long long)s["chunk_elements"].get<int64_t>(),
+                  s["unet_layout"].get<std::string>().c_str(),
                   s["guided_step_cpu_ms_per_image_p50"].get<double>(), s["ratio_to_first"].get<double>(), o.batches[0]);
   for (auto& [k, v] : j.items())
     if (k.size() > 13 && k.compare(k.size() - 13, 13, "_python_ratio") == 0)

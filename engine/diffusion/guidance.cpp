@@ -8,7 +8,7 @@ namespace latentlab {
 
 namespace {
 
-std::atomic<int64_t> g_chunkElements{32 * 784};
+std::atomic<int64_t> g_chunkElements{16 * 784};
 
 // out = uncond + g (cond - uncond) for rows [0, n) of xt, in calls of at most `rows` rows.
 torch::Tensor guidedChunk(Denoiser& denoiser, const torch::Tensor& xt, double t, const torch::Tensor& classes,

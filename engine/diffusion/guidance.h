@@ -18,8 +18,8 @@ torch::Tensor guidedModelOutput(Denoiser& denoiser, const torch::Tensor& xt, dou
 
 // How many rows one denoiser call on the CPU may take: this many sample elements (rows x
 // sample size; the guided call's two halves both count), at least one row. 0 = no cut.
-// The default (32 rows of 28 x 28, chosen by measurement in bench/README.md) keeps a small
-// UNet's activations near the cache; a 16-d latent MLP gets 1,568 rows. CUDA is never cut.
+// The default (16 rows of 28 x 28, chosen by measurement in bench/README.md) keeps a small
+// UNet's activations in the cache; a 16-d latent MLP gets 784 rows. CUDA is never cut.
 int64_t denoiserChunkElements();
 void setDenoiserChunkElements(int64_t elements);  // benchmarks and tests; not thread-safe to change mid-run
 int64_t denoiserChunkRows(const torch::Tensor& xt);  // rows per call for this input (its whole batch if uncut)

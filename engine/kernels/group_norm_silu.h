@@ -10,7 +10,8 @@
 
 namespace latentlab {
 
-// x: N x C x ... (C divisible by groups); gamma, beta: C (may be undefined = 1 and 0);
+// x: N x C x ... (C divisible by groups), contiguous or 4-D channels-last (the UNet's batched
+// inference layout, engine/models/unet.cpp; the result keeps x's layout); gamma, beta: C (may be undefined = 1 and 0);
 // bias: N x C added to every position of (n, c) before the norm, or undefined.
 // inPlace: x may be overwritten with the result (the caller no longer needs it).
 torch::Tensor groupNormSilu(const torch::Tensor& x, int64_t groups, const torch::Tensor& gamma,

@@ -2,8 +2,10 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <cmath>
 
+#include "engine/kernels/concat_channels.h"
 #include "engine/kernels/group_norm_silu.h"
 #include "engine/models/timestep_embedding.h"
 #include "engine/util/errors.h"
@@ -75,13 +77,43 @@ torch::Tensor normSilu(torch::nn::GroupNorm& norm, const torch::Tensor& x, const
 
 }  // namespace
 
-torch::Tensor ResBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& emb) {
+namespace {
+
+std::atomic<UNetLayout> g_layout{UNetLayout::Auto};
+
+}  // namespace
+
+void setUNetInferenceLayout(UNetLayout layout) { g_layout = layout; }
+UNetLayout unetInferenceLayout() { return g_layout.load(); }
+
+torch::Tensor ChannelsLastConvs::operator()(torch::nn::Conv2dImpl& conv, const torch::Tensor& x) {
+  const auto& w = conv.weight;
+  const int64_t version = w.is_inference() ? 0 : int64_t(w._version());
+  torch::Tensor copy;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto& e = m_entries[w.unsafeGetTensorImpl()];
+    if (!e.copy.defined() || !e.source.is_same(w) || e.version != version) {
+      c10::InferenceMode normalTensors(false);  // usable outside InferenceMode too
+      torch::NoGradGuard noGrad;
+      e = {w, w.contiguous(at::MemoryFormat::ChannelsLast), version};
+    }
+    copy = e.copy;
+  }
+  const auto& o = conv.options;
+  auto pair = [](const torch::ExpandingArray<2>& a) { return std::vector<int64_t>{a->at(0), a->at(1)}; };
+  return torch::conv2d(x, copy, conv.bias, pair(o.stride()), pair(c10::get<torch::ExpandingArray<2>>(o.padding())),
+                       pair(o.dilation()), o.groups());
+}
+
+torch::Tensor ResBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& emb, ChannelsLastConvs* cl) {
   if (groupNormSiluApplies(x, m_norm1->weight, m_norm1->bias, emb)) {
     // Inference: norm + SiLU fused, the embedding added inside the second norm, the
     // conv output reused in place (engine/kernels/group_norm_silu.h). Same numbers.
-    auto h = m_conv1(normSilu(m_norm1, x));
-    h = m_conv2(normSilu(m_norm2, h, m_emb(emb), true));
-    return h.add_(m_skip ? m_skip(x) : x);
+    auto conv = [cl](nn::Conv2dImpl& m, const torch::Tensor& in) { return cl ? (*cl)(m, in) : m.forward(in); };
+    auto h = conv(*m_conv1, normSilu(m_norm1, x));
+    h = conv(*m_conv2, normSilu(m_norm2, h, m_emb(emb), true));
+    return h.add_(m_skip ? conv(*m_skip, x) : x);
   }
   auto h = m_conv1(torch::silu(m_norm1(x)));
   h = h + m_emb(emb).unsqueeze(-1).unsqueeze(-1);
@@ -142,24 +174,36 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, 
     emb = emb + m_classEmb(c);
   }
   emb = torch::silu(emb);
-  auto h = m_convIn(x);
+  ChannelsLastConvs* cl = useChannelsLast(x) ? m_clConvs.get() : nullptr;
+  auto conv = [cl](nn::Conv2dImpl& m, const torch::Tensor& in) { return cl ? (*cl)(m, in) : m.forward(in); };
+  auto h = conv(*m_convIn, cl ? x.contiguous(at::MemoryFormat::ChannelsLast) : x);
   std::vector<torch::Tensor> skips;
   for (int l = 0; l < levels; ++l) {
-    h = m_down[size_t(l)]->as<ResBlock>()->forward(h, emb);
+    h = m_down[size_t(l)]->as<ResBlock>()->forward(h, emb, cl);
     skips.push_back(h);
-    if (l + 1 < levels) h = m_downsample[size_t(l)]->as<nn::Conv2d>()->forward(h);
+    if (l + 1 < levels) {
+      h = conv(*m_downsample[size_t(l)]->as<nn::Conv2d>(), h);
+    }
   }
-  h = m_mid1(h, emb);
-  if (m_attn) h = m_attn(h);
-  h = m_mid2(h, emb);
+  h = m_mid1->forward(h, emb, cl);
+  // Attention at the lowest resolution is small (7 x 7 positions): channels-first there.
+  if (m_attn) h = cl ? m_attn(h.contiguous()).contiguous(at::MemoryFormat::ChannelsLast) : m_attn(h);
+  h = m_mid2->forward(h, emb, cl);
   for (int l = levels - 1; l >= 0; --l) {
-    h = m_up[size_t(l)]->as<ResBlock>()->forward(torch::cat({h, skips[size_t(l)]}, 1), emb);
+    h = m_up[size_t(l)]->as<ResBlock>()->forward(catChannels(h, skips[size_t(l)]), emb, cl);
     if (l > 0) {
-      h = m_upsample[size_t(l - 1)]->as<nn::Conv2d>()->forward(h);
+      h = conv(*m_upsample[size_t(l - 1)]->as<nn::Conv2d>(), h);
       h = torch::upsample_nearest2d(h, {h.size(2) * 2, h.size(3) * 2});
     }
   }
-  return m_convOut(normSilu(m_normOut, h, {}, true));
+  return conv(*m_convOut, normSilu(m_normOut, h, {}, true)).contiguous();
+}
+
+bool UNetImpl::useChannelsLast(const torch::Tensor& x) const {
+  const auto layout = unetInferenceLayout();
+  if (layout == UNetLayout::ChannelsFirst || x.dim() != 4) return false;
+  if (!groupNormSiluApplies(x, m_normOut->weight, m_normOut->bias, {})) return false;  // training, CUDA, doubles
+  return true;
 }
 
 }  // namespace latentlab

@@ -9,8 +9,11 @@
 #pragma once
 #include <torch/nn.h>
 
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace latentlab {
@@ -26,10 +29,35 @@ struct UNetConfig {
   nlohmann::json toJson() const;
 };
 
+// The layout of the UNet's activations at inference on the CPU. Channels-last lets oneDNN's
+// convolutions read and write them as they are, where channels-first costs two reorders of
+// every activation per convolution (a third of the convolution time at 32 rows, out of
+// cache; bench/README.md, "Batched sampling"). Auto picks by batch size; the other two are
+// for benchmarks and tests. Training and CUDA always run channels-first.
+enum class UNetLayout { Auto, ChannelsFirst, ChannelsLast };
+void setUNetInferenceLayout(UNetLayout layout);  // process-wide; not to be changed mid-call
+UNetLayout unetInferenceLayout();
+
+// Channels-last copies of convolution weights for that path: made once, remade when the
+// weight changes (trained in between) or moves. Thread-safe.
+class ChannelsLastConvs {
+ public:
+  torch::Tensor operator()(torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
+
+ private:
+  struct Entry {
+    torch::Tensor source, copy;
+    int64_t version = 0;
+  };
+  std::mutex m_mutex;
+  std::unordered_map<const void*, Entry> m_entries;
+};
+
 class ResBlockImpl : public torch::nn::Module {
  public:
   ResBlockImpl(int in, int out, int embDim);
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& emb);
+  // cl: run the convolutions channels-last (x is channels-last), inference only.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& emb, ChannelsLastConvs* cl = nullptr);
 
  private:
   torch::nn::GroupNorm m_norm1{nullptr}, m_norm2{nullptr};
@@ -57,6 +85,8 @@ class UNetImpl : public torch::nn::Module {
   const UNetConfig& config() const { return m_cfg; }
 
  private:
+  bool useChannelsLast(const torch::Tensor& x) const;
+
   UNetConfig m_cfg;
   torch::nn::Sequential m_timeMlp{nullptr};
   torch::nn::Embedding m_classEmb{nullptr};
@@ -65,6 +95,7 @@ class UNetImpl : public torch::nn::Module {
   torch::nn::ModuleList m_down{nullptr}, m_downsample{nullptr}, m_up{nullptr}, m_upsample{nullptr};
   ResBlock m_mid1{nullptr}, m_mid2{nullptr};
   SelfAttention m_attn{nullptr};
+  std::shared_ptr<ChannelsLastConvs> m_clConvs = std::make_shared<ChannelsLastConvs>();
 };
 TORCH_MODULE(UNet);
 
