@@ -1,3 +1,4 @@
+#include "engine/train/batch_seed.h"
 #include "engine/train/diffusion_trainer.h"
 
 #include <torch/torch.h>
@@ -21,13 +22,6 @@ namespace fs = std::filesystem;
 namespace latentlab {
 
 namespace {
-
-uint64_t mix(uint64_t x) {  // splitmix64: independent streams from (seed, epoch, batch)
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 double learningRate(double base, int64_t step, int64_t total) {
   const double kPi = 3.14159265358979323846;
@@ -56,7 +50,7 @@ TrainingData encodeLatents(const Dataset& data, ModelBundle& vae, uint64_t seed)
   td.x = torch::cat(mus), td.posteriorStd = torch::cat(stds);
   // Unit variance for the denoiser, as Stable Diffusion's scaling_factor: measured on
   // posterior samples, which is what the model is trained on.
-  auto gen = at::detail::createCPUGenerator(mix(seed ^ 0x5CA1Eull));
+  auto gen = at::detail::createCPUGenerator(splitMix64(seed ^ 0x5CA1Eull));
   auto z = td.x + td.posteriorStd * torch::randn(td.x.sizes(), gen, torch::TensorOptions(torch::kFloat));
   td.latentScale = 1.0 / z.std().item<double>();
   return td;
@@ -95,14 +89,14 @@ class DiffusionHooks : public TrainerHooks {
   }
 
   void beginEpoch(int epoch) override {
-    m_perm = torch::randperm(m_n, at::detail::createCPUGenerator(mix(m_o.seed * 1000003 + uint64_t(epoch))),
+    m_perm = torch::randperm(m_n, at::detail::createCPUGenerator(splitMix64(m_o.seed * 1000003 + uint64_t(epoch))),
                              torch::TensorOptions(torch::kLong));
   }
 
   // Every batch draws from its own generator seeded by (seed, epoch, batch): a run resumed
   // anywhere, even mid-epoch, gives the same weights as an uninterrupted one.
   std::vector<double> trainBatch(int epoch, int64_t batch, int64_t step) override {
-    auto gen = at::detail::createCPUGenerator(mix(mix(m_o.seed) ^ (uint64_t(epoch) << 32) ^ uint64_t(batch)));
+    auto gen = at::detail::createCPUGenerator(batchSeed(m_o.seed, epoch, batch));
     auto idx = m_perm.slice(0, batch * m_batchSize, std::min(m_n, (batch + 1) * m_batchSize)).to(m_device);
     const int64_t bn = idx.size(0);
     auto x0 = m_xAll.index_select(0, idx);

@@ -1,6 +1,7 @@
 // The Train view's GAN (see gan_live.h). The step is the batch body of trainGan
 // (engine/train/gan_trainer.cpp) split so the Train view can step D or G alone; the
 // exported trainer keeps its own copy because its resume test pins its random streams.
+#include "engine/train/batch_seed.h"
 #include "engine/train/gan_live.h"
 
 #include <c10/core/InferenceMode.h>
@@ -18,14 +19,8 @@
 namespace latentlab {
 
 namespace {
-uint64_t mix(uint64_t x) {  // splitmix64: one independent stream per (seed, step)
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 at::Generator stream(uint64_t seed, uint64_t salt, uint64_t i) {
-  return at::detail::createCPUGenerator(mix(mix(seed ^ salt) + i));
+  return at::detail::createCPUGenerator(splitMix64(splitMix64(seed ^ salt) + i));
 }
 const auto kF = torch::TensorOptions(torch::kFloat);
 }  // namespace

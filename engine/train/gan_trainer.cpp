@@ -1,3 +1,4 @@
+#include "engine/train/batch_seed.h"
 #include "engine/train/gan_trainer.h"
 
 #include <torch/torch.h>
@@ -25,15 +26,8 @@ namespace latentlab {
 
 namespace {
 
-uint64_t mix(uint64_t x) {  // splitmix64: independent streams from (seed, epoch, batch)
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 at::Generator batchGenerator(uint64_t seed, int epoch, int64_t batch) {
-  return at::detail::createCPUGenerator(mix(mix(seed) ^ (uint64_t(epoch) << 32) ^ uint64_t(batch)));
+  return at::detail::createCPUGenerator(batchSeed(seed, epoch, batch));
 }
 
 // The checkpoint is a folder written in full under a temporary name, then swapped in by
@@ -80,7 +74,7 @@ void recalibrateBatchNorm(GanGenerator& g, uint64_t seed, torch::Device device) 
   }
   g->train();
   const int nc = g->config().numClasses;
-  auto gen = at::detail::createCPUGenerator(mix(seed ^ 0xB47C4ull));
+  auto gen = at::detail::createCPUGenerator(splitMix64(seed ^ 0xB47C4ull));
   for (int b = 0; b < 16; ++b) {
     auto z = torch::randn({256, g->config().latentDim}, gen, torch::TensorOptions(torch::kFloat)).to(device);
     torch::Tensor classes;
@@ -240,7 +234,7 @@ GanTrainResult trainGan(const GanTrainOptions& o, const GanProgressFn& progress,
   auto cpuF = torch::TensorOptions(torch::kFloat);
 
   for (; st.epoch < o.epochs && !stopped; ++st.epoch) {
-    auto perm = torch::randperm(n, at::detail::createCPUGenerator(mix(o.seed * 1000003 + uint64_t(st.epoch))),
+    auto perm = torch::randperm(n, at::detail::createCPUGenerator(splitMix64(o.seed * 1000003 + uint64_t(st.epoch))),
                                 torch::TensorOptions(torch::kLong));
     const auto epochStart = Clock::now();
     const int64_t firstBatch = st.batch;

@@ -1,3 +1,4 @@
+#include "engine/train/batch_seed.h"
 #include "engine/train/prior_trainer.h"
 
 #include <torch/torch.h>
@@ -15,15 +16,8 @@ namespace latentlab {
 
 namespace {
 
-uint64_t mix(uint64_t x) {  // splitmix64
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 uint64_t streamSeed(uint64_t seed, int epoch, int64_t batch) {
-  return mix(mix(seed ^ 0x7091ull) ^ (uint64_t(epoch + 1) << 32) ^ uint64_t(batch + 1));
+  return batchSeed(seed ^ 0x7091ull, epoch + 1, batch + 1);
 }
 
 // N x (rows*cols) token indices of every image, in raster order.

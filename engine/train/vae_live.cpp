@@ -1,6 +1,7 @@
 // The VAE Train view's engine (see vae_live.h). The step is written out (encode, noise from
 // the step's own generator, decode) rather than ConvVae::forward, whose noise comes from the
 // global generator: the app's other workers draw from that one too, and a seed must replay.
+#include "engine/train/batch_seed.h"
 #include "engine/train/vae_live.h"
 
 #include <c10/core/InferenceMode.h>
@@ -21,14 +22,8 @@ namespace latentlab {
 namespace fs = std::filesystem;
 
 namespace {
-uint64_t mix(uint64_t x) {  // splitmix64: one independent stream per (seed, step)
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 at::Generator stream(uint64_t seed, uint64_t salt, uint64_t i) {
-  return at::detail::createCPUGenerator(mix(mix(seed ^ salt) + i));
+  return at::detail::createCPUGenerator(splitMix64(splitMix64(seed ^ salt) + i));
 }
 
 struct Terms {

@@ -1,3 +1,4 @@
+#include "engine/train/batch_seed.h"
 #include "engine/train/vq_trainer.h"
 
 #include <torch/torch.h>
@@ -13,15 +14,8 @@ namespace latentlab {
 
 namespace {
 
-uint64_t mix(uint64_t x) {  // splitmix64: independent streams from (seed, epoch, batch)
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 at::Generator seeded(uint64_t seed, int epoch, int64_t batch) {
-  return at::detail::createCPUGenerator(mix(mix(seed) ^ (uint64_t(epoch + 1) << 32) ^ uint64_t(batch + 1)));
+  return at::detail::createCPUGenerator(batchSeed(seed, epoch + 1, batch + 1));
 }
 
 struct TestMeasure {
