@@ -428,10 +428,14 @@ int GuiApp::frameLoop() {
     // Redraw on demand: wait for input or a worker result unless something is moving.
     // A run held by the Step button is waiting for the user, not working: idle until input.
     bool working = !m_engine.idle() && !(m_engine.samplePaused() && m_engine.sampleA.gate->waiting());
-    bool busy = working || ImGui::IsAnyMouseDown() || !m_opts.screenshot.empty() || m_bench.enabled() ||
+    bool busy = !m_opts.screenshot.empty() || m_bench.enabled() ||
                 m_state.animating;  // a panel plays an animation (Interpolation)
+    // While a worker runs or a button is held, nothing new can show before an input event or
+    // a worker's result, and both end the wait at once (the workers post an empty event): a
+    // slider's decode is drawn the moment it lands instead of after the frame in progress,
+    // and frames spun meanwhile do not take the CPU from it. 1/120 s keeps progress moving.
     if (busy) win.pollEvents();
-    else win.waitEvents(0.25);
+    else win.waitEvents(working || ImGui::IsAnyMouseDown() ? 1.0 / 120 : 0.25);
     double tStart = nowSeconds();
     int fbw, fbh, ww, wh;
     try {
@@ -494,6 +498,7 @@ int GuiApp::frameLoop() {
     double now = nowSeconds();
     m_bench.addPhases((tUi - tStart) * 1e3, (tDraw - tUi) * 1e3, (now - tDraw) * 1e3, g.redraw.lastFraction());
     m_perf.pushFrame(float((now - tStart) * 1000.0), float((now - last) * 1000.0));
+    m_perf.presentedAt = now;  // the slider bench measures to this swap (app/steer/slider_bench.h)
     m_bench.afterSwap(now, (now - last) * 1000.0);
     if (m_bench.finished() && rc < 0) rc = m_bench.writeResult();
     last = now;

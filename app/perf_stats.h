@@ -13,6 +13,7 @@ struct PerfStats {
   std::vector<float> frameMs;  // oldest first: time between frames (includes waiting for input)
   size_t capacity = 600;
   double fps = 0;
+  double presentedAt = 0;  // steady-clock seconds when the last swap ended (the app sets it)
 
   void pushFrame(float work, float interval) {
     pushRing(workMs, work);

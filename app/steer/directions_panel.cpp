@@ -9,6 +9,7 @@
 #include "app/export/image_export.h"
 #include "app/panels/flow_row.h"
 #include "app/panels/param_help.h"
+#include "app/perf_stats.h"
 #include "app/steer/steer_latent.h"
 #include "app/steer/steer_map_overlay.h"
 #include "app/widgets/image_fit.h"
@@ -343,13 +344,28 @@ void DirectionsPanel::decode(PanelContext& ctx) {
   m_asked = z;
   m_askedAt = nowMs();
   int cls = ctx.state.decodeClass;
-  ctx.jobs->run(Worker::Interactive, "steer/slider", [model, z, cls](JobContext&) { return std::any(model->decode(z, cls)); },
+  m_bench.submitted(nowMs() / 1000.0);
+  struct Decoded {
+    Image image;
+    double startMs = 0, endMs = 0;  // on the worker (the slider bench's stages)
+  };
+  ctx.jobs->run(Worker::Interactive, "steer/slider",
+                [model, z, cls](JobContext&) {
+                  Decoded d;
+                  d.startMs = nowMs();
+                  d.image = model->decode(z, cls);
+                  d.endMs = nowMs();
+                  return std::any(std::move(d));
+                },
                 [this, z](FeatureOutcome& o) {
-                  if (auto* img = std::any_cast<Image>(&o.value)) {
-                    m_image = std::move(*img);
+                  if (auto* d = std::any_cast<Decoded>(&o.value)) {
+                    double now = nowMs();
+                    m_bench.worked(d->startMs / 1000.0, d->endMs / 1000.0);
+                    m_bench.delivered(now / 1000.0);
+                    m_image = std::move(d->image);
                     m_decoded = z;
                     ++m_version;
-                    m_latencyMs = nowMs() - m_askedAt;
+                    m_latencyMs = now - m_askedAt;
                   } else if (!o.error.empty()) {
                     m_status = o.error;
                   }
@@ -386,9 +402,11 @@ void DirectionsPanel::drawContent(PanelContext& ctx) {
   if (m_bench.enabled() && !m_set.sliders().empty()) {
     float v = 0;
     bool grid = false;
-    if (m_bench.frame(nowMs() / 1000.0, m_version, v, grid)) m_set.sliders()[0].value = v;
-    if (grid) ctx.requests.decodeGrid = true;
-    ctx.state.animating = !m_bench.done();
+    double presented = ctx.perf ? ctx.perf->presentedAt : 0;
+    if (m_bench.frame(nowMs() / 1000.0, m_version, presented, v, grid)) m_set.sliders()[0].value = v;
+    if (grid) ctx.state.gridK = 24, ctx.requests.decodeGrid = true;  // the drag bench's load: 24 x 24 grids
+    // A frame is needed to move and to see the swap; a decode in flight wakes the loop itself.
+    ctx.state.animating = m_bench.needsFrames();
   }
   float fs = ImGui::GetFontSize();
   ImVec2 avail = ImGui::GetContentRegionAvail();

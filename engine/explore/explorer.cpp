@@ -126,6 +126,10 @@ Image ExploreModel::decode(const std::vector<float>& latent, int classId) {
   return decodeBatch(latent, 1, classId).at(0);
 }
 
+namespace {
+constexpr int kGridPiece = 6;  // latents per network call of a manifold grid
+}  // namespace
+
 std::vector<Image> ExploreModel::decodeGrid(const LatentPlane& plane, double u0, double u1, double v0, double v1,
                                             int k, const CancelToken& cancel, int classId) {
   if (k < 1 || k > 64) throw BadInput("manifold grid size must be 1..64, got " + std::to_string(k));
@@ -142,8 +146,15 @@ std::vector<Image> ExploreModel::decodeGrid(const LatentPlane& plane, double u0,
       auto z = plane.toLatent(u, v);
       batch.insert(batch.end(), z.begin(), z.end());
     }
-    auto imgs = decodeBatch(batch, k, classId);
-    for (auto& im : imgs) out.push_back(std::move(im));
+    // A row in pieces of at most kGridPiece: the network lock is held one piece at a time, so
+    // a cursor or slider decode on the interactive worker waits for a piece, not a whole row.
+    for (int c0 = 0; c0 < k; c0 += kGridPiece) {
+      if (c0 > 0) cancel.throwIfCancelled();
+      int n = std::min(kGridPiece, k - c0);
+      size_t dim = size_t(m_info.latentDim);
+      std::vector<float> piece(batch.begin() + long(size_t(c0) * dim), batch.begin() + long(size_t(c0 + n) * dim));
+      for (auto& im : decodeBatch(piece, n, classId)) out.push_back(std::move(im));
+    }
   }
   return out;
 }
