@@ -119,6 +119,7 @@ void GuiApp::start() {
     m_messages.error("no model given: pick one in the Model panel");
     return;
   }
+  if (!m_opts.image.empty()) m_bareAnswered = dir;  // --image answered the dialog
   openModel(dir, true);
   if (!m_opts.diffusionTab.empty()) {
     if (auto* d = dynamic_cast<DiffusionPanel*>(panel("diffusion"))) {
@@ -130,6 +131,19 @@ void GuiApp::start() {
 }
 
 void GuiApp::openModel(const std::string& dir, bool restoring) {
+  // A TorchScript file without metadata opens once the user gives its image shape (a dialog;
+  // Cancel keeps the current model). Asked again whenever it is opened anew, so a wrong
+  // shape is never stuck; a reload of the open model keeps the shape it was opened with.
+  bool answered = dir == m_bareAnswered;
+  m_bareAnswered.clear();
+  bool reload = dir == m_state.modelDir && m_engine.model();
+  if (isBareModelFile(dir) && !answered && !reload) {
+    auto given = rememberedBareImageShape(dir);
+    const Dataset* d = m_engine.data();
+    m_bareDialog.ask(dir, given ? shapeText({given->channels, given->height, given->width})
+                          : d ? shapeText(shapeOf(*d)) : "1x28x28");
+    return;
+  }
   m_restoring = restoring;
   m_engine.loadModel(dir, m_state.device);
   m_engine.encodeData(m_state.dataSpec);
@@ -177,6 +191,7 @@ void GuiApp::update() {
   m_engine.poll(m_state);
   for (auto& e : m_engine.takeErrors()) m_messages.error(e);
   if (m_engine.generation() != m_seenGeneration) onModelLoaded();
+  m_resizeOffer.update(m_engine, m_state.dataSpec);
   applyScale();
 }
 
@@ -290,6 +305,15 @@ void GuiApp::buildFrame(float width, float height) {
   bool relayout = m_relayout;
   m_relayout = false;
   for (Panel* p : shownPanels()) p->draw(ctx, relayout);
+  if (auto a = m_bareDialog.draw()) {  // app/open_model/
+    rememberBareImageShape(a->path, a->image);
+    m_bareAnswered = a->path;
+    openModel(a->path);
+  }
+  if (auto spec = m_resizeOffer.draw()) {
+    m_state.dataSpec = *spec;
+    req.encode = true;
+  }
   m_rects = ctx.rects;
   processRequests(req);
   applyToolActions(m_tools.endFrame(m_state, diffusionSettings(), exportView(), m_engine.generation(),
@@ -396,6 +420,7 @@ void GuiApp::processRequests(UiRequests& req) {
 }
 
 bool GuiApp::settled() const {
+  if (m_bareDialog.isOpen()) return m_engine.idle();  // waiting for the user's image shape
   if (!m_engine.idle() || gridWanted()) return false;
   if (LessonPanel* l = lessonPanel(); l && !l->settled()) return false;
   if (!m_engine.modelError.empty() || !m_engine.dataError.empty()) return true;  // reported by the caller
@@ -568,11 +593,20 @@ int runGui(const GuiOptions& opts) {
     if (!opts.device.empty() && (opts.session.empty() || opts.device != "auto")) state.device = opts.device;
     if (opts.scale > 0) state.uiScale = opts.scale;
     if (state.modelDir.empty()) state.modelDir = findBundledModel("fashion-vae-16");
+    if (!opts.image.empty()) {  // a bare .pt's image shape given up front: no dialog
+      try {
+        ImageSpec image = parseImageShape(opts.image);
+        if (isBareModelFile(state.modelDir)) rememberBareImageShape(state.modelDir, image);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "latentlab: %s\n", e.what());
+        return 3;
+      }
+    }
     if (shot) {
       // A screenshot of a model that cannot even be described is refused before a window
       // opens. Without --screenshot the window opens, shows the error and offers the picker.
       try {
-        readModelManifest(state.modelDir);
+        if (!needsImageShape(state.modelDir)) readModelManifest(state.modelDir);  // a bare .pt: the window asks
       } catch (const std::exception& e) {
         std::fprintf(stderr, "latentlab: %s\n", e.what());
         return 3;

@@ -16,6 +16,8 @@
 #include "app/layout.h"
 #include "app/map_points.h"
 #include "app/messages.h"
+#include "app/open_model/bare_model_dialog.h"
+#include "app/open_model/resize_offer.h"
 #include "app/panel_list.h"
 #include "app/perf_stats.h"
 #include "app/screenshot.h"
@@ -27,6 +29,7 @@ namespace latentlab {
 struct GuiOptions {
   std::vector<std::string> models;
   std::string data, session, screenshot, device = "auto";
+  std::string image;  // --image CxHxW: the image shape of a bare .pt given with --model
   float scale = 0;  // 0 = from the session or 1.0
   int width = 1600, height = 1000;
   std::string benchDrag;  // --bench-drag OUT.json (see app/drag_bench.h)
@@ -86,6 +89,8 @@ class GuiApp {
   AppState& state() { return m_state; }
   EngineClient& engine() { return m_engine; }
   const Messages& messages() const { return m_messages; }
+  const BareModelDialog& bareModelDialog() const { return m_bareDialog; }  // app/open_model/
+  const ResizeOffer& resizeOffer() const { return m_resizeOffer; }
   Panel* panel(const std::string& id) const;
   std::vector<Panel*> shownPanels() const;  // the panels of the loaded kind of model
   ModelKind modelKind() const;
@@ -130,6 +135,9 @@ class GuiApp {
   Messages m_messages;
   uint64_t m_errorsAtStart = 0;
   DesktopTools m_tools;
+  BareModelDialog m_bareDialog;  // a dropped .pt without metadata: its image shape first
+  ResizeOffer m_resizeOffer;     // data of another shape than the model's: offer to resize
+  std::string m_bareAnswered;    // the bare .pt whose shape was just given (opens without asking)
   ScreenshotWaiter m_shot;
   std::map<std::string, ImVec4> m_rects;
   std::map<std::string, LayoutRect> m_layout;

@@ -10,6 +10,7 @@ int parseGuiOptions(int argc, char** argv, GuiOptions& opts) {
   CLI::App cli{"LatentLab: explore generative models. Without a subcommand the window opens."};
   cli.footer("Subcommands run without a window: " + subcommandNames() + " (latentlab NAME --help)");
   cli.add_option("--model", opts.models, "model bundle folder (model.json + weights)");
+  cli.add_option("--image", opts.image, "CxHxW of a bare .pt given with --model, e.g. 3x32x32 (otherwise the window asks)");
   cli.add_option("--data", opts.data, "data set for the latent map (default fashion-mnist:test)");
   cli.add_option("--session", opts.session, "restore a saved session (JSON)");
   cli.add_option("--screenshot", opts.screenshot, "render, wait until every job is idle, write PNG and exit");

@@ -71,7 +71,10 @@ ProbeOutcome runModelProbe(const std::string& path, const std::string& image, co
   if (exe.empty()) return out;
   out.ran = true;
   std::vector<std::string> args = {exe, "probe", path, "--in-process", "--json"};
-  if (!image.empty()) args.insert(args.end(), {"--image", image});
+  std::string shape = image;
+  if (auto given = rememberedBareImageShape(path); shape.empty() && given)  // a bare file the window asked about
+    shape = std::to_string(given->channels) + "x" + std::to_string(given->height) + "x" + std::to_string(given->width);
+  if (!shape.empty()) args.insert(args.end(), {"--image", shape});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

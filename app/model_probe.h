@@ -31,7 +31,8 @@ bool holdsTorchScript(const std::string& path);
 void setProbeExecutable(const std::string& path);
 std::string probeExecutable();
 
-// Runs `<exe> probe PATH --in-process --json [--image IMAGE]` under the limits.
+// Runs `<exe> probe PATH --in-process --json [--image IMAGE]` under the limits; an empty IMAGE
+// takes the shape remembered for a bare file (rememberBareImageShape, engine/models/model_file.h).
 ProbeOutcome runModelProbe(const std::string& path, const std::string& image = "", const ProbeLimits& limits = {});
 
 }  // namespace latentlab

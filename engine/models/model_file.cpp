@@ -1,6 +1,8 @@
 #include "engine/models/model_file.h"
 
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 #include "engine/util/errors.h"
 #include "engine/util/json_strict.h"
@@ -23,7 +25,39 @@ std::string imageText(const ImageSpec& s) {
   return std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" + std::to_string(s.width);
 }
 
+std::mutex g_shapesMutex;
+std::map<std::string, ImageSpec> g_bareShapes;  // by canonical path
+
+std::string pathKey(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(path, ec);
+  return ec ? path : p.string();
+}
+
 }  // namespace
+
+void rememberBareImageShape(const std::string& path, const ImageSpec& image) {
+  std::lock_guard<std::mutex> lock(g_shapesMutex);
+  g_bareShapes[pathKey(path)] = image;
+}
+
+std::optional<ImageSpec> rememberedBareImageShape(const std::string& path) {
+  std::lock_guard<std::mutex> lock(g_shapesMutex);
+  auto it = g_bareShapes.find(pathKey(path));
+  if (it == g_bareShapes.end()) return std::nullopt;
+  return it->second;
+}
+
+bool isBareModelFile(const std::string& path) {
+  if (!isModelFile(path)) return false;
+  try {
+    return !scanTorchScriptArchive(path).hasMetadata;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+bool needsImageShape(const std::string& path) { return isBareModelFile(path) && !rememberedBareImageShape(path); }
 
 ImageSpec parseImageShape(const std::string& text, const std::string& where) {
   ImageSpec s;
@@ -62,10 +96,11 @@ ModelFileManifest readModelFile(const std::string& path, const ModelOpenOptions&
       }
     }
   } else {
-    if (!opts.image)
+    std::optional<ImageSpec> given = opts.image ? opts.image : rememberedBareImageShape(path);
+    if (!given)
       throw BadInput(path + ": no latentlab.json metadata inside; give the image shape (e.g. --image 3x32x32) or add "
                             "the metadata with tools/export/latentlab_export.py");
-    const ImageSpec& im = *opts.image;
+    const ImageSpec& im = *given;
     where = path;
     j = {{"format", "latentlab-model/1"},
          {"name", fs::path(path).stem().string()},
@@ -76,7 +111,8 @@ ModelFileManifest readModelFile(const std::string& path, const ModelOpenOptions&
     out.bare = true;
     out.latentFromProbe = true;
     out.notes.push_back("no metadata in the file: opened as an autoencoder with image " + imageText(im) +
-                        " (from --image); value range assumed [0, 1]");
+                        (opts.image ? " (from --image)" : " (as given when it was opened)") +
+                        "; value range assumed [0, 1]");
   }
   out.manifest = parseManifest(j, where);
   if (opts.image && !out.bare) {

@@ -36,6 +36,19 @@ struct ModelFileManifest {
 // metadata is bad, or a bare file comes without options.image.
 ModelFileManifest readModelFile(const std::string& path, const ModelOpenOptions& opts = {});
 
+// The image shape the user gave for a bare file in this process (the window's dialog or its
+// --image): later opens of that path (the model loaders, the probe, a reload after a device
+// change) use it when no image option is passed, so the loaders need no extra argument.
+void rememberBareImageShape(const std::string& path, const ImageSpec& image);
+std::optional<ImageSpec> rememberedBareImageShape(const std::string& path);
+
+// True for a TorchScript file that passes the pre-scan but has no latentlab.json inside: it
+// opens only with an image shape from the user. Reads only the zip's directory. False for
+// folders and for files the pre-scan refuses (their own message comes when they are opened).
+bool isBareModelFile(const std::string& path);
+// A bare file with no remembered shape yet.
+bool needsImageShape(const std::string& path);
+
 // The manifest of a bundle folder (model.json) or of a single TorchScript file.
 Manifest readModelManifest(const std::string& path, const ModelOpenOptions& opts = {});
 

@@ -1,0 +1,106 @@
+// The command line on data of another shape than the model's (issue 11): without a resize
+// it is one line naming both shapes and the --data spec that resizes, exit 3; with
+// "--data SPEC@CxHxW" the images are resized and encoded. The latents are checked against
+// PyTorch running the same TorchScript file on the same images resized by
+// torch.nn.functional.interpolate (antialiased bilinear, grey repeated to RGB), rounded to
+// grey levels as a data set stores them. Models exported by tools/export/example_models.py.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "engine/data/npy.h"
+#include "test_support.h"
+
+using namespace latentlab;
+namespace t = latentlab::test;
+
+namespace {
+
+const char* kReference = R"(
+import sys
+import numpy as np
+import torch
+import torch.nn.functional as F
+out = sys.argv[1]
+rng = np.random.default_rng(3)
+grey = rng.integers(0, 256, size=(6, 28, 28), dtype=np.uint8)   # N x H x W, as Fashion-MNIST
+np.save(out + "/grey.npy", grey)
+np.save(out + "/strip.npy", np.zeros((2, 16, 64), dtype=np.uint8))
+def encode(model, x):
+    with torch.no_grad():
+        e = torch.jit.load(out + "/" + model).encode(x)
+    return (e[0] if isinstance(e, tuple) else e).reshape(x.shape[0], -1).float().numpy()
+x = torch.from_numpy(grey).double().unsqueeze(1)
+for model, c, h, w in [("vae.pt", 3, 32, 32), ("vae_tall.pt", 1, 64, 48)]:
+    y = F.interpolate(x, size=(h, w), mode="bilinear", antialias=True, align_corners=False)
+    y = torch.floor(y + 0.5).clamp(0, 255).repeat(1, c, 1, 1) / 255.0
+    np.save("%s/%s_ref.npy" % (out, model[:-3]), encode(model, y.float()))
+)";
+
+const std::string& fixtures() {
+  static const std::string dir = [] {
+    std::string d = t::tempDir("resize_data_cli");
+    auto r = t::runCommand(std::string(PYTHON_WITH_TORCH) + " " + t::sourcePath("tools/export/example_models.py") +
+                           " " + d + " vae vae_tall");
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    t::writeText(d + "/reference.py", kReference);
+    r = t::runCommand(std::string(PYTHON_WITH_TORCH) + " " + d + "/reference.py " + d);
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    return d;
+  }();
+  return dir;
+}
+
+std::string fx(const std::string& name) { return fixtures() + "/" + name; }
+
+int lineCount(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+void checkLatents(const std::string& model, const std::string& shape) {
+  CAPTURE(model);
+  std::string out = fx(model + "_z.npy");
+  auto r = t::runLatentlab("encode --model " + fx(model + ".pt") + " --data npy:" + fx("grey.npy") + "@" + shape +
+                           " -o " + out + " --device cpu");
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  NpyArray got = readNpy(out), want = readNpy(fx(model + "_ref.npy"));
+  REQUIRE(got.shape == want.shape);
+  double worst = 0;
+  for (int64_t i = 0; i < got.count(); ++i) worst = std::max(worst, double(std::abs(got.f32()[i] - want.f32()[i])));
+  CHECK(worst < 1e-4);
+}
+
+}  // namespace
+
+TEST_CASE("data of another shape: one line naming both shapes and the spec that resizes, exit 3") {
+  auto r = t::runLatentlab("encode --model " + fx("vae.pt") + " --data npy:" + fx("grey.npy") + " -o " +
+                           fx("no.npy") + " --device cpu");
+  CHECK(r.exitCode == 3);
+  CHECK(lineCount(r.err) == 1);
+  CHECK(r.err == "latentlab: npy:" + fx("grey.npy") + ": images are 1x28x28 (CxHxW) but the model " + fx("vae.pt") +
+                     " expects 3x32x32; to resize them use --data npy:" + fx("grey.npy") + "@3x32x32\n");
+}
+
+TEST_CASE("where resizing would distort the pictures it is not suggested") {
+  auto r = t::runLatentlab("encode --model " + fx("vae.pt") + " --data npy:" + fx("strip.npy") + " -o " +
+                           fx("no.npy") + " --device cpu");
+  CHECK(r.exitCode == 3);
+  CHECK(lineCount(r.err) == 1);
+  CHECK(r.err.find("images are 1x16x64 (CxHxW) but the model " + fx("vae.pt") + " expects 3x32x32") != std::string::npos);
+  CHECK(r.err.find("resizing would stretch the images 4.0x out of proportion, so it is not offered") != std::string::npos);
+  CHECK(r.err.find("--data") == std::string::npos);
+}
+
+TEST_CASE("--data SPEC@CxHxW resizes: latents match PyTorch on the same resized images") {
+  checkLatents("vae", "3x32x32");       // grey 28 x 28 -> RGB 32 x 32
+  checkLatents("vae_tall", "1x64x48");  // grey 28 x 28 -> 64 x 48, non-square
+}
+
+TEST_CASE("a resize suffix that is not a shape is one line, exit 3") {
+  auto r = t::runLatentlab("encode --model " + fx("vae.pt") + " --data fashion-mnist:test@3x32 -o " + fx("no.npy"));
+  CHECK(r.exitCode == 3);
+  CHECK(lineCount(r.err) == 1);
+  CHECK(r.err.find("\"@3x32\" is not an image shape; resize with @CxHxW, e.g. @3x32x32") != std::string::npos);
+}
