@@ -13,7 +13,7 @@ calls LatentLab code. Commands:
   umap-learn X.npy LABELS.npy SEED      trustworthiness, accuracy and seconds of umap-learn (bench/map_layouts.sh;
                                         the second of two runs, so numba's compile time is not counted)
   sklearn-tsne X.npy LABELS.npy SEED [OUT.json]
-                                        the same two numbers for sklearn's TSNE of X (with OUT.json: written
+                                        the same three numbers for sklearn's TSNE of X (with OUT.json: written
                                         there with the latents' sum, the committed reference of
                                         test_map_quality; make it with tools/reference/map_quality_reference.sh)
 """
@@ -127,10 +127,13 @@ def sklearn_tsne(args):
     from sklearn.manifold import TSNE
     x = np.load(args[0]).astype(np.float32)
     labels = np.load(args[1]).astype(np.int64)
+    import time
+    t0 = time.time()
     y = TSNE(n_components=2, perplexity=30, init="pca", learning_rate="auto", random_state=int(args[2]),
              method="barnes_hut").fit_transform(x)
+    seconds = time.time() - t0
     t, acc = scores(x.astype(np.float64), labels, y)
-    print(f"{t:.6f} {acc:.6f}")
+    print(f"{t:.6f} {acc:.6f} {seconds:.1f}")
     if len(args) > 3:
         import json
         import sklearn
