@@ -3,10 +3,13 @@
 // "--data SPEC@CxHxW" the images are resized and encoded. The latents are checked against
 // PyTorch running the same TorchScript file on the same images resized by
 // torch.nn.functional.interpolate (antialiased bilinear, grey repeated to RGB), rounded to
-// grey levels as a data set stores them. Models exported by tools/export/example_models.py.
+// grey levels as a data set stores them; so are `render recon` and `render interp` on them.
+// Models exported by tools/export/example_models.py.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "engine/data/npy.h"
 #include "test_support.h"
@@ -33,8 +36,17 @@ def encode(model, x):
 x = torch.from_numpy(grey).double().unsqueeze(1)
 for model, c, h, w in [("vae.pt", 3, 32, 32), ("vae_tall.pt", 1, 64, 48)]:
     y = F.interpolate(x, size=(h, w), mode="bilinear", antialias=True, align_corners=False)
-    y = torch.floor(y + 0.5).clamp(0, 255).repeat(1, c, 1, 1) / 255.0
-    np.save("%s/%s_ref.npy" % (out, model[:-3]), encode(model, y.float()))
+    y = (torch.floor(y + 0.5).clamp(0, 255).repeat(1, c, 1, 1) / 255.0).float()
+    stem = model[:-3]
+    np.save("%s/%s_ref.npy" % (out, stem), encode(model, y))
+    # render recon: decode(mean) of the first 3; render interp item:0 -> item:1 in 5 steps (lerp)
+    m = torch.jit.load(out + "/" + model)
+    with torch.no_grad():
+        e = m.encode(y[:3])
+        mean = e[0] if isinstance(e, tuple) else e
+        np.save("%s/%s_recon_ref.npy" % (out, stem), m.decode(mean).clamp(0, 1).numpy())
+        z = torch.stack([mean[0] + (mean[1] - mean[0]) * (i / 4.0) for i in range(5)])
+        np.save("%s/%s_interp_ref.npy" % (out, stem), m.decode(z).clamp(0, 1).numpy())
 )";
 
 const std::string& fixtures() {
@@ -59,17 +71,20 @@ int lineCount(const std::string& s) {
   return n;
 }
 
+double largestDifference(const NpyArray& got, const NpyArray& want) {
+  REQUIRE(got.shape == want.shape);
+  double worst = 0;
+  for (int64_t i = 0; i < got.count(); ++i) worst = std::max(worst, double(std::abs(got.f32()[i] - want.f32()[i])));
+  return worst;
+}
+
 void checkLatents(const std::string& model, const std::string& shape) {
   CAPTURE(model);
   std::string out = fx(model + "_z.npy");
   auto r = t::runLatentlab("encode --model " + fx(model + ".pt") + " --data npy:" + fx("grey.npy") + "@" + shape +
                            " -o " + out + " --device cpu");
   REQUIRE_MESSAGE(r.exitCode == 0, r.err);
-  NpyArray got = readNpy(out), want = readNpy(fx(model + "_ref.npy"));
-  REQUIRE(got.shape == want.shape);
-  double worst = 0;
-  for (int64_t i = 0; i < got.count(); ++i) worst = std::max(worst, double(std::abs(got.f32()[i] - want.f32()[i])));
-  CHECK(worst < 1e-4);
+  CHECK(largestDifference(readNpy(out), readNpy(fx(model + "_ref.npy"))) < 1e-4);
 }
 
 }  // namespace
@@ -103,4 +118,19 @@ TEST_CASE("a resize suffix that is not a shape is one line, exit 3") {
   CHECK(r.exitCode == 3);
   CHECK(lineCount(r.err) == 1);
   CHECK(r.err.find("\"@3x32\" is not an image shape; resize with @CxHxW, e.g. @3x32x32") != std::string::npos);
+}
+
+TEST_CASE("render recon and render interp of TorchScript VAEs on resized data match PyTorch") {
+  for (auto [model, shape] : {std::pair<std::string, std::string>{"vae", "3x32x32"}, {"vae_tall", "1x64x48"}}) {
+    CAPTURE(model);
+    std::string data = " --data npy:" + fx("grey.npy") + "@" + shape + " --device cpu --model " + fx(model + ".pt");
+    auto r = t::runLatentlab("render recon --count 3" + data + " -o " + fx(model + "_recon.png") + " --npy " +
+                             fx(model + "_recon.npy"));
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    CHECK(largestDifference(readNpy(fx(model + "_recon.npy")), readNpy(fx(model + "_recon_ref.npy"))) < 1e-4);
+    r = t::runLatentlab("render interp --from item:0 --to item:1 --steps 5" + data + " -o " + fx(model + "_interp.png") +
+                        " --npy " + fx(model + "_interp.npy"));
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    CHECK(largestDifference(readNpy(fx(model + "_interp.npy")), readNpy(fx(model + "_interp_ref.npy"))) < 1e-4);
+  }
 }
