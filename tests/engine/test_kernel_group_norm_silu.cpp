@@ -145,3 +145,27 @@ TEST_CASE("fashion-ddpm's UNet: the fused inference path gives the training path
   CHECK(maxDiff(fused, plain) < 1e-5);
   CHECK(fused.abs().max().item<double>() > 0.1);  // a real output, not zeros
 }
+
+TEST_CASE("fashion-ddpm's UNet: weights changed in place (a training step) reach the channels-last path") {
+  auto b = loadBundle(latentlab::test::sourcePath("assets/models/fashion-ddpm"));
+  auto& net = dynamic_cast<latentlab::BuiltinDenoiser&>(*b->denoiser).module();
+  torch::manual_seed(15);
+  auto x = torch::randn({2, 1, 28, 28});
+  auto t = torch::tensor({100.f, 700.f});
+  auto cls = torch::tensor({2, 10}, torch::kLong);
+  auto run = [&](UNetLayout layout) {
+    torch::InferenceMode guard;
+    setUNetInferenceLayout(layout);
+    auto y = b->denoiser->forward(x, t, cls);
+    setUNetInferenceLayout(UNetLayout::Auto);
+    return y;
+  };
+  auto before = run(UNetLayout::ChannelsLast);  // caches the channels-last weight copies
+  {
+    torch::NoGradGuard noGrad;  // as an optimiser step does
+    for (auto& p : net.parameters()) p.mul_(0.9).add_(0.01);
+  }
+  auto afterLast = run(UNetLayout::ChannelsLast), afterFirst = run(UNetLayout::ChannelsFirst);
+  CHECK(maxDiff(afterLast, afterFirst) < 1e-5);
+  CHECK(maxDiff(afterLast, before) > 1e-3);
+}
