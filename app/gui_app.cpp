@@ -453,7 +453,7 @@ int GuiApp::frameLoop() {
     // Redraw on demand: wait for input or a worker result unless something is moving.
     // A run held by the Step button is waiting for the user, not working: idle until input.
     bool working = !m_engine.idle() && !(m_engine.samplePaused() && m_engine.sampleA.gate->waiting());
-    bool busy = !m_opts.screenshot.empty() || m_bench.enabled() ||
+    bool busy = !m_opts.screenshot.empty() || m_bench.enabled() || m_mapBench.enabled() ||
                 m_state.animating;  // a panel plays an animation (Interpolation)
     // While a worker runs or a button is held, nothing new can show before an input event or
     // a worker's result, and both end the wait at once (the workers post an empty event): a
@@ -472,6 +472,7 @@ int GuiApp::frameLoop() {
     win.framebufferSize(fbw, fbh);
     win.windowSize(ww, wh);
     win.newFrame();
+    m_mapBench.beforeNewFrame(m_state, m_engine, m_rects, nowSeconds());  // LATENTLAB_BENCH_MAP
     ImGui::NewFrame();
     safeBuildFrame(float(ww), float(wh));
     ImGui::Render();
@@ -526,6 +527,8 @@ int GuiApp::frameLoop() {
     m_perf.presentedAt = now;  // the slider bench measures to this swap (app/steer/slider_bench.h)
     m_bench.afterSwap(now, (now - last) * 1000.0);
     if (m_bench.finished() && rc < 0) rc = m_bench.writeResult();
+    m_mapBench.afterFrame(tStart, tUi, tDraw, now, last, g.redraw.lastFraction());
+    if (m_mapBench.finished() && rc < 0) rc = m_mapBench.writeResult();
     last = now;
   }
   return rc < 0 ? 0 : rc;

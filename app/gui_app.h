@@ -12,6 +12,7 @@
 #include "app/app_state.h"
 #include "app/cursor_decoder.h"
 #include "app/drag_bench.h"
+#include "app/map/map_bench.h"
 #include "app/engine_client.h"
 #include "app/layout.h"
 #include "app/map_points.h"
@@ -132,6 +133,7 @@ class GuiApp {
   PerfStats m_perf;
   CursorDecoder m_decoder;
   DragBench m_bench{m_opts.benchDrag, m_opts.benchMoves};
+  MapBench m_mapBench;  // LATENTLAB_BENCH_MAP=OUT.json (bench/gui_map.sh)
   Messages m_messages;
   uint64_t m_errorsAtStart = 0;
   DesktopTools m_tools;

@@ -1,6 +1,6 @@
 // The latent map's points as the UI sees them: plane coordinates, labels, colours, and a
 // version that changes whenever any of them does (so GPU buffers re-upload only then).
-// Plain data shared by the engine client, the map panel and the GL scatter renderer.
+// Plain data shared by the engine client, the map panel and the map's points layer.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -21,9 +21,10 @@ struct MapPoints {
 // A fixed qualitative palette (10 well-separated colours, then repeats); -1 is grey.
 ImU32 classColor(int label);
 
-// Draws the points of the map inside the current draw list's clip rectangle. The GL
-// implementation renders them with the scatter shader; the base draws nothing and
-// returns false, so the panel falls back to ImDrawList (headless tests).
+// Draws the map's base layer (background, the axes through the origin, the points) into
+// the current draw list at `view.rectMin..rectMax`. The GL implementation draws one cached
+// texture (app/gl/scatter_renderer.h); the base draws nothing and returns false, so the
+// panel falls back to ImDrawList shapes (headless tests).
 class PointsDrawer {
  public:
   virtual ~PointsDrawer() = default;

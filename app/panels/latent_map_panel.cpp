@@ -281,30 +281,30 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
   bool active = ImGui::IsItemActive();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(p0, ImVec2(p0.x + size.x, p0.y + size.y), true);
-  dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), IM_COL32(22, 24, 30, 255));
-
   const MapPoints* pts = ctx.points;
-  // Axes through the plane origin (u = 0, v = 0) give a sense of where the middle is.
-  float ox, oy;
-  s.view.toScreen(r, 0, 0, ox, oy);
-  dl->AddLine(ImVec2(ox, r.y), ImVec2(ox, r.y + r.h), IM_COL32(70, 75, 90, 255));
-  dl->AddLine(ImVec2(r.x, oy), ImVec2(r.x + r.w, oy), IM_COL32(70, 75, 90, 255));
-
-  if (pts && pts->count() > 0) {
-    PointsDrawer::View v{p0, ImVec2(p0.x + size.x, p0.y + size.y), s.view.centerU, s.view.centerV,
-                         s.view.pixelsPerUnit(r), s.pointSize};
-    if (!ctx.pointsDrawer.draw(dl, *pts, s.hiddenClasses, v)) {
-      float h = s.pointSize * 0.5f;
-      for (size_t i = 0; i < pts->count(); ++i) {
-        int label = pts->labels.empty() ? -1 : pts->labels[i];
-        if (s.classHidden(label)) continue;
-        float x, y;
-        s.view.toScreen(r, pts->uv[2 * i], pts->uv[2 * i + 1], x, y);
-        if (x < r.x - h || y < r.y - h || x > r.x + r.w + h || y > r.y + r.h + h) continue;
-        dl->AddRectFilled(ImVec2(x - h, y - h), ImVec2(x + h, y + h), classColor(label));
-      }
+  bool hasPoints = pts && pts->count() > 0;
+  // The base layer (background, axes, points) comes from the points drawer as one cached
+  // texture; without one (headless), from ImDrawList shapes.
+  PointsDrawer::View v{p0, ImVec2(p0.x + size.x, p0.y + size.y), s.view.centerU, s.view.centerV,
+                       s.view.pixelsPerUnit(r), s.pointSize};
+  if (!hasPoints || !ctx.pointsDrawer.draw(dl, *pts, s.hiddenClasses, v)) {
+    dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), IM_COL32(22, 24, 30, 255));
+    // Axes through the plane origin (u = 0, v = 0) give a sense of where the middle is.
+    float ox, oy;
+    s.view.toScreen(r, 0, 0, ox, oy);
+    dl->AddLine(ImVec2(ox, r.y), ImVec2(ox, r.y + r.h), IM_COL32(70, 75, 90, 255));
+    dl->AddLine(ImVec2(r.x, oy), ImVec2(r.x + r.w, oy), IM_COL32(70, 75, 90, 255));
+    float h = s.pointSize * 0.5f;
+    for (size_t i = 0; hasPoints && i < pts->count(); ++i) {
+      int label = pts->labels.empty() ? -1 : pts->labels[i];
+      if (s.classHidden(label)) continue;
+      float x, y;
+      s.view.toScreen(r, pts->uv[2 * i], pts->uv[2 * i + 1], x, y);
+      if (x < r.x - h || y < r.y - h || x > r.x + r.w + h || y > r.y + r.h + h) continue;
+      dl->AddRectFilled(ImVec2(x - h, y - h), ImVec2(x + h, y + h), classColor(label));
     }
-  } else {
+  }
+  if (!hasPoints) {
     const char* msg = "No map yet: load a model and encode a data set (Model panel).";
     if (ctx.engine && (ctx.engine->loading() || ctx.engine->encoding())) msg = "Encoding the data set...";
     dl->AddText(ImVec2(p0.x + 20, p0.y + 20), IM_COL32(200, 200, 200, 255), msg);
