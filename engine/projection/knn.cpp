@@ -145,7 +145,10 @@ KnnGraph nearestNeighbors(const float* x, int64_t n, int d, int k, const KnnOpti
     throw BadInput("neighbours: k = " + std::to_string(k) + " needs between 2 and " + std::to_string(n) +
                    " points (k < N)");
   if (d < 1) throw BadInput("neighbours: the points have no coordinates");
-  bool exact = opts.forceExact || (!opts.forceApprox && n < opts.exactBelow);
+  // Brute force costs n^2 d, the graph about n log n d: the crossover measured at 16-d moves
+  // down as sqrt(16 / d) for wider points (n^2 d stays at the 16-d budget).
+  const double width = std::sqrt(double(std::max(d, 16)) / 16.0);
+  bool exact = opts.forceExact || (!opts.forceApprox && double(n) * width < double(opts.exactBelow));
   return exact ? exactGraph(x, n, d, k, cancel, progress) : approxGraph(x, n, d, k, opts, cancel, progress);
 }
 
