@@ -49,6 +49,24 @@ bool EngineClient::shutdown(double timeoutSeconds) {
   return clean;
 }
 
+namespace {
+// Runs a job's work: a cancellation, or an error as its first line, goes into the result
+// instead of out of the worker thread.
+template <typename F>
+void runCatching(EngineResult& r, JobContext& ctx, F&& work) {
+  try {
+    work();
+  } catch (const Cancelled&) {
+    r.cancelled = true;
+  } catch (const std::exception& e) {
+    r.error = firstLine(e.what());
+  } catch (...) {
+    r.error = "unknown error";
+  }
+  if (ctx.cancelled()) r.cancelled = true;
+}
+}  // namespace
+
 // Every job goes through here: its result is an EngineResult holding an R, stamped with the
 // generation of the model it was asked with. Failures and cancellations come back as a
 // value-initialised R with `error` / `cancelled` set, so poll() knows what failed by type.
@@ -59,16 +77,7 @@ void EngineClient::submit(JobRunner& runner, const char* slotName, F work) {
     EngineResult r;
     r.generation = generation;
     r.value = R{};
-    try {
-      r.value = work(ctx);
-    } catch (const Cancelled&) {
-      r.cancelled = true;
-    } catch (const std::exception& e) {
-      r.error = firstLine(e.what());
-    } catch (...) {
-      r.error = "unknown error";
-    }
-    if (ctx.cancelled()) r.cancelled = true;
+    runCatching(r, ctx, [&] { r.value = work(ctx); });
     return r;
   });
 }
@@ -90,16 +99,7 @@ void EngineClient::run(Worker worker, const std::string& slotName, Work work, Do
     r.generation = generation;
     FeatureResult f;
     f.done = std::move(done);
-    try {
-      f.value = work(ctx);
-    } catch (const Cancelled&) {
-      r.cancelled = true;
-    } catch (const std::exception& e) {
-      r.error = firstLine(e.what());
-    } catch (...) {
-      r.error = "unknown error";
-    }
-    if (ctx.cancelled()) r.cancelled = true;
+    runCatching(r, ctx, [&] { f.value = work(ctx); });
     r.value = std::move(f);
     return std::any(std::move(r));
   });
