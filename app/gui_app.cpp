@@ -310,6 +310,7 @@ void GuiApp::buildFrame(float width, float height) {
     m_bareAnswered = a->path;
     openModel(a->path);
   }
+  if (m_bareDialog.isOpen()) ctx.rects["open-model/shape-dialog"] = m_bareDialog.rect();
   if (auto spec = m_resizeOffer.draw()) {
     m_state.dataSpec = *spec;
     req.encode = true;

@@ -76,6 +76,7 @@ std::optional<BareModelDialog::Answer> BareModelDialog::draw() {
     return std::nullopt;
   }
   const float em = ImGui::GetFontSize();
+  m_rect = ImVec4(ImGui::GetWindowPos().x, ImGui::GetWindowPos().y, ImGui::GetWindowSize().x, ImGui::GetWindowSize().y);
   ImGui::PushTextWrapPos(em * 30);
   ImGui::Text("%s", std::filesystem::path(m_path).filename().string().c_str());
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m_path.c_str());

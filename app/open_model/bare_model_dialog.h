@@ -5,6 +5,8 @@
 // shape; the app remembers the shape and opens the file (probe first, with that shape);
 // Cancel keeps the current model. Draws only; never opens anything itself.
 #pragma once
+#include <imgui.h>
+
 #include <optional>
 #include <string>
 
@@ -30,10 +32,12 @@ class BareModelDialog {
   // For tests: what the field holds and what is wrong with it ("" when it is a shape).
   const std::string& text() const { return m_text; }
   const std::string& problem() const { return m_problem; }
+  ImVec4 rect() const { return m_rect; }  // x, y, w, h of the dialog last drawn (screenshot sidecars)
 
  private:
   void check();
   std::string m_path, m_text, m_problem;
+  ImVec4 m_rect{0, 0, 0, 0};
   bool m_open = false, m_openRequested = false, m_focus = false;
 };
 
