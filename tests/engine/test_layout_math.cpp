@@ -2,12 +2,15 @@
 // fastmath::powf (UMAP's SGD) against std::pow, scalar and four lanes; the grouped
 // Barnes-Hut gradient of t-SNE against numpy's exact O(N^2) formula on 1,500 points with
 // clusters at very different scales and duplicated points (exact at theta 0, within 1% of the
-// largest component at theta 0.5), the same for any thread count.
+// largest component at theta 0.5), the same for any thread count; the 4-wide exact kNN
+// against a plain double brute force on integer points (exact distances, many ties).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/projection/fast_math.h"
+#include "engine/projection/knn.h"
 #include "engine/projection/tsne.h"
 #include "projection_fixtures.h"
 
@@ -84,4 +87,31 @@ TEST_CASE("grouped Barnes-Hut: numpy's exact gradient at theta 0, within 1% at 0
   CHECK(errBh < 0.01 * scale);
   CHECK(errBh > errExact);  // far cells really are summarised at 0.5
   CHECK(tsneGradient(p, y, exag, 0.5, 3) == bh);
+}
+
+TEST_CASE("the 4-wide exact kNN equals a plain brute force, ties broken by index, N not a multiple of 4") {
+  const int64_t n = 403;
+  const int d = 5, k = 12;
+  LayoutRng rng(9);
+  std::vector<float> x(size_t(n) * d);
+  for (auto& v : x) v = float(rng.below(4));  // a 4^5 grid: many equal distances
+  KnnOptions exact;
+  exact.forceExact = true;
+  KnnGraph g = nearestNeighbors(x.data(), n, d, k, exact);
+  int64_t wrong = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    std::vector<std::pair<double, int32_t>> all;
+    for (int64_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      double s = 0;
+      for (int c = 0; c < d; ++c) s += std::pow(double(x[size_t(i * d + c)]) - x[size_t(j * d + c)], 2);
+      all.push_back({s, int32_t(j)});
+    }
+    std::sort(all.begin(), all.end());
+    for (int m = 0; m < k; ++m) {
+      wrong += g.index[size_t(i * k + m)] != all[size_t(m)].second;
+      wrong += std::abs(g.dist[size_t(i * k + m)] - std::sqrt(all[size_t(m)].first)) > 1e-6;
+    }
+  }
+  CHECK(wrong == 0);
 }
