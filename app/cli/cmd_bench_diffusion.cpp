@@ -14,6 +14,8 @@
 #include "engine/diffusion/diffusion_model.h"
 #include "engine/diffusion/guidance.h"
 #include "engine/explore/diffusion_sampling.h"
+#include "engine/kernels/concat_channels.h"
+#include "engine/kernels/group_norm_silu.h"
 #include "engine/models/unet.h"
 
 namespace latentlab::cli {
@@ -112,6 +114,32 @@ nlohmann::json batchScan(DiffusionModel& model, const std::vector<int>& batches,
   return scan;
 }
 
+// The UNet's two hand-written kernels against the LibTorch operators they replace, on a
+// channels-last activation of 16 rows x 64 x 28 x 28 (the size of the widest one in a
+// micro-batch), interleaved, medians in thread CPU time: bench lines for
+// engine/kernels/group_norm_silu and engine/kernels/concat_channels.
+nlohmann::json kernelLines() {
+  auto x = torch::randn({16, 64, 28, 28}).contiguous(at::MemoryFormat::ChannelsLast);
+  auto half = torch::randn({16, 32, 28, 28}).contiguous(at::MemoryFormat::ChannelsLast);
+  auto gamma = torch::randn({64}), beta = torch::randn({64}), bias = torch::randn({16, 64});
+  std::vector<double> ours, theirs, catOurs, catTheirs;
+  auto timed = [](std::vector<double>& into, auto&& fn) {
+    const double t0 = threadCpuMs();
+    for (int i = 0; i < 10; ++i) fn();
+    into.push_back((threadCpuMs() - t0) / 10);
+  };
+  for (int r = 0; r < 15; ++r) {
+    timed(ours, [&] { groupNormSilu(x, 8, gamma, beta, 1e-5, bias); });
+    timed(theirs, [&] { torch::silu(torch::group_norm(x + bias.view({16, 64, 1, 1}), 8, gamma, beta, 1e-5)); });
+    timed(catOurs, [&] { catChannels(half, half); });
+    timed(catTheirs, [&] { torch::cat({half, half}, 1); });
+  }
+  return {{"group_norm_silu_16x64x28x28_cpu_ms_p50", percentile(ours, 0.5)},
+          {"group_norm_silu_libtorch_cpu_ms_p50", percentile(theirs, 0.5)},
+          {"cat_channels_16x(32+32)x28x28_cpu_ms_p50", percentile(catOurs, 0.5)},
+          {"cat_channels_libtorch_cpu_ms_p50", percentile(catTheirs, 0.5)}};
+}
+
 }  // namespace
 
 int benchDiffusion(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
@@ -156,6 +184,7 @@ int benchDiffusion(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
     live.push_back(msSince(t0));
   }
   j["ddim50_guided_every_step_shown_ms_p50"] = percentile(live, 0.5);
+  if (b->manifest.kind == "diffusion") j["kernels_channels_last"] = kernelLines();
   if (!o.batches.empty()) j["batch_scan"] = batchScan(model, o.batches, o.chunkElements, o.unetLayouts, o.batches.back() >= 256 ? 3 : 5);
 
   if (o.python) {
@@ -174,6 +203,8 @@ int benchDiffusion(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
               j["step_batch1_ms_p50"].get<double>(), j["step_batch1_guided_ms_p50"].get<double>(),
               j["step_batch64_ms_p50"].get<double>(), j["step_batch64_guided_ms_p50"].get<double>(),
               j["ddim50_guided_ms_p50"].get<double>(), j["ddim50_guided_every_step_shown_ms_p50"].get<double>());
+  if (j.contains("kernels_channels_last"))
+    for (auto& [k, v] : j["kernels_channels_last"].items()) std::printf("kernel %s: %.3f\n", k.c_str(), v.get<double>());
   if (j.contains("batch_scan"))
     for (auto& s : j["batch_scan"])
       std::printf("guided step at batch %4d (micro-batches of %6lld elements, layout %s): %.3f CPU ms per image (%.2fx batch %d)\n",
