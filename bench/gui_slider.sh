@@ -1,10 +1,10 @@
 #!/bin/bash
 # Real-window slider benchmark under Xvfb (issue 10): the Directions panel's first slider is
 # moved by script (LATENTLAB_BENCH_SLIDER, app/steer/slider_bench.h), one move after each
-# re-decoded picture reached the screen, while the background worker decodes manifold grids,
-# the way bench/gui_drag.sh measures the map drag. Prints and writes
-# bench/results/gui_slider.json, or $OUT (slider p50/p99 = slider move -> the frame after the
-# one showing its picture).
+# re-decoded picture reached the screen, while the background worker decodes 24 x 24 manifold
+# grids, the way bench/gui_drag.sh measures the map drag. Prints and writes
+# bench/results/gui_slider.json, or $OUT (slider p50/p99 = slider move -> the end of the swap
+# of the frame showing its picture; stages_ms splits it).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BIN="${BIN:-$ROOT/build/latentlab}"
