@@ -190,7 +190,13 @@ void GuiApp::update() {
   }
   m_engine.poll(m_state);
   for (auto& e : m_engine.takeErrors()) m_messages.error(e);
-  if (m_engine.generation() != m_seenGeneration) onModelLoaded();
+  bool loaded = m_engine.generation() != m_seenGeneration;
+  if (loaded) onModelLoaded();
+  if (!m_barePending.empty() && !m_engine.loading()) {  // a bare .pt opened with the dialog's shape
+    if (!loaded && !m_engine.modelError.empty())
+      m_bareDialog.ask(m_barePending, m_bareDialog.text(), m_engine.modelError);  // ask again, saying why
+    m_barePending.clear();
+  }
   m_resizeOffer.update(m_engine, m_state.dataSpec);
   applyScale();
 }
@@ -307,7 +313,7 @@ void GuiApp::buildFrame(float width, float height) {
   for (Panel* p : shownPanels()) p->draw(ctx, relayout);
   if (auto a = m_bareDialog.draw()) {  // app/open_model/
     rememberBareImageShape(a->path, a->image);
-    m_bareAnswered = a->path;
+    m_bareAnswered = m_barePending = a->path;
     openModel(a->path);
   }
   if (m_bareDialog.isOpen()) ctx.rects["open-model/shape-dialog"] = m_bareDialog.rect();

@@ -140,6 +140,7 @@ class GuiApp {
   BareModelDialog m_bareDialog;  // a dropped .pt without metadata: its image shape first
   ResizeOffer m_resizeOffer;     // data of another shape than the model's: offer to resize
   std::string m_bareAnswered;    // the bare .pt whose shape was just given (opens without asking)
+  std::string m_barePending;     // ... and is loading: if it fails, the dialog asks again
   ScreenshotWaiter m_shot;
   std::map<std::string, ImVec4> m_rects;
   std::map<std::string, LayoutRect> m_layout;

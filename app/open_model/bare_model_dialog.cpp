@@ -45,8 +45,9 @@ const Common kCommon[] = {{"1x28x28", "Fashion-MNIST and MNIST"},
 
 }  // namespace
 
-void BareModelDialog::ask(const std::string& path, const std::string& suggestion) {
+void BareModelDialog::ask(const std::string& path, const std::string& suggestion, const std::string& failed) {
   m_path = path;
+  m_failed = failed.empty() ? "" : "As " + suggestion + " it did not open: " + failed;
   m_text = suggestion.empty() ? "1x28x28" : suggestion;
   m_open = m_openRequested = m_focus = true;
   check();
@@ -109,9 +110,10 @@ std::optional<BareModelDialog::Answer> BareModelDialog::draw() {
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.what);
   }
-  if (!m_problem.empty()) {
+  for (const std::string* why : {&m_problem, &m_failed}) {
+    if (why->empty()) continue;
     ImGui::PushTextWrapPos(em * 30);
-    ImGui::TextColored(ImVec4(1.f, 0.45f, 0.4f, 1.f), "%s", m_problem.c_str());
+    ImGui::TextColored(ImVec4(1.f, 0.45f, 0.4f, 1.f), "%s", why->c_str());
     ImGui::PopTextWrapPos();
   }
   ImGui::Spacing();

@@ -16,8 +16,9 @@ namespace latentlab {
 
 class BareModelDialog {
  public:
-  // Shows the dialog from the next frame on. `suggestion` fills the field ("1x28x28").
-  void ask(const std::string& path, const std::string& suggestion);
+  // Shows the dialog from the next frame on. `suggestion` fills the field ("1x28x28");
+  // `failed`: why the last shape given did not open (shown under the field).
+  void ask(const std::string& path, const std::string& suggestion, const std::string& failed = "");
   bool isOpen() const { return m_open; }
   const std::string& path() const { return m_path; }
 
@@ -32,11 +33,12 @@ class BareModelDialog {
   // For tests: what the field holds and what is wrong with it ("" when it is a shape).
   const std::string& text() const { return m_text; }
   const std::string& problem() const { return m_problem; }
+  const std::string& failed() const { return m_failed; }
   ImVec4 rect() const { return m_rect; }  // x, y, w, h of the dialog last drawn (screenshot sidecars)
 
  private:
   void check();
-  std::string m_path, m_text, m_problem;
+  std::string m_path, m_text, m_problem, m_failed;
   ImVec4 m_rect{0, 0, 0, 0};
   bool m_open = false, m_openRequested = false, m_focus = false;
 };

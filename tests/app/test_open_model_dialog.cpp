@@ -139,14 +139,21 @@ TEST_CASE("Esc keeps the current model; a wrong shape is a message and the next 
   type(*app, "1x28x28");
   CHECK(d.text() == "1x28x28");  // not what the network takes
   press(*app, kEnter);
-  REQUIRE(test::framesUntil(*app, [&] { return app->settled() && !e.loading(); }));
+  REQUIRE(test::framesUntil(*app, [&] { return d.isOpen(); }));  // asked again, saying why
+  CHECK(!e.loading());
   CHECK(hasError(*app, "bare.pt"));
+  CHECK(d.text() == "1x28x28");
+  CHECK(d.failed().rfind("As 1x28x28 it did not open: ", 0) == 0);
+  CHECK(d.failed().find("channels") != std::string::npos);  // LibTorch's reason: 1 channel given, 3 expected
   CHECK(e.model()->name == "tiny VAE");  // the open model stays
   CHECK(!app->frameFailed());
-  app->openModel(fx("bare.pt"));  // asked again, with the last shape given
-  app->headlessFrame();
+  press(*app, kEscape);
+  CHECK(!d.isOpen());
+  app->openModel(fx("bare.pt"));  // opened anew: asked again, with the last shape given
+  for (int i = 0; i < 2; ++i) app->headlessFrame();
   CHECK(d.isOpen());
   CHECK(d.text() == "1x28x28");
+  CHECK(d.failed().empty());
 }
 
 TEST_CASE("data of another shape: the offer's button maps the data resized to the model") {
