@@ -5,7 +5,6 @@
 #include <atomic>
 #include <cmath>
 
-#include "engine/kernels/concat_channels.h"
 #include "engine/kernels/group_norm_silu.h"
 #include "engine/models/timestep_embedding.h"
 #include "engine/util/errors.h"
@@ -190,7 +189,8 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, 
   if (m_attn) h = cl ? m_attn(h.contiguous()).contiguous(at::MemoryFormat::ChannelsLast) : m_attn(h);
   h = m_mid2->forward(h, emb, cl);
   for (int l = levels - 1; l >= 0; --l) {
-    h = m_up[size_t(l)]->as<ResBlock>()->forward(catChannels(h, skips[size_t(l)]), emb, cl);
+    // (LibTorch's cat keeps channels-last and ran as fast as a hand-written copy loop.)
+    h = m_up[size_t(l)]->as<ResBlock>()->forward(torch::cat({h, skips[size_t(l)]}, 1), emb, cl);
     if (l > 0) {
       h = conv(*m_upsample[size_t(l - 1)]->as<nn::Conv2d>(), h);
       h = torch::upsample_nearest2d(h, {h.size(2) * 2, h.size(3) * 2});
