@@ -140,6 +140,10 @@ void DirectionsPanel::drawAdd(PanelContext& ctx) {
     }
     ImGui::EndDisabled();
     itemHelp("dir-add");
+    if (latents && latents->dataSpec.rfind("prior:", 0) == 0)  // a GAN's map: prior samples by class
+      ImGui::TextWrapped(
+          "These points are prior samples: their z does not depend on the class they were drawn for (the class "
+          "is the generator's input), so class means differ only by chance. Try SeFa or PCA.");
   } else if (m_source == 1 || m_source == 2) {
     // Principal directions of the data, or SeFa's of the decoder: a list computed once.
     bool pca = m_source == 1;
