@@ -242,7 +242,7 @@ bool GuiApp::openSession(const std::string& path) {
   for (auto& w : warnings) m_messages.error(w);
   std::string dir = s.modelDir;
   std::error_code ec;
-  if (dir.empty() || !fs::exists(fs::path(dir) / "model.json", ec)) {
+  if (dir.empty() || !(fs::exists(fs::path(dir) / "model.json", ec) || isModelFile(dir))) {  // a folder or a .pt
     m_messages.error("session: model \"" + dir + "\" not found; keeping the current model");
     dir = m_state.modelDir;
   }

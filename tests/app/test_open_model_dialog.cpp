@@ -31,7 +31,7 @@ const std::string& fixtures() {
   static const std::string dir = [] {
     std::string d = test::tempDir("open_model_dialog");
     auto r = test::runCommand(std::string(PYTHON_WITH_TORCH) + " " +
-                              test::sourcePath("tools/export/example_models.py") + " " + d + " vae bare");
+                              test::sourcePath("tools/export/example_models.py") + " " + d + " vae bare bad");
     REQUIRE_MESSAGE(r.exitCode == 0, r.err);
     r = test::runCommand(std::string(PYTHON_WITH_TORCH) + " -c \"import numpy as np; np.save('" + d +
                          "/strip.npy', np.zeros((4, 16, 64), dtype=np.uint8))\"");
@@ -190,4 +190,50 @@ TEST_CASE("where resizing would distort the pictures the offer says why and has 
   CHECK(offer.text().find("Not resized: resizing would stretch the images 4.0x out of proportion") != std::string::npos);
   app->headlessFrame();
   CHECK(offer.acceptRect().z == 0);  // no button drawn
+}
+
+TEST_CASE("the bad-file catalogue in the window: each is a message naming the file, the open model stays") {
+  Headless imgui;
+  std::string data = test::smallFashion(60) + "@3x32x32";
+  auto app = test::makeHeadlessApp(fx("vae.pt"), data);
+  REQUIRE(test::framesUntil(*app, [&] { return app->settled(); }));
+  EngineClient& e = app->engine();
+  REQUIRE(e.model());
+  const BareModelDialog& d = app->bareModelDialog();
+  // loops.pt and hogs.pt need the probe's child process (tests/cli/test_info_torchscript.cpp).
+  for (const char* name : {"random.pt", "empty.pt", "truncated.pt", "bomb.pt", "traversal.pt", "pickle.pt",
+                           "state_dict.pt", "nan_weights.pt", "from_file.pt", "writes_file.pt", "wrong_shape.pt",
+                           "int_output.pt", "nan_output.pt", "wrong_range.pt", "no_decode.pt", "wrong_arity.pt"}) {
+    CAPTURE(name);
+    uint64_t before = app->messages().count();
+    app->openModel(fx(name));
+    for (int i = 0; i < 3; ++i) app->headlessFrame();
+    if (d.isOpen()) {  // no metadata inside (nan_weights.pt): the shape it was made for
+      type(*app, "3x32x32");
+      press(*app, kEnter);
+    }
+    REQUIRE(test::framesUntil(*app, [&] { return app->settled() && !e.loading() && app->messages().count() > before; }));
+    CHECK(hasError(*app, fx(name)));
+    CHECK(e.model()->name == "tiny VAE");
+    CHECK(!app->frameFailed());
+    for (int i = 0; i < 3; ++i) app->headlessFrame();
+    bool askedAgain = d.isOpen();  // only the file without metadata: its shape is asked again, with the reason
+    CHECK(askedAgain == (std::string(name) == "nan_weights.pt"));
+    if (d.isOpen()) press(*app, kEscape);
+  }
+}
+
+TEST_CASE("a session whose model is a .pt file opens again") {
+  Headless imgui;
+  std::string data = test::smallFashion(60) + "@3x32x32";
+  auto app = test::makeHeadlessApp(fx("vae.pt"), data);
+  REQUIRE(test::framesUntil(*app, [&] { return app->settled(); }));
+  std::string session = test::tempDir("open_model_session") + "/s.json";
+  REQUIRE(app->saveSession(session));
+  REQUIRE(app->openSession(session));
+  REQUIRE(test::framesUntil(*app, [&] { return app->settled(); }));
+  CHECK(!hasError(*app, "not found"));
+  CHECK(app->state().modelDir == fx("vae.pt"));
+  CHECK(app->engine().model()->name == "tiny VAE");
+  CHECK(app->state().dataSpec == data);
 }
