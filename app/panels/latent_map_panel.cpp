@@ -196,6 +196,7 @@ void LatentMapPanel::drawTicks(PanelContext& ctx, ImDrawList* dl, const MapRect&
     // The label sits just above its tick: beside it, the tick mark read as a minus sign.
     ImVec4 box(left + 3, y - sz.y - 1, sz.x, sz.y);
     if (box.y < r.y + fs * 1.5f || box.y + box.w > bottom - tickLen - sz.y - 2) continue;  // clear of the u labels
+    if (m_noteRect.w > 0 && box.y + box.w > m_noteRect.y - 2 && box.y < m_noteRect.y + m_noteRect.w + 2) continue;  // and of the decode note
     dl->AddLine(ImVec2(left, y), ImVec2(left + tickLen, y), line, 1.f);
     dl->AddRectFilled(ImVec2(box.x - 2, box.y), ImVec2(box.x + box.z + 2, box.y + box.w), back, 2.f);
     dl->AddText(ImVec2(box.x, box.y), text, label.c_str());
@@ -435,6 +436,7 @@ void LatentMapPanel::updateNonlinearCursor(PanelContext& ctx) {
 
 void LatentMapPanel::drawInverseNote(PanelContext& ctx, ImDrawList* dl, const MapRect& r) {
   // A nonlinear map has no exact inverse: say what the cursor decodes and how far it reached.
+  m_noteRect = ImVec4(0, 0, 0, 0);
   if (!MapProjection::nonlinear(ctx.state.planeMode)) return;
   const AppState& s = ctx.state;
   float fs = ImGui::GetFontSize();
@@ -463,10 +465,11 @@ void LatentMapPanel::drawInverseNote(PanelContext& ctx, ImDrawList* dl, const Ma
   if (line.empty()) return;
   float wrap = r.w - fs * 1.5f;
   ImVec2 sz = ImGui::CalcTextSize(line.c_str(), nullptr, false, wrap);
-  ImVec2 p(r.x + fs * 0.5f, r.y + r.h - sz.y - fs * 2.2f);
+  ImVec2 p(r.x + fs * 0.5f, r.y + r.h - sz.y - fs * 2.7f);  // above the u ticks and the axis name
   dl->AddRectFilled(ImVec2(p.x - 3, p.y - 2), ImVec2(p.x + sz.x + 3, p.y + sz.y + 2), IM_COL32(22, 24, 30, 215), 3.f);
   dl->AddText(ImGui::GetFont(), fs, p, col, line.c_str(), nullptr, wrap);
   ctx.rects["map/inverse-note"] = ImVec4(p.x, p.y, sz.x, sz.y);
+  m_noteRect = ImVec4(p.x, p.y, sz.x, sz.y);
 }
 
 void LatentMapPanel::finishLasso(PanelContext& ctx, const MapRect& r, int64_t near) {

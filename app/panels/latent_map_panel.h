@@ -83,6 +83,7 @@ class LatentMapPanel : public Panel {
   bool m_hasSample = false;
   const MapInverse* m_sampleInverse = nullptr;
   double m_sampleU = 0, m_sampleV = 0;
+  ImVec4 m_noteRect{0, 0, 0, 0};  // the approximate-decode note as last drawn: tick labels keep clear
 };
 
 }  // namespace latentlab

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <random>
 
@@ -187,4 +188,43 @@ TEST_CASE("the layer redraws when what it shows changes, and only then") {
       class2 += img.at(x, y)[0] == channel(classColor(2), 0) && img.at(x, y)[1] == channel(classColor(2), 1) &&
                 img.at(x, y)[2] == channel(classColor(2), 2);
   CHECK(class2 == 0);
+}
+
+// Not a test (skipped by ctest): the layer's CPU times in bench/README.md. Run with
+//   build/tests/app_test_scatter_layer -tc='*timing*' --no-skip
+TEST_CASE("points layer timing at 70,000 points" * doctest::skip()) {
+  std::mt19937 rng(5);
+  std::normal_distribution<float> nd(0, 1);
+  MapPoints pts;
+  for (int i = 0; i < 70000; ++i) {
+    pts.uv.push_back(nd(rng));
+    pts.uv.push_back(nd(rng));
+    pts.labels.push_back(i % 10);
+  }
+  pts.version = 1;
+  LayerView v;
+  v.width = 860, v.height = 880;  // the map at 1600 x 1000
+  v.pixelsPerUnitX = v.pixelsPerUnitY = 110;
+  v.side = 4;
+  auto ms = [](auto t0) { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
+  std::vector<double> full, pan;
+  PointsLayer layer;
+  for (int r = 0; r < 20; ++r) {
+    v.pixelsPerUnitX = v.pixelsPerUnitY = 110 + (r % 2);  // a zoom step: drawn wholly
+    auto t0 = std::chrono::steady_clock::now();
+    layer.update(pts, {}, v);
+    full.push_back(ms(t0));
+    for (int k = 0; k < 10; ++k) {  // a right-drag's 5 x 2 pixel steps: shifted
+      v.centerU -= 5 / v.pixelsPerUnitX;
+      v.centerV += 2 / v.pixelsPerUnitY;
+      t0 = std::chrono::steady_clock::now();
+      layer.update(pts, {}, v);
+      pan.push_back(ms(t0));
+    }
+  }
+  std::sort(full.begin(), full.end());
+  std::sort(pan.begin(), pan.end());
+  MESSAGE("70,000 points, 860 x 880 layer: whole redraw p50 " << full[full.size() / 2] << " ms, max " << full.back()
+                                                                << " ms; pan step p50 " << pan[pan.size() / 2]
+                                                                << " ms, max " << pan.back() << " ms");
 }
