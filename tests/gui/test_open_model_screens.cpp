@@ -63,7 +63,8 @@ TEST_CASE("a bare .pt with --image on data resized to its shape opens and maps e
   CHECK(side["cursor_latent"].size() == 5);  // the fixture's latent, found by encode
   CHECK(side.contains("decoded"));
 
-  r = shot("--model " + fixtures() + "/bare.pt --image 3x32", fixtures() + "/bad.png");
+  // Refused before a window opens: no X server needed.
+  r = test::runLatentlab("--model " + fixtures() + "/bare.pt --image 3x32 --screenshot " + fixtures() + "/bad.png");
   CHECK(r.exitCode == 3);
   CHECK(r.err == "latentlab: --image: \"3x32\" is not an image shape; expected CxHxW, e.g. 3x32x32\n");
   CHECK(!fs::exists(fixtures() + "/bad.png"));
