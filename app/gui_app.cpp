@@ -320,6 +320,7 @@ void GuiApp::buildFrame(float width, float height) {
   if (auto spec = m_resizeOffer.draw()) {
     m_state.dataSpec = *spec;
     req.encode = true;
+    m_messages.info("Mapping " + *spec + ": the data set resized to the model's image shape");
   }
   m_rects = ctx.rects;
   processRequests(req);

@@ -24,7 +24,10 @@ std::string sides(const ImageShape& s) { return std::to_string(s.height) + " x "
 void ResizeOffer::update(EngineClient& engine, const std::string& dataSpec) {
   const ModelInfo* m = engine.model();
   if (engine.dataError.empty()) {
-    m_shown = false;  // the data encoded (or nothing was tried yet)
+    // The data encoded, or an encode is under way: a later failure (even of the same model
+    // and data, after Dismiss) asks again.
+    m_shown = false;
+    m_key.clear();
     return;
   }
   if (!m || !m->hasEncoder || engine.loading() || engine.encoding()) return;

@@ -87,8 +87,9 @@ void ModelPanel::drawContent(PanelContext& ctx) {
     m_bundled = listBundledModels();
     m_listed = true;
   }
-  if (!m_specInit) {
+  if (!m_specInit || s.dataSpec != m_fieldFrom) {
     std::snprintf(m_dataSpec, sizeof(m_dataSpec), "%s", s.dataSpec.c_str());
+    m_fieldFrom = s.dataSpec;
     m_specInit = true;
   }
   // The picker names the model that is loaded, not the one last asked for: after a failed
@@ -133,7 +134,7 @@ void ModelPanel::drawContent(PanelContext& ctx) {
   bool pixelDiffusion = e && e->diffusion() && !e->model();
   if (pixelDiffusion) {
     // No encoder, so nothing to encode: the data set only feeds Forward noising.
-    if (ImGui::SmallButton("Use")) s.dataSpec = m_dataSpec;
+    if (ImGui::SmallButton("Use")) s.dataSpec = m_fieldFrom = m_dataSpec;
     itemHelp("data-use");
   } else if (e && e->encoding()) {
     if (ImGui::SmallButton("Cancel")) ctx.requests.cancelEncode = true;
@@ -142,7 +143,7 @@ void ModelPanel::drawContent(PanelContext& ctx) {
     ImGui::ProgressBar(float(st.progress), ImVec2(-1, 0), st.message.c_str());
   } else {
     if (ImGui::SmallButton("Encode")) {
-      s.dataSpec = m_dataSpec;
+      s.dataSpec = m_fieldFrom = m_dataSpec;
       ctx.requests.encode = true;
     }
     itemHelp("encode");

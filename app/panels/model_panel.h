@@ -16,6 +16,7 @@ class ModelPanel : public Panel {
   // last drawn ("" when none). notesText() follows the loaded model's kind.
   const std::string& shownModel() const { return m_shownModel; }
   const std::string& shownError() const { return m_errorShown; }
+  std::string dataField() const { return m_dataSpec; }  // the Data field's text
 
  protected:
   void drawContent(PanelContext& ctx) override;
@@ -27,6 +28,9 @@ class ModelPanel : public Panel {
   std::vector<std::string> m_bundled;
   bool m_listed = false, m_browsing = false;
   char m_dataSpec[512] = {0};
+  // The state's data spec the field last showed: when something else changes it (the resize
+  // offer, a session, a lesson) the field follows, so Encode maps what is on screen.
+  std::string m_fieldFrom;
   bool m_specInit = false;
   std::string m_kind;  // the loaded model's kind (the notes depend on it)
   std::string m_shownModel, m_errorShown;

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "app/gui_app.h"
+#include "app/panels/model_panel.h"
 #include "app_test_support.h"
 #include "gui_app_harness.h"
 
@@ -179,6 +180,17 @@ TEST_CASE("data of another shape: the offer's button maps the data resized to th
   REQUIRE(e.data());
   CHECK(e.data()->channels == 3);
   CHECK(e.data()->width == 32);
+  // The Model panel's Data field follows, so its Encode maps what is on screen.
+  auto* model = dynamic_cast<ModelPanel*>(app->panel("model"));
+  REQUIRE(model);
+  app->headlessFrame();
+  CHECK(model->dataField() == data + "@3x32x32");
+  // The unresized data asked for again fails again, and the offer comes back.
+  app->state().dataSpec = data;
+  app->engine().encodeData(data);
+  REQUIRE(test::framesUntil(*app, [&] { return app->settled() && offer.shown(); }));
+  CHECK(model->dataField() == data);
+  CHECK(offer.buttonLabel() == "Resize the data to 3x32x32");
 }
 
 TEST_CASE("where resizing would distort the pictures the offer says why and has no button") {
