@@ -37,8 +37,12 @@ void MapBench::beforeNewFrame(AppState& s, const EngineClient& e, const std::map
   if (it == rects.end() || it->second.z < 50) return;
   MapRect r{it->second.x, it->second.y, it->second.z, it->second.w};
   if (m_phase == Phase::Waiting) {
-    // Ready: points on the map and nothing running (a t-SNE/UMAP layout has finished).
-    if (!e.latents() || e.points().count() == 0 || !e.idle()) return;
+    // Ready: points on the map and nothing running for 30 frames in a row, the points
+    // unchanged (a t-SNE/UMAP layout starts a frame after the encoding, and has finished).
+    bool quiet = e.latents() && e.points().count() > 0 && e.idle() && e.points().version == m_seenVersion;
+    m_seenVersion = e.points().version;
+    m_quietFrames = quiet ? m_quietFrames + 1 : 0;
+    if (m_quietFrames < 30) return;
     m_readySeconds = now - m_start;
     m_points = e.points().count();
     m_mode = s.planeMode;

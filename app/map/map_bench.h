@@ -39,6 +39,8 @@ class MapBench {
   Phase m_phase = Phase::Waiting;
   double m_start = -1, m_readySeconds = 0;
   int m_step = 0;
+  int m_quietFrames = 0;
+  uint64_t m_seenVersion = 0;
   size_t m_points = 0;
   std::string m_mode;
   struct Series {
