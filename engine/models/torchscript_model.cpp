@@ -209,7 +209,16 @@ AutoencoderProbe probeAutoencoder(const std::shared_ptr<TorchScriptModule>& m, c
   torch::NoGradGuard ng;
   TorchScriptAutoencoder ae(m);
   auto x = torch::zeros({2, image.channels, image.height, image.width});
-  auto [mu, logvar] = ae.encode(x);
+  torch::Tensor mu, logvar;
+  try {
+    std::tie(mu, logvar) = ae.encode(x);
+  } catch (const BadInput& e) {
+    // For a file without metadata the usual cause is an image shape (--image, the window's
+    // question) that is not the one the network takes: say which shape was tried.
+    throw BadInput(std::string(e.what()) + " (encode was given " + std::to_string(image.channels) + "x" +
+                   std::to_string(image.height) + "x" + std::to_string(image.width) +
+                   " images: is that the image shape the model takes?)");
+  }
   if (mu.dim() < 2 || mu.size(0) != 2)
     throw BadInput(where + ": encode of 2 images returned shape " + shapeText(mu.sizes()) +
                    ", expected [2, latent...] (batch first)");
