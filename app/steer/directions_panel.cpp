@@ -220,6 +220,26 @@ void DirectionsPanel::drawSliders(PanelContext& ctx) {
     DirectionSlider& s = sliders[i];
     ImGui::PushID(int(i));
     bool fits = !dim || int(s.dir.vector.size()) == dim;
+    auto labelTooltip = [&] {
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s (%s)\none unit = %.3f in latent units%s", s.dir.label.c_str(), s.dir.name.c_str(),
+                          s.dir.sigma, fits ? "" : "\nmade for another latent size: not applied");
+    };
+    // The name goes after the controls when the row has room for it, else on a line of its
+    // own above them (a narrow column, a large UI scale): a slider is never left unnamed.
+    const ImGuiStyle& st = ImGui::GetStyle();
+    float controls = fs * 8 + st.ItemSpacing.x * 4 + ImGui::CalcTextSize("0").x + ImGui::CalcTextSize("x").x +
+                     st.FramePadding.x * 4 + ImGui::GetFrameHeight() + st.ItemInnerSpacing.x +
+                     ImGui::CalcTextSize("orth.").x;
+    bool nameAfter = controls + ImGui::CalcTextSize(s.dir.label.c_str()).x <= ImGui::GetContentRegionAvail().x;
+    auto nameRect = [&] {
+      if (i == 0) ctx.rects["directions/name0"] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y,
+                                                        ImGui::GetItemRectSize().x, ImGui::GetItemRectSize().y);
+    };
+    if (!nameAfter) {
+      ImGui::TextWrapped("%s", s.dir.label.c_str());
+      labelTooltip(), nameRect();
+    }
     ImGui::BeginDisabled(!fits);
     ImGui::SetNextItemWidth(fs * 8);
     ImGui::SliderFloat("##value", &s.value, -3.f, 3.f, "%+.2f sigma");
@@ -236,11 +256,11 @@ void DirectionsPanel::drawSliders(PanelContext& ctx) {
     ImGui::SameLine();
     if (ImGui::SmallButton("x")) remove = int(i);
     itemHelp("dir-remove");
-    ImGui::SameLine();
-    ImGui::TextUnformatted(s.dir.label.c_str());
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("%s (%s)\none unit = %.3f in latent units%s", s.dir.label.c_str(), s.dir.name.c_str(), s.dir.sigma,
-                        fits ? "" : "\nmade for another latent size: not applied");
+    if (nameAfter) {
+      ImGui::SameLine();
+      ImGui::TextUnformatted(s.dir.label.c_str());
+      labelTooltip(), nameRect();
+    }
     ImGui::PopID();
   }
   if (remove >= 0) sliders.erase(sliders.begin() + remove);

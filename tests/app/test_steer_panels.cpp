@@ -20,6 +20,7 @@
 #include "app/steer/interp_panel.h"
 #include "app/steer/steer_latent.h"
 #include "app_test_support.h"
+#include "engine/latent/directions.h"
 #include "engine/explore/explorer.h"
 #include "engine/export/gif_writer.h"
 #include "gui_app_harness.h"
@@ -101,6 +102,32 @@ TEST_CASE("a Directions slider dragged with the mouse moves the latent along its
   CHECK(dirs->set().sliders()[0].value == 0.f);
   app->headlessFrame();
   CHECK(steeredLatentOf(app->state()) == cursor);
+}
+
+TEST_CASE("a Directions slider keeps its name in view: after the controls, or above them when the row is narrow") {
+  Headless h;
+  auto app = readyApp();
+  auto* dirs = dynamic_cast<DirectionsPanel*>(app->panel("directions"));
+  REQUIRE(dirs);
+  dirs->open = true;
+  REQUIRE(test::framesUntil(*app, [&] { return !dirs->pca().empty(); }));
+  dirs->set().add(classDirection(*app->engine().latents(), 7, 9));  // "Sneaker -> Ankle boot": a long name
+  for (float scale : {1.f, 1.75f, 2.5f}) {
+    CAPTURE(scale);
+    app->state().uiScale = scale;
+    for (int i = 0; i < 4; ++i) app->headlessFrame();
+    REQUIRE(app->rects().count("directions/name0"));
+    REQUIRE(app->rects().count("window:directions"));
+    ImVec4 name = app->rects().at("directions/name0"), win = app->rects().at("window:directions");
+    ImVec4 slider = app->rects().at("directions/slider0");
+    CHECK(name.z > 0);
+    CHECK(name.x >= win.x);
+    CHECK(name.x + name.z <= win.x + win.z + 0.5f);  // not clipped at the panel's right edge
+    // Beside the slider on its row, or on the line above it.
+    bool beside = name.x >= slider.x + slider.z && std::fabs(name.y - slider.y) < slider.w;
+    bool above = name.y + name.w <= slider.y + 0.5f;
+    CHECK((beside || above));
+  }
 }
 
 TEST_CASE("a Latent inspector bar dragged to a height sets that value; a neighbour click moves onto it") {
