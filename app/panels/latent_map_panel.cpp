@@ -280,6 +280,16 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
   ctx.rects["map"] = ImVec4(r.x, r.y, r.w, r.h);
   bool hovered = ImGui::IsItemHovered();
   bool active = ImGui::IsItemActive();
+  // Zoom and pan first: the dots are drawn with the view this frame's input leaves, like
+  // everything else on the map (tick labels, cursor), not one frame behind them.
+  if (hovered && io.MouseWheel != 0) {
+    s.view.zoomAt(r, io.MousePos.x, io.MousePos.y, std::pow(1.15, io.MouseWheel));
+    m_layout.follow = false;  // the user took the view: a running layout stops refitting it
+  }
+  if (active && (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0))) {
+    s.view.panPixels(r, io.MouseDelta.x, io.MouseDelta.y);
+    m_layout.follow = false;
+  }
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(p0, ImVec2(p0.x + size.x, p0.y + size.y), true);
   const MapPoints* pts = ctx.points;
@@ -312,14 +322,6 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
   }
 
   // Input. Left press/drag moves the decode cursor; a short click also selects/picks a point.
-  if (hovered && io.MouseWheel != 0) {
-    s.view.zoomAt(r, io.MousePos.x, io.MousePos.y, std::pow(1.15, io.MouseWheel));
-    m_layout.follow = false;  // the user took the view: a running layout stops refitting it
-  }
-  if (active && (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0))) {
-    s.view.panPixels(r, io.MouseDelta.x, io.MouseDelta.y);
-    m_layout.follow = false;
-  }
   if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     m_pressPos = io.MousePos;
     // Shift / Ctrl + drag: a lasso into steering group A / B (the cursor stays where it is).
