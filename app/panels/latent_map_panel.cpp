@@ -439,13 +439,26 @@ void LatentMapPanel::updateNonlinearCursor(PanelContext& ctx) {
 void LatentMapPanel::drawInverseNote(PanelContext& ctx, ImDrawList* dl, const MapRect& r) {
   // A nonlinear map has no exact inverse: say what the cursor decodes and how far it reached.
   m_noteRect = ImVec4(0, 0, 0, 0);
+  m_noteText.clear();
   if (!MapProjection::nonlinear(ctx.state.planeMode)) return;
   const AppState& s = ctx.state;
   float fs = ImGui::GetFontSize();
   std::string line;
   ImU32 col = IM_COL32(200, 205, 215, 255);
   if (!m_layout.inverse()) {
-    line = "Drag decodes once the layout is finished or paused.";
+    // Say what the dots are until the layout has frames of its own: before its first epoch
+    // (the neighbour graph takes a while at 70,000 points) they are still the last map's.
+    using St = MapLayout::State;
+    St st = m_layout.state();
+    int epoch = m_layout.layout() ? m_layout.layout()->frameStatus().epoch : 0;
+    if (st == St::Cancelled && epoch == 0)
+      line = "Cancelled before its first epoch: these are still the previous map's positions. Restart runs the "
+             "layout again.";
+    else if (epoch == 0 && (st == St::Running || st == St::Queued))
+      line = "Preparing the layout (nearest neighbours): the dots are still the previous map's and move at the first "
+             "epoch.";
+    else
+      line = "Drag decodes once the layout is finished or paused.";
   } else if (m_hasSample && !m_cursorPending) {
     char buf[256];
     std::snprintf(buf, sizeof buf,
@@ -472,6 +485,7 @@ void LatentMapPanel::drawInverseNote(PanelContext& ctx, ImDrawList* dl, const Ma
   dl->AddText(ImGui::GetFont(), fs, p, col, line.c_str(), nullptr, wrap);
   ctx.rects["map/inverse-note"] = ImVec4(p.x, p.y, sz.x, sz.y);
   m_noteRect = ImVec4(p.x, p.y, sz.x, sz.y);
+  m_noteText = line;
 }
 
 void LatentMapPanel::finishLasso(PanelContext& ctx, const MapRect& r, int64_t near) {

@@ -37,6 +37,8 @@ class LatentMapPanel : public Panel {
   };
   const std::vector<Tick>& ticks() const { return m_ticks; }
   MapLayoutControls& layoutControls() { return m_layout; }
+  // The note under a nonlinear map (what a drag decodes, or why it does not yet), as last drawn.
+  const std::string& inverseNote() const { return m_noteText; }
   // On a nonlinear map: what the cursor decodes (the blend, how far it reached); null otherwise.
   const InverseSample* cursorSample() const { return m_hasSample ? &m_sample : nullptr; }
   // Lasso outlines of group 0 (A) / 1 (B) still drawn: dropped once the dots move (plane, model, data, layout).
@@ -83,6 +85,7 @@ class LatentMapPanel : public Panel {
   bool m_hasSample = false;
   const MapInverse* m_sampleInverse = nullptr;
   double m_sampleU = 0, m_sampleV = 0;
+  std::string m_noteText;          // what the note says (tests)
   ImVec4 m_noteRect{0, 0, 0, 0};  // the approximate-decode note as last drawn: tick labels keep clear
 };
 

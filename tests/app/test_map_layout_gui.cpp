@@ -128,4 +128,9 @@ TEST_CASE("t-SNE: Pause holds the layout, Resume continues, Cancel stops it") {
   REQUIRE(test::framesUntil(*app, [&] { return app->engine().idle(); }));
   CHECK(c.layout()->frameStatus().epoch < 3000);
   CHECK(helpItemRect("layout-restart").z > 0);
+  // The cancelled map keeps its frame and can be dragged on: the note says what a drag decodes.
+  app->headlessFrame();
+  CHECK(c.inverse());
+  CAPTURE(mapPanel(*app).inverseNote());
+  CHECK(mapPanel(*app).inverseNote().rfind("Drag decodes once", 0) == std::string::npos);
 }
