@@ -262,11 +262,18 @@ void InterpolationPanel::drawStrip(PanelContext& ctx) {
   ImVec2 pa(p.x + off.x, p.y + off.y);
   if (tex) dl->AddImage(tex, pa, ImVec2(pa.x + fit.x, pa.y + fit.y), ImVec2(du * cur, 0), ImVec2(du * (cur + 1), 1));
   ctx.rects["interp/preview"] = ImVec4(pa.x, pa.y, fit.x, fit.y);
+  // The big picture is the shown frame, not one more tile: outlined (just outside it) like
+  // the strip's shown tile, and set apart from the strip by a wider gap and a rule.
+  dl->AddRect(ImVec2(pa.x - 3, pa.y - 3), ImVec2(pa.x + fit.x + 2, pa.y + fit.y + 2), kPathColor, 0, 0, 1.f);
   ImGui::Dummy(ImVec2(preview, preview));
-  ImGui::SameLine();
+  ImGui::SameLine(0, fs);
+  {
+    ImVec2 rule = ImGui::GetCursorScreenPos();
+    dl->AddLine(ImVec2(rule.x - fs * 0.5f, rule.y), ImVec2(rule.x - fs * 0.5f, rule.y + preview), IM_COL32(90, 95, 110, 255));
+  }
   // The strip: as many tiles per row as fit, rows as needed, the shown frame outlined.
   ImVec2 q = ImGui::GetCursorScreenPos();
-  float width = avail.x - preview - ImGui::GetStyle().ItemSpacing.x;
+  float width = avail.x - preview - fs;
   // The largest tiles (up to 4 font heights) whose rows fit beside the preview.
   float tile = std::min(fs * 4, width / float(std::min(n, 12)));
   int perRow = 1, rows = n;
