@@ -67,9 +67,7 @@ std::vector<PanelEntry> makePanels() {
                     // Closed until opened from View, like Directions and the Latent inspector:
                     // beside a latent diffusion run at 2x it left the Diffusion panel and its
                     // own controls no room. Open/closed is decided once at start (kind None).
-                    // Under the map: its strip of frames wants width, and in the side column
-                    // with Directions open it squeezed the decoded image to a thumbnail.
-                    Placement p = place(R::Main, 0.32f, 30, 10);
+                    Placement p = place(R::Side, 0.40f, 22, 11);
                     p.startsOpen = false;
                     if (k == K::None || k == K::PixelDiffusion || k == K::Tokens) p.role = R::Hidden;
                     return p;

@@ -41,13 +41,11 @@ TEST_CASE("every registered panel has an id, a title, notes and a place for ever
     // does the VAE Train view (closed until opened) with an autoencoder or no model.
     // A token model: its Next token bars sit under its Tokens view. The Lesson panel (closed
     // until a lesson opens) sits under the map, beside a pixel Diffusion or a Tokens view.
-    // Interpolation (closed until opened) sits under the map of every model with a latent.
     bool lessonMain = kind != ModelKind::PixelDiffusion && kind != ModelKind::Tokens;
-    bool interpMain = kind == ModelKind::Autoencoder || kind == ModelKind::LatentDiffusion || kind == ModelKind::Gan;
     CHECK(mains == (kind == ModelKind::Gan || kind == ModelKind::Autoencoder || kind == ModelKind::None ||
                             kind == ModelKind::Tokens
                         ? 2
-                        : 1) + (lessonMain ? 1 : 0) + (interpMain ? 1 : 0));
+                        : 1) + (lessonMain ? 1 : 0));
     CHECK(shown >= 3);
   }
 }
