@@ -11,27 +11,15 @@
 Run with Debian's python3-torch:
   /usr/bin/python3 bench/python_reference.py [BUNDLE] [--threads N] [--repeats N] [--encode-count N]
 Written from the engine's architecture descriptions (engine/models/*.h), not generated from it."""
-import gzip, json, math, os, struct, sys, time
+import gzip, json, math, os, sys, time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-def read_safetensors(path):
-    raw = open(path, "rb").read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    data = raw[8 + n:]
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        assert info["dtype"] == "F32"
-        out[name] = torch.from_numpy(np.frombuffer(data[b:e], dtype=np.float32).copy()).reshape(info["shape"])
-    return out
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "reference"))
+from safetensors_io import read_safetensors  # noqa: E402
 
 
 class ConvVae(nn.Module):
