@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "app/gl/key_tap_latch.h"
+
 namespace latentlab::gl {
 
 namespace {
@@ -22,6 +24,15 @@ std::string g_dropped;
 void onDrop(GLFWwindow*, int count, const char** paths) {
   std::lock_guard<std::mutex> lock(g_dropMutex);
   if (count > 0) g_dropped = paths[0];
+}
+
+// Quick taps (press and release before a frame) reach ImGui as one frame of "down".
+KeyTapLatch g_keyTaps;
+void onKey(GLFWwindow* window, int key, int scancode, int action, int mods) {
+  auto a = action == GLFW_PRESS     ? KeyTapLatch::Action::Press
+           : action == GLFW_RELEASE ? KeyTapLatch::Action::Release
+                                    : KeyTapLatch::Action::Repeat;
+  if (g_keyTaps.pass(key, a)) ImGui_ImplGlfw_KeyCallback(window, key, scancode, action, mods);
 }
 
 GLFWwindow* create(int w, int h, const char* title) {
@@ -72,6 +83,9 @@ std::unique_ptr<Window> Window::open(int width, int height, const char* title, b
   ImGui::GetIO().IniFilename = nullptr;  // layout comes from sessions, not imgui.ini
   ImGui_ImplGlfw_InitForOpenGL(w->m_window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  // Replaces the backend's key callback, which onKey forwards to (ImGui_ImplGlfw_Shutdown
+  // restores what was there before the backend).
+  glfwSetKeyCallback(w->m_window, onKey);
   w->m_imgui = true;
   return w;
 }
@@ -94,6 +108,9 @@ void Window::waitEvents(double timeoutSeconds) { glfwWaitEventsTimeout(timeoutSe
 void Window::postEmptyEvent() { glfwPostEmptyEvent(); }
 
 void Window::newFrame() {
+  for (int key : g_keyTaps.startFrame()) ImGui_ImplGlfw_KeyCallback(m_window, key, 0, GLFW_RELEASE, 0);
+  // A held-back release needs one more frame even when no other event comes.
+  if (g_keyTaps.holding()) glfwPostEmptyEvent();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
 }

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "app/export/text_raster.h"
+#include "app/gl/key_tap_latch.h"
 #include "app/help/about_info.h"
 #include "app/help/help_window.h"
 #include "app/help/readme_links.h"
@@ -138,6 +139,69 @@ TEST_CASE("each global row of the table is the shortcut its keys give, and only 
     ImGui::Render();
   }
   io.KeysDown[GLFW_KEY_ESCAPE] = false;
+  ImGui::DestroyContext();
+}
+
+// A tap whose press and release both arrive between two frames (a slow frame, xdotool, a
+// presenter's clicker) must still fire its shortcut once: QA saw F1 lost after a map click.
+TEST_CASE("a key tap between two frames still fires its shortcut, once") {
+  test::startHeadlessImGui(ImVec2(800, 600));
+  ImGuiIO& io = ImGui::GetIO();
+  // What the GLFW backend does with an event it is given: the held/not-held array.
+  auto deliver = [&](int key, bool down) {
+    io.KeysDown[key] = down;
+    io.KeyCtrl = io.KeysDown[GLFW_KEY_LEFT_CONTROL];
+  };
+  auto frame = [&] {
+    ImGui::NewFrame();
+    auto s = pressedShortcuts(io);
+    ImGui::Render();
+    return s;
+  };
+  using A = gl::KeyTapLatch::Action;
+  auto event = [&](gl::KeyTapLatch* latch, int key, A a) {
+    if (!latch || latch->pass(key, a)) deliver(key, a != A::Release);
+  };
+  auto latchedFrame = [&](gl::KeyTapLatch& latch) {
+    for (int key : latch.startFrame()) deliver(key, false);
+    return frame();
+  };
+  frame();
+
+  // Without the latch the tap is gone before the frame: the failure the latch exists for.
+  event(nullptr, GLFW_KEY_F1, A::Press);
+  event(nullptr, GLFW_KEY_F1, A::Release);
+  CHECK(frame().empty());
+
+  gl::KeyTapLatch latch;
+  event(&latch, GLFW_KEY_F1, A::Press);
+  event(&latch, GLFW_KEY_F1, A::Release);
+  CHECK(latch.holding());
+  auto first = latchedFrame(latch);
+  REQUIRE(first.size() == 1);
+  CHECK(first[0] == ShortcutId::AllNotes);
+  CHECK(latch.holding());                  // the release still has to come
+  CHECK(latchedFrame(latch).empty());       // once, not again
+  CHECK_FALSE(io.KeysDown[GLFW_KEY_F1]);   // and the key is up after that frame's start
+  CHECK_FALSE(latch.holding());
+
+  // A chord tapped within one poll (Ctrl+S from a script) keeps its modifier for its frame.
+  event(&latch, GLFW_KEY_LEFT_CONTROL, A::Press);
+  event(&latch, GLFW_KEY_S, A::Press);
+  event(&latch, GLFW_KEY_S, A::Release);
+  event(&latch, GLFW_KEY_LEFT_CONTROL, A::Release);
+  auto chord = latchedFrame(latch);
+  REQUIRE(chord.size() == 1);
+  CHECK(chord[0] == ShortcutId::SaveSession);
+  latchedFrame(latch);
+  CHECK_FALSE(io.KeyCtrl);
+
+  // A key held across frames is released at once, as the backend alone would.
+  event(&latch, GLFW_KEY_F, A::Press);
+  CHECK(latchedFrame(latch).size() == 1);
+  event(&latch, GLFW_KEY_F, A::Release);
+  CHECK_FALSE(io.KeysDown[GLFW_KEY_F]);
+  CHECK_FALSE(latch.holding());
   ImGui::DestroyContext();
 }
 
