@@ -4,13 +4,18 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <tuple>
 
 #include "engine/data/image_tensor.h"
 #include "engine/data/resize.h"
 #include "engine/explore/explorer_impl.h"
+#include "engine/models/model_kinds.h"
+#include "engine/tokens/vq_latent.h"
 #include "engine/util/device.h"
 #include "engine/util/errors.h"
+
+namespace fs = std::filesystem;
 
 namespace latentlab {
 
@@ -33,6 +38,19 @@ torch::Tensor ExploreModel::Impl::decode(const torch::Tensor& z, const std::vect
   return bundle->autoencoder->decode(zd);
 }
 
+namespace {
+// A vq-autoregressive bundle folder. A folder whose manifest does not parse is not one: the
+// general loader below then names what is wrong with it, as before.
+bool isVqFolder(const std::string& dir) {
+  if (!fs::is_directory(dir)) return false;
+  try {
+    return modelFamily(readModelManifest(dir).kind) == ModelFamily::Tokens;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+}  // namespace
+
 std::shared_ptr<ExploreModel> ExploreModel::load(const std::string& dir, const std::string& deviceName) {
   torch::Device device = torch::kCPU;
   try {
@@ -53,6 +71,15 @@ std::shared_ptr<ExploreModel> ExploreModel::load(const std::string& dir, const s
     info.conditional = impl.gan->numClasses();
     info.truncation = impl.gan->truncation;
     for (const auto& p : impl.gan->generator->parameters()) info.parameterCount += p.numel();
+  } else if (isVqFolder(dir)) {
+    // A VQ model's latent: the grid of code vectors its decoder reads (engine/tokens/vq_latent.h).
+    impl.bundle = loadVqLatentBundle(dir, device);
+    impl.vq = std::dynamic_pointer_cast<VqLatentAutoencoder>(impl.bundle->autoencoder);
+    mfp = &impl.bundle->manifest;
+    info.parameterCount = impl.bundle->autoencoder->parameterCount();
+    info.codebookSize = impl.vq->bundle().vq->config().codebookSize;
+    info.prior = "tokens";
+    info.conditional = 0;  // the decoder takes no class (only the prior does)
   } else {
     impl.bundle = loadBundle(dir, device);
     if (!impl.bundle->autoencoder)

@@ -1,5 +1,5 @@
 // The latent-model face: every model with a latent (autoencoder, latent diffusion's VAE, GAN
-// generator) is explored through this one facade, so the map, drag, sliders, paths and
+// generator, a VQ model's grid of code vectors) is explored through this one facade, so the map, drag, sliders, paths and
 // exports are written once. It describes the model, samples its prior, encodes a data set
 // (or, for a model without encoder, makes a labelled set of prior samples), decodes latents
 // (optionally for a class) and grids. Torch-free header (LibTorch stays inside the .cpp
@@ -32,6 +32,11 @@ struct ModelInfo {
   int conditional = 0;          // classes the decoder/generator is conditioned on (0 = none)
   std::string prior = "normal"; // the latent prior: N(0, I)
   double truncation = 1.0;      // recommended psi for prior samples (1 = untruncated)
+  // > 0: a VQ model (kind vq-autoregressive). Its latent is the grid of code vectors its
+  // decoder reads, latentShape = [rows, cols, code_dim], laid out cell by cell
+  // (engine/tokens/vq_latent.h); prior = "tokens" (a transformer over token grids: it has no
+  // mean latent, and its samples are drawn token by token).
+  int codebookSize = 0;
 };
 
 // N latents (posterior means of a data set, or prior samples), row-major N x dim, with labels.
@@ -60,7 +65,8 @@ inline constexpr int64_t kPriorSetSize = 10000;  // points of a GAN's map
 
 class ExploreModel {
  public:
-  // Opens kinds "autoencoder", "latent-diffusion" (its VAE) and "gan" (the generator).
+  // Opens kinds "autoencoder", "latent-diffusion" (its VAE), "gan" (the generator) and
+  // "vq-autoregressive" (the VQ-VAE's code vectors, engine/tokens/vq_latent.h).
   // Throws BadInput (missing folder, bad manifest, bad weights, a kind without a latent face).
   static std::shared_ptr<ExploreModel> load(const std::string& dir, const std::string& device = "auto");
   ~ExploreModel();
@@ -86,6 +92,9 @@ class ExploreModel {
   // n latents from the prior N(0, I) scaled by psi (truncation toward the mean; psi < 0 =
   // the model's recommended info().truncation), row-major n x latentDim. The same seed gives
   // the same latents (a GAN's seed gives the same z as `render sample` and `eval`).
+  // A VQ model: the code vectors of n token grids its transformer prior draws with the
+  // bundle's recommended sampling settings (row i for class (seed + i) mod classes; psi is
+  // not used); BadInput for a tokeniser without a prior.
   std::vector<float> priorSample(int64_t n, uint64_t seed, double psi = 1.0) const;
 
   // Encodes every image of the data set (posterior means), in batches, reporting progress.
@@ -104,6 +113,16 @@ class ExploreModel {
                     const CancelToken& cancel = {});
   // Throws BadInput for a model without encoder.
   Image reconstruct(const Image& image);
+
+  // VQ models (info().codebookSize > 0) only; BadInput for others.
+  // Whether decodes snap each cell of the latent to its nearest code first (default true);
+  // shared by every decode of this model (map, grid, sliders, paths, exports).
+  bool snapToCodebook() const;
+  void setSnapToCodebook(bool on);
+  // n latents -> n x rows x cols token indices: each cell's nearest code (what snapping picks).
+  std::vector<int> tokensOf(const std::vector<float>& latents, int n = 1) const;
+  // n latents with every cell replaced by its nearest code vector.
+  std::vector<float> snapped(const std::vector<float>& latents, int n = 1) const;
 
   // The first linear layer the latent enters (decoder's / generator's), restricted to the
   // latent's columns: rows = its outputs, cols = latentDim. BadInput when there is none.

@@ -13,10 +13,16 @@
 #include "engine/models/gan_bundle.h"
 
 namespace latentlab {
+class VqLatentAutoencoder;
+}
+
+namespace latentlab {
 
 struct ExploreModel::Impl {
   std::shared_ptr<ModelBundle> bundle;  // autoencoder and latent-diffusion kinds
   std::shared_ptr<GanBundle> gan;       // kind gan
+  // kind vq-autoregressive: bundle->autoencoder seen as what it is (snap switch, nearest codes)
+  std::shared_ptr<VqLatentAutoencoder> vq;
   torch::Device device = torch::kCPU;
   float rangeLo = 0.f, rangeHi = 1.f;   // the decoder's output value range
   // One ExploreModel serves both GUI workers (cursor decodes on the interactive one, encodes
@@ -32,5 +38,9 @@ struct ExploreModel::Impl {
   // [rangeLo, rangeHi], N x C x H x W on the model's device. Takes the lock.
   torch::Tensor decode(const torch::Tensor& z, const std::vector<int>& classIds, int numClasses);
 };
+
+// A VQ model's prior samples (engine/explore/explorer_vq.cpp): code vectors of token grids
+// the transformer draws, n x latentDim row-major.
+std::vector<float> vqPriorSample(ExploreModel::Impl& impl, const ModelInfo& info, int64_t n, uint64_t seed);
 
 }  // namespace latentlab

@@ -17,6 +17,7 @@ std::vector<float> ExploreModel::priorSample(int64_t n, uint64_t seed, double ps
   if (n < 0) throw BadInput("prior samples: count must be >= 0, got " + std::to_string(n));
   if (psi < 0) psi = m_info.truncation;
   if (!(psi <= 10.0)) throw BadInput("prior samples: psi must be in 0..10, got " + std::to_string(psi));
+  if (m_impl->vq) return vqPriorSample(*m_impl, m_info, n, seed);  // drawn token by token, not scaled
   torch::Tensor z;
   if (m_impl->gan) {
     z = m_impl->gan->sampleLatents(n, seed);  // the same z for a seed as render sample and eval
@@ -96,6 +97,11 @@ WeightMatrix ExploreModel::firstLinearWeight() const {
     for (const auto& p : vae->module()->named_parameters())
       if (p.key() == "dec_fc1.weight") w = p.value().detach();
   }
+  if (m_impl->vq)
+    throw BadInput(m_info.dir +
+                   ": not available for a VQ model: its decoder starts with a 3x3 convolution over the grid of code "
+                   "vectors, not a linear layer on the whole latent, so SeFa (eigenvectors of that layer's W^T W) has no "
+                   "matrix to use");
   if (!w.defined() || w.dim() != 2 || w.size(1) != d)
     throw BadInput(m_info.dir + ": no first linear layer on the latent found in this model (SeFa needs one)");
   w = w.to(torch::kCPU, torch::kFloat32).contiguous();

@@ -6,7 +6,16 @@ vq-autoregressive bundle re-implemented in PyTorch from their descriptions
   token_model_reference.py BUNDLE TOKENS.npy CLASSES.npy LOGITS_OUT.npy IMAGES_OUT.npy
 TOKENS: N x L int64 grids in raster order; CLASSES: N int64. Writes the prior's logits for
 every position (N x L x vocab; position j = logits of token j given the class and tokens < j)
-and the VQ-VAE's decoded images of TOKENS (N x C x H x W). Run with Debian's python3-torch."""
+and the VQ-VAE's decoded images of TOKENS (N x C x H x W). Run with Debian's python3-torch.
+
+  token_model_reference.py latent BUNDLE IMAGES.npy STEPS OUT_PREFIX
+The code-vector latent (tests/engine/test_vq_latent.cpp, engine/tokens/vq_latent.h): IMAGES
+(2 x C x H x W float32 in [0, 1], A and B) are encoded and quantised; their code grids are
+interpolated (lerp and slerp of the flattened grids, STEPS points from A to B); every
+interpolant is decoded as it is and after snapping each cell to its nearest code. Writes
+OUT_PREFIX + codes.npy (2 x rows x cols x D, cell by cell), path_lerp.npy / path_slerp.npy
+(STEPS x rows*cols*D), tokens_lerp.npy / tokens_slerp.npy (STEPS x rows x cols int64, the
+nearest code of each cell, float64 distances), images_{lerp,slerp}_{cont,snap}.npy."""
 import json, sys
 
 import numpy as np
@@ -47,7 +56,69 @@ def vq_decode(w, cfg, tokens, rows, cols):
     return torch.sigmoid(F.conv_transpose2d(x, w["dec2.weight"], w["dec2.bias"], stride=2, padding=1))
 
 
+def vq_encode(w, cfg, x):
+    """Continuous encoder output, N x D x rows x cols (before quantisation)."""
+    def res(x, pre):
+        return x + F.conv2d(F.relu(F.conv2d(F.relu(x), w[pre + ".conv1.weight"], w[pre + ".conv1.bias"], padding=1)),
+                            w[pre + ".conv2.weight"], w[pre + ".conv2.bias"])
+    h = F.relu(F.conv2d(x, w["enc1.weight"], w["enc1.bias"], stride=2, padding=1))
+    h = F.conv2d(F.relu(F.conv2d(h, w["enc2.weight"], w["enc2.bias"], stride=2, padding=1)),
+                 w["enc3.weight"], w["enc3.bias"], padding=1)
+    for i in range(cfg.get("res_blocks", 2)):
+        h = res(h, "enc_res.%d" % i)
+    return F.conv2d(F.relu(h), w["enc_out.weight"], w["enc_out.bias"])
+
+
+def nearest_codes(cells, codebook):
+    """Index of the nearest codebook row of each cell (M x D), squared distances in float64."""
+    d = ((cells.double()[:, None, :] - codebook.double()[None, :, :]) ** 2).sum(2)
+    return d.argmin(1)
+
+
+def decode_vectors(w, cfg, grid):
+    """grid: N x rows x cols x D code vectors (any values) -> images, as vq_decode does for codes."""
+    rows, cols = grid.shape[1], grid.shape[2]
+    n, dim = grid.shape[0], grid.shape[3]
+    flat = grid.reshape(n * rows * cols, dim)
+    # vq_decode looks rows up in the codebook: give it these vectors as a codebook of their own.
+    own = dict(w)
+    own["vq.embedding"] = flat
+    return vq_decode(own, cfg, torch.arange(n * rows * cols).view(n, rows * cols), rows, cols)
+
+
+def slerp(a, b, t):
+    a64, b64 = a.double(), b.double()
+    cos = (a64 @ b64 / (a64.norm() * b64.norm())).clamp(-1, 1)
+    om = torch.acos(cos)
+    return ((torch.sin((1 - t) * om) * a64 + torch.sin(t * om) * b64) / torch.sin(om)).float()
+
+
+def latent_main(bundle, images_path, steps, prefix):
+    m = json.load(open(bundle + "/model.json"))
+    cfg = m["autoencoder"]["config"]
+    w = read_safetensors(bundle + "/" + m["autoencoder"]["weights"])
+    book = w["vq.embedding"]
+    x = torch.from_numpy(np.load(images_path)).float()
+    with torch.no_grad():
+        ze = vq_encode(w, cfg, x).permute(0, 2, 3, 1)  # N x rows x cols x D, cell by cell
+        n, rows, cols, dim = ze.shape
+        codes = book[nearest_codes(ze.reshape(-1, dim), book)].view(n, rows, cols, dim)
+        np.save(prefix + "codes.npy", codes.numpy().astype(np.float32))
+        a, b = codes[0].flatten(), codes[1].flatten()
+        ts = [i / (steps - 1) for i in range(steps)]
+        for mode in ("lerp", "slerp"):
+            path = torch.stack([a + (b - a) * t if mode == "lerp" else slerp(a, b, t) for t in ts])
+            grid = path.view(steps, rows, cols, dim)
+            tokens = nearest_codes(grid.reshape(-1, dim), book).view(steps, rows, cols)
+            np.save(prefix + "path_%s.npy" % mode, path.numpy().astype(np.float32))
+            np.save(prefix + "tokens_%s.npy" % mode, tokens.numpy().astype(np.int64))
+            np.save(prefix + "images_%s_cont.npy" % mode, decode_vectors(w, cfg, grid).numpy().astype(np.float32))
+            np.save(prefix + "images_%s_snap.npy" % mode, decode_vectors(w, cfg, book[tokens]).numpy().astype(np.float32))
+
+
 def main():
+    if sys.argv[1] == "latent":
+        return latent_main(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     bundle, tpath, cpath, logits_out, images_out = sys.argv[1:6]
     m = json.load(open(bundle + "/model.json"))
     tokens = torch.from_numpy(np.load(tpath)).long()
