@@ -24,6 +24,11 @@ float fitSize(float avail, int imageSize) {
   float k = std::floor(avail / float(imageSize));
   return k >= 1 ? k * float(imageSize) : avail;
 }
+bool anyNonZero(const std::vector<float>& v) {
+  for (float x : v)
+    if (x != 0.f) return true;
+  return false;
+}
 }  // namespace
 
 void ImagePanel::drawContent(PanelContext& ctx) {
@@ -42,7 +47,9 @@ void ImagePanel::drawContent(PanelContext& ctx) {
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float fs = ImGui::GetFontSize();
   bool hasSel = e && !e->selectedOriginal.empty();
-  float bottom = hasSel ? fs * 2.2f + std::min(avail.x * 0.3f, avail.y * 0.35f) : fs * 1.5f;
+  const bool steered = anyNonZero(s.steerEdit) || anyNonZero(s.steerDirections);
+  float captions = steered ? fs * 1.3f : 0.f;
+  float bottom = (hasSel ? fs * 2.2f + std::min(avail.x * 0.3f, avail.y * 0.35f) : fs * 1.5f) + captions;
   float side = std::max(fs * 4, std::min(avail.x, avail.y - bottom));
   if (e && !e->cursorImage.empty()) {
     side = fitSize(side, e->cursorImage.width);
@@ -55,6 +62,15 @@ void ImagePanel::drawContent(PanelContext& ctx) {
     else ImGui::Dummy(sz);
     ctx.rects["decoded"] = ImVec4(p.x, p.y, sz.x, sz.y);
     ImGui::Text("u %.3f  v %.3f   decode %.1f ms", s.cursorU, s.cursorV, e->lastDecodeMs);
+    // Two pictures of "the current latent" would otherwise disagree without a word: this one is
+    // the map cursor's, the steering panels show it moved.
+    if (steered) {
+      ImGui::TextDisabled("Before steering: the moved image is in Directions");
+      itemTooltip("decoded-before-steering",
+                  "This is the latent under the map cursor. The Directions sliders and the Latent inspector's bars "
+                  "move it; the moved latent's picture is in the Directions and Latent inspector panels, and the "
+                  "map draws a line from here to it.");
+    }
   } else {
     ImGui::Dummy(ImVec2(side, side * 0.2f));
     ImGui::TextWrapped("Press on the map to place the cursor; its decoded image appears here.");

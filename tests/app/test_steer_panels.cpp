@@ -97,11 +97,16 @@ TEST_CASE("a Directions slider dragged with the mouse moves the latent along its
   for (auto& o : app->state().latentOverlays)
     if (o.owner == "directions") drawn = o.line.size() == 2 && o.line[0] == cursor && o.line[1] == z;
   CHECK(drawn);
+  // The Decoded image panel still shows the cursor's latent: it says so while a slider is moved.
+  app->headlessFrame();
+  CHECK(app->rects().count("image/decoded-before-steering") == 1);
   // Reset all puts the slider back: the latent is the cursor's again.
   click(*app, ImVec2(helpItemRect("dir-reset-all").x + 3, helpItemRect("dir-reset-all").y + 3));
   CHECK(dirs->set().sliders()[0].value == 0.f);
   app->headlessFrame();
   CHECK(steeredLatentOf(app->state()) == cursor);
+  app->headlessFrame();
+  CHECK(app->rects().count("image/decoded-before-steering") == 0);  // one picture again: no caption
 }
 
 TEST_CASE("a Directions slider keeps its name in view: after the controls, or above them when the row is narrow") {
