@@ -1,6 +1,7 @@
 #include "app/panels/model_panel.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -65,6 +66,27 @@ void ModelPanel::drawBrowser(PanelContext& ctx) {
     if (ImGui::Selectable(label.c_str())) m_browseDir = (dir / name).string();
   }
   ImGui::EndChild();
+}
+
+namespace {
+std::string countText(int64_t n) {
+  char buf[32];
+  if (n >= 100000) {
+    std::snprintf(buf, sizeof buf, "%.2fM", double(n) / 1e6);
+    return buf;
+  }
+  std::string s = std::to_string(n);  // thousands separated: "24,584"
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
+}  // namespace
+
+std::string weightsLine(int64_t parameters, int64_t bufferValues, const std::string& device) {
+  if (bufferValues > 0 && parameters == 0)
+    return countText(bufferValues) + " weights, all in buffers (not parameters), on " + device;
+  std::string line = countText(parameters) + " parameters";
+  if (bufferValues > 0) line += " and " + countText(bufferValues) + " values in buffers,";
+  return line + " on " + device;
 }
 
 namespace {
@@ -181,7 +203,7 @@ void ModelPanel::drawContent(PanelContext& ctx) {
     if (!e->diffusion()) ImGui::TextWrapped("%s", m->name.c_str());
     ImGui::TextWrapped("%s: image %dx%dx%d, latent %d", e->diffusion() ? "its autoencoder" : m->kind.c_str(), m->channels,
                        m->height, m->width, m->latentDim);
-    ImGui::TextWrapped("%.2fM parameters on %s", double(m->parameterCount) / 1e6, m->device.c_str());
+    ImGui::TextWrapped("%s", weightsLine(m->parameterCount, m->bufferValueCount, m->device).c_str());
     if (!m->classes.empty() && ImGui::IsItemHovered()) {
       std::string cls;
       for (auto& c : m->classes) cls += (cls.empty() ? "" : ", ") + c;

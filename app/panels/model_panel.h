@@ -2,12 +2,18 @@
 // description and errors, the data set to encode with its progress bar and Cancel button.
 // Asks for loads and encodes through UiRequests only.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "app/panels/panel.h"
 
 namespace latentlab {
+
+// The Model panel's weights line: "33,123 parameters on cpu", or where a TorchScript model
+// keeps its weights in buffers (register_buffer) instead, "24,584 weights, all in buffers
+// (not parameters), on cpu"; counts of 100,000 and more in millions ("1.25M").
+std::string weightsLine(int64_t parameters, int64_t bufferValues, const std::string& device);
 
 class ModelPanel : public Panel {
  public:

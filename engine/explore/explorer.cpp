@@ -87,6 +87,7 @@ std::shared_ptr<ExploreModel> ExploreModel::load(const std::string& dir, const s
                      "\" model has no latent to explore; the latent map needs an autoencoder, latent-diffusion or gan bundle");
     mfp = &impl.bundle->manifest;
     info.parameterCount = impl.bundle->autoencoder->parameterCount();
+    info.bufferValueCount = impl.bundle->autoencoder->bufferValueCount();
   }
   const Manifest& mf = *mfp;
   impl.rangeLo = mf.image.rangeLo;

@@ -27,6 +27,7 @@ struct ModelInfo {
   std::vector<int64_t> latentShape;
   std::vector<std::string> classes;
   int64_t parameterCount = 0;
+  int64_t bufferValueCount = 0;  // values in buffers (a TorchScript model may keep its weights there)
   // The latent face. A GAN has no encoder: its map is a set of prior samples (encodePrior).
   bool hasEncoder = true;
   int conditional = 0;          // classes the decoder/generator is conditioned on (0 = none)

@@ -16,6 +16,9 @@ class Autoencoder {
   // z: N x latent... -> images in the model's value range.
   virtual torch::Tensor decode(const torch::Tensor& z) = 0;
   virtual int64_t parameterCount() const = 0;
+  // Values in buffers (register_buffer): a TorchScript model may keep its weights there
+  // (a PCA basis, running statistics) instead of in parameters. Built-in modules have none.
+  virtual int64_t bufferValueCount() const { return 0; }
   virtual void to(torch::Device device) = 0;
 };
 

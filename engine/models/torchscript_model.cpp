@@ -142,6 +142,12 @@ int64_t TorchScriptModule::parameterCount() const {
   return n;
 }
 
+int64_t TorchScriptModule::bufferValueCount() const {
+  int64_t n = 0;
+  for (const auto& b : m_module.buffers(true)) n += b.numel();
+  return n;
+}
+
 void TorchScriptModule::to(torch::Device device) { m_module.to(device); }
 
 // ------------------------------------------------------------------ adapters

@@ -32,6 +32,7 @@ class TorchScriptModule {
   // Calls a method; any LibTorch error becomes BadInput "<path>: <method>(...) failed: ...".
   c10::IValue call(const std::string& method, std::vector<c10::IValue> inputs);
   int64_t parameterCount() const;
+  int64_t bufferValueCount() const;  // values in buffers, recursively (see Autoencoder)
   void to(torch::Device device);
 
  private:
@@ -50,6 +51,7 @@ class TorchScriptAutoencoder : public Autoencoder {
   std::pair<torch::Tensor, torch::Tensor> encode(const torch::Tensor& x) override;
   torch::Tensor decode(const torch::Tensor& z) override;
   int64_t parameterCount() const override { return m_module->parameterCount(); }
+  int64_t bufferValueCount() const override { return m_module->bufferValueCount(); }
   void to(torch::Device device) override { m_module->to(device); }
   bool returnsLogvar() const { return m_returnsLogvar; }
   static constexpr double kDeterministicLogvar = -30.0;

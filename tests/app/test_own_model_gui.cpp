@@ -3,11 +3,15 @@
 // as ONE .pt file, opened by the headless GuiApp on an RGB data set of its size (npy). Every
 // panel of the kind is opened and drawn; the map, the cursor decode, the clicked item's
 // reconstruction, the manifold grid and every export come out RGB at 48 x 32 per image, and
-// no panel reports an error. A bad file is a message and the app stays up.
+// no panel reports an error. A bad file is a message and the app stays up. A model whose
+// weights are buffers (a PCA basis) says so in the Model panel instead of "0 parameters".
 #include <doctest/doctest.h>
+
+#include <cstdio>
 
 #include "app/export/export_render.h"
 #include "app/gui_app.h"
+#include "app/panels/model_panel.h"
 #include "app/widgets/image_fit.h"
 #include "app_test_support.h"
 #include "engine/explore/explorer.h"
@@ -29,6 +33,29 @@ const std::string& fixtures() {
                               test::sourcePath("tools/export/example_models.py") + " " + d + " vae_wide");
     REQUIRE_MESSAGE(r.exitCode == 0, r.err);
     test::writeText(d + "/not_a_model.pt", "this is not a zip archive");
+    // A PCA "VAE" of the wide data's shape whose weights are buffers, not parameters;
+    // PyTorch counts the buffers' values (buffers.txt).
+    test::writeText(d + "/pca.py", R"(import json, sys, torch
+class PCA(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        g = torch.Generator().manual_seed(0)
+        self.register_buffer("mu", torch.rand(3 * 32 * 48, generator=g))
+        self.register_buffer("basis", torch.randn(3 * 32 * 48, 6, generator=g) / 64)
+    @torch.jit.export
+    def encode(self, x):
+        return (x.reshape(x.shape[0], -1) - self.mu) @ self.basis
+    @torch.jit.export
+    def decode(self, z):
+        return (z @ self.basis.t() + self.mu).clamp(0, 1).reshape(z.shape[0], 3, 32, 48)
+m = PCA().eval()
+meta = {"format": "latentlab-model/1", "name": "PCA in buffers", "kind": "autoencoder",
+        "image": {"channels": 3, "height": 32, "width": 48, "range": [0, 1]}, "latent": {"shape": [6]}}
+torch.jit.save(torch.jit.script(m), sys.argv[1] + "/pca.pt", _extra_files={"latentlab.json": json.dumps(meta)})
+open(sys.argv[1] + "/buffers.txt", "w").write("%d %d" % (sum(b.numel() for b in m.buffers()), sum(p.numel() for p in m.parameters())))
+)");
+    r = test::runCommand(std::string(PYTHON_WITH_TORCH) + " " + d + "/pca.py " + d);
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
     return d;
   }();
   return dir;
@@ -139,4 +166,37 @@ TEST_CASE("a non-square image is fitted into a box without stretching") {
   ImVec2 none = fitImageSize(Image(), 50, 40);  // nothing decoded yet: the box
   CHECK(none.x == 50);
   CHECK(none.y == 40);
+}
+
+TEST_CASE("a TorchScript model whose weights are buffers: the Model panel counts them as weights") {
+  Headless imgui;
+  auto app = test::makeHeadlessApp(fixtures() + "/pca.pt", "npy:" + fixtures() + "/vae_wide_data.npy");
+  REQUIRE(test::framesUntil(*app, [&] { return app->settled(); }));
+  const ModelInfo* m = app->engine().model();
+  REQUIRE_MESSAGE(m, app->engine().modelError);
+  long long buffers = 0, params = -1;
+  REQUIRE(std::sscanf(test::readText(fixtures() + "/buffers.txt").c_str(), "%lld %lld", &buffers, &params) == 2);
+  CHECK(buffers == 3 * 32 * 48 * 7);  // mu and a 6-column basis
+  CHECK(params == 0);
+  CHECK(m->parameterCount == params);
+  CHECK(m->bufferValueCount == buffers);
+  CHECK(weightsLine(m->parameterCount, m->bufferValueCount, m->device) ==
+        "32,256 weights, all in buffers (not parameters), on cpu");
+  // The exported VAE keeps its weights in parameters and has no buffers.
+  app.reset();
+  auto vae = test::makeHeadlessApp(fixtures() + "/vae_wide.pt", "npy:" + fixtures() + "/vae_wide_data.npy");
+  REQUIRE(test::framesUntil(*vae, [&] { return vae->settled(); }));
+  REQUIRE(vae->engine().model());
+  CHECK(vae->engine().model()->bufferValueCount == 0);
+  CHECK(vae->engine().model()->parameterCount > 0);
+}
+
+TEST_CASE("the weights line: exact below 100,000, millions above; buffers named when there are any") {
+  CHECK(weightsLine(33123, 0, "cpu") == "33,123 parameters on cpu");
+  CHECK(weightsLine(999, 0, "cuda:0") == "999 parameters on cuda:0");
+  CHECK(weightsLine(1254000, 0, "cpu") == "1.25M parameters on cpu");
+  CHECK(weightsLine(100000, 0, "cpu") == "0.10M parameters on cpu");
+  CHECK(weightsLine(0, 0, "cpu") == "0 parameters on cpu");
+  CHECK(weightsLine(0, 24584, "cpu") == "24,584 weights, all in buffers (not parameters), on cpu");
+  CHECK(weightsLine(33123, 1024, "cpu") == "33,123 parameters and 1,024 values in buffers, on cpu");
 }
