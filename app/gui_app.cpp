@@ -322,6 +322,9 @@ void GuiApp::buildFrame(float width, float height) {
     req.encode = true;
     m_messages.info("Mapping " + *spec + ": the data set resized to the model's image shape");
   }
+  if (auto* d = dynamic_cast<DiffusionPanel*>(panel("diffusion")))  // the same offer on Forward noising
+    if (std::string spec = d->forwardNoise().takeAcceptedResize(); !spec.empty())
+      m_messages.info("Noising items of " + spec + ": the data set resized to the model's image shape");
   m_rects = ctx.rects;
   processRequests(req);
   applyToolActions(m_tools.endFrame(m_state, diffusionSettings(), exportView(), m_engine.generation(),

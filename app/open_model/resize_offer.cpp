@@ -3,14 +3,15 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // BringWindowToDisplayFront: the offer stays above the panels
 
+#include <algorithm>
+
 #include "app/engine_client.h"
+#include "app/feature_jobs.h"
 #include "engine/data/dataset.h"
 
 namespace latentlab {
 
 namespace {
-
-const char* kSlot = "open_model/data_shape";
 
 struct DataShapes {
   bool ok = false;
@@ -23,21 +24,26 @@ std::string sides(const ImageShape& s) { return std::to_string(s.height) + " x "
 
 void ResizeOffer::update(EngineClient& engine, const std::string& dataSpec) {
   const ModelInfo* m = engine.model();
-  if (engine.dataError.empty()) {
-    // The data encoded, or an encode is under way: a later failure (even of the same model
-    // and data, after Dismiss) asks again.
+  if (!engine.dataError.empty() && (!m || !m->hasEncoder || engine.loading() || engine.encoding())) return;
+  // The data encoded, or an encode is under way: a later failure (even of the same model
+  // and data, after Dismiss) asks again.
+  update(engine, !engine.dataError.empty(), m ? m->dir : "", m ? ImageShape{m->channels, m->height, m->width} : ImageShape{},
+         dataSpec);
+}
+
+void ResizeOffer::update(FeatureJobs& jobs, bool failed, const std::string& modelDir, const ImageShape& model,
+                         const std::string& dataSpec) {
+  if (!failed) {
     m_shown = false;
     m_key.clear();
     return;
   }
-  if (!m || !m->hasEncoder || engine.loading() || engine.encoding()) return;
-  std::string key = m->dir + "\n" + dataSpec;
+  std::string key = modelDir + "\n" + dataSpec;
   if (key == m_key) return;  // asked already, or dismissed
   m_key = key;
   m_shown = false;
-  ImageShape model{m->channels, m->height, m->width};
-  engine.run(
-      Worker::Background, kSlot,
+  jobs.run(
+      Worker::Background, m_slot,
       [dataSpec](JobContext&) {
         DataShapes s;
         try {  // a data set that does not open at all: the engine's own message says why
@@ -82,7 +88,6 @@ std::string ResizeOffer::text() const {
 std::optional<std::string> ResizeOffer::draw() {
   if (!m_shown) return std::nullopt;
   ImGuiIO& io = ImGui::GetIO();
-  const float em = ImGui::GetFontSize();
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, ImGui::GetFrameHeight() * 3), ImGuiCond_Always,
                           ImVec2(0.5f, 0.f));
   std::optional<std::string> accepted;
@@ -91,23 +96,35 @@ std::optional<std::string> ResizeOffer::draw() {
                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
                        ImGuiWindowFlags_NoMove)) {
     ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
-    ImGui::PushTextWrapPos(em * 32);
-    ImGui::TextUnformatted(text().c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::Spacing();
-    if (m_advice.offered) {
-      if (ImGui::Button(buttonLabel().c_str())) accepted = m_accept;
-      ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
-      m_acceptRect = ImVec4(lo.x, lo.y, hi.x - lo.x, hi.y - lo.y);
-      if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Map the data set %s instead (it also works on the command line: --data %s)",
-                          m_accept.c_str(), m_accept.c_str());
-      ImGui::SameLine();
-    }
-    if (ImGui::Button("Dismiss")) m_shown = false;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Leave the data as it is; pick another data set in the Model panel");
+    accepted = drawInline();
   }
   ImGui::End();
+  return accepted;
+}
+
+std::optional<std::string> ResizeOffer::drawInline() {
+  if (!m_shown) return std::nullopt;
+  std::optional<std::string> accepted;
+  m_acceptRect = ImVec4(0, 0, 0, 0);
+  // Wrapped at 32 em, or at the panel's edge when that comes first.
+  float wrap = std::min(ImGui::GetCursorPosX() + ImGui::GetFontSize() * 32, ImGui::GetContentRegionMax().x);
+  ImGui::PushTextWrapPos(wrap);
+  ImGui::TextUnformatted(text().c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::Spacing();
+  ImGui::PushID(this);
+  if (m_advice.offered) {
+    if (ImGui::Button(buttonLabel().c_str())) accepted = m_accept;
+    ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+    m_acceptRect = ImVec4(lo.x, lo.y, hi.x - lo.x, hi.y - lo.y);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Use the data set %s instead (it also works on the command line: --data %s)",
+                        m_accept.c_str(), m_accept.c_str());
+    ImGui::SameLine();
+  }
+  if (ImGui::Button("Dismiss")) m_shown = false;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Leave the data as it is; pick another data set in the Model panel");
+  ImGui::PopID();
   if (accepted) m_shown = false;
   return accepted;
 }

@@ -40,7 +40,8 @@ void ForwardNoiseView::draw(PanelContext& ctx) {
   itemHelp("noise-t", range);
   m_t = std::clamp(m_t, 0, info->maxSteps - 1);
 
-  if (m_askedIndex != m_index || m_askedT != m_t || m_askedSeed != m_seed || m_askedModel != info) {
+  if (m_askedIndex != m_index || m_askedT != m_t || m_askedSeed != m_seed || m_askedModel != info ||
+      m_askedSpec != ctx.state.dataSpec) {
     ctx.requests.forwardNoise = true;
     ctx.requests.noiseIndex = m_index;
     ctx.requests.noiseT = m_t;
@@ -49,8 +50,25 @@ void ForwardNoiseView::draw(PanelContext& ctx) {
     m_askedT = m_t;
     m_askedSeed = m_seed;
     m_askedModel = info;
+    m_askedSpec = ctx.state.dataSpec;
   }
   const auto& n = e->noised;
+  if (n.version == m_staleVersion) {  // the resize was accepted: the old error is not this data set's
+    ImGui::TextDisabled("Noising...");
+    return;
+  }
+  // A pixel model's data set of another image shape: the resize the map offers, here (a
+  // latent model noises the map's data, whose encode has the offer already).
+  if (ctx.jobs && !info->latent)
+    m_resize.update(*ctx.jobs, !n.error.empty(), info->dir, ImageShape{info->channels, info->height, info->width},
+                    ctx.state.dataSpec);
+  if (m_resize.shown()) {
+    if (auto spec = m_resize.drawInline()) {
+      ctx.state.dataSpec = m_accepted = *spec;  // asked for again above, next frame
+      m_staleVersion = n.version;
+    }
+    return;
+  }
   if (!n.error.empty()) {
     ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", n.error.c_str());
     return;

@@ -54,6 +54,9 @@ std::shared_ptr<DiffusionSampler> DiffusionSampler::load(const std::string& dir,
   info.classes = m.manifest().classes;
   info.samplers = samplerNames();
   info.maxSteps = m.schedule().numTrainTimesteps();
+  info.channels = m.manifest().image.channels;
+  info.height = m.manifest().image.height;
+  info.width = m.manifest().image.width;
   info.alphaBars = m.schedule().alphaBars();
   info.sampleSize = 1;
   for (auto d : m.sampleShape()) info.sampleSize *= d;
@@ -163,9 +166,9 @@ NoisedImage DiffusionSampler::forwardNoise(const Image& x0, int64_t t, uint64_t 
   auto images = imagesToTensor({x0});
   const auto& dims = model.manifest().image;
   if (images.size(1) != dims.channels || images.size(2) != dims.height || images.size(3) != dims.width)
-    throw BadInput("the image is " + std::to_string(x0.width) + "x" + std::to_string(x0.height) + "x" +
-                   std::to_string(x0.channels) + "; this model wants " + std::to_string(dims.width) + "x" +
-                   std::to_string(dims.height) + "x" + std::to_string(dims.channels));
+    throw BadInput("the data image is " + std::to_string(x0.channels) + "x" + std::to_string(x0.height) + "x" +
+                   std::to_string(x0.width) + " (C x H x W); this model takes " + std::to_string(dims.channels) + "x" +
+                   std::to_string(dims.height) + "x" + std::to_string(dims.width));
   torch::Tensor clean = model.fromImages(images);
   SeededNoise noise(seed);
   torch::Tensor eps = noise.draw(clean.sizes().vec(), clean.options());

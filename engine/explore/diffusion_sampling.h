@@ -24,6 +24,7 @@ struct DiffusionInfo {
   std::vector<double> alphaBars;     // alpha_bar(t) for every training timestep (schedule plots)
   int64_t sampleSize = 0;            // floats in one sample (x_t) in the model's own space
   int latentDim = 0;                 // latent models: the VAE latent size (for the map)
+  int channels = 0, height = 0, width = 0;  // the images' shape (what Forward noising takes)
   // The bundle's recommended settings (model.json "sampling"), the first the panel shows.
   std::string defaultSampler = "ddim";
   int defaultSteps = 50;

@@ -2,13 +2,15 @@
 // headless GuiApp: the image-shape dialog of a bare TorchScript file (typed shapes checked
 // as they are typed, Enter opens, Esc keeps the current model, a wrong shape is a message
 // and the next open asks again) and the offer to resize data of another shape (its button
-// re-encodes the data resized; where it would distort the pictures, no button and why).
-// Models made at test time by Debian's python3-torch (tools/export/example_models.py).
+// re-encodes the data resized; where it would distort the pictures, no button and why), also
+// on a pixel diffusion model's Forward-noising tab. Models made at test time by Debian's python3-torch (tools/export/example_models.py).
 #include <doctest/doctest.h>
 
 #include "app/gui_app.h"
+#include "app/panels/diffusion_panel.h"
 #include "app/panels/model_panel.h"
 #include "app_test_support.h"
+#include "engine/data/resize.h"
 #include "gui_app_harness.h"
 
 using namespace latentlab;
@@ -32,7 +34,7 @@ const std::string& fixtures() {
   static const std::string dir = [] {
     std::string d = test::tempDir("open_model_dialog");
     auto r = test::runCommand(std::string(PYTHON_WITH_TORCH) + " " +
-                              test::sourcePath("tools/export/example_models.py") + " " + d + " vae bare bad");
+                              test::sourcePath("tools/export/example_models.py") + " " + d + " vae bare bad denoiser_v");
     REQUIRE_MESSAGE(r.exitCode == 0, r.err);
     r = test::runCommand(std::string(PYTHON_WITH_TORCH) + " -c \"import numpy as np; np.save('" + d +
                          "/strip.npy', np.zeros((4, 16, 64), dtype=np.uint8))\"");
@@ -191,6 +193,52 @@ TEST_CASE("data of another shape: the offer's button maps the data resized to th
   REQUIRE(test::framesUntil(*app, [&] { return app->settled() && offer.shown(); }));
   CHECK(model->dataField() == data);
   CHECK(offer.buttonLabel() == "Resize the data to 3x32x32");
+}
+
+TEST_CASE("Forward noising of a pixel diffusion model on data of another shape: the same offer, in the tab") {
+  Headless imgui;
+  std::string data = test::smallFashion(120);  // 1x28x28; the v denoiser takes 3x16x16
+  auto app = test::makeHeadlessApp(fx("denoiser_v.pt"), data);
+  EngineClient& e = app->engine();
+  auto* panel = dynamic_cast<DiffusionPanel*>(app->panel("diffusion"));
+  REQUIRE(panel);
+  panel->selectTab("noise");
+  panel->forwardNoise().set(7, 500);
+  const ResizeOffer& offer = panel->forwardNoise().resizeOffer();
+  REQUIRE(test::framesUntil(*app, [&] { return app->settled() && offer.shown(); }));
+  CHECK(!e.noised.error.empty());  // what the tab showed before: the engine's refusal
+  CHECK(!app->resizeOffer().shown());  // the map's offer stays out of it: there is no map
+  CHECK(offer.offered());
+  CHECK(offer.buttonLabel() == "Resize the data to 3x16x16");
+  CHECK(offer.text() ==
+        "The data set's images are 1x28x28 (C x H x W) but the model takes 3x16x16. Resizing fits every image to the "
+        "model: grey is repeated into R, G and B; 28 x 28 pixels are resampled to 16 x 16 (bilinear, antialiased).");
+  app->headlessFrame();
+  click(*app, offer.acceptRect());
+  REQUIRE(test::framesUntil(*app, [&] { return app->settled() && e.noised.error.empty() && !e.noised.original.empty(); }));
+  CHECK(app->state().dataSpec == data + "@3x16x16");
+  CHECK(!offer.shown());
+  bool said = false;  // the status line says what changed instead of keeping the refusal
+  for (const auto& m : app->messages().all())
+    said |= !m.error && m.text == "Noising items of " + data + "@3x16x16: the data set resized to the model's image shape";
+  CHECK(said);
+  CHECK(!app->messages().newest()->error);
+  // The item noised is the data set's item 7 resized: 16 x 16, grey repeated into RGB.
+  const Image& x0 = e.noised.original;
+  CHECK(e.noised.index == 7);
+  CHECK(e.noised.t == 500);
+  CHECK(x0.width == 16);
+  CHECK(x0.height == 16);
+  CHECK(x0.channels == 3);
+  Image want = resizeDataset(openDataset(data), ImageShape{3, 16, 16}).image(7);
+  CHECK(x0.pixels == want.pixels);
+  CHECK(e.noised.result.image.width == 16);
+  // The Model panel's Data field says what is used.
+  auto* model = dynamic_cast<ModelPanel*>(app->panel("model"));
+  REQUIRE(model);
+  app->headlessFrame();
+  CHECK(model->dataField() == data + "@3x16x16");
+  CHECK(!app->frameFailed());
 }
 
 TEST_CASE("where resizing would distort the pictures the offer says why and has no button") {
