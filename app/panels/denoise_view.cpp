@@ -23,6 +23,8 @@ void captionedImage(PanelContext& ctx, const char* caption, const char* key, con
   ImVec2 sz = fitImageSize(img, side, side);  // a non-square model keeps its shape
   if (tex) ImGui::Image(tex, sz);
   else ImGui::Dummy(sz);
+  // Where the picture is, for the screenshot sidecar (tests compare its pixels with PyTorch).
+  if (tex) ctx.rects[key] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, sz.x, sz.y);
   ImGui::EndGroup();
   if (text != caption && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", caption);
 }
