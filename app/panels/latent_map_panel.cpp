@@ -214,6 +214,8 @@ void LatentMapPanel::drawTicks(PanelContext& ctx, ImDrawList* dl, const MapRect&
   dl->AddRectFilled(ImVec2(vp.x - 2, vp.y), ImVec2(vp.x + vsz.x + 2, vp.y + vsz.y), back, 2.f);
   dl->AddText(up, text, un.c_str());
   dl->AddText(vp, text, vn.c_str());
+  ctx.rects["map/axis-u"] = ImVec4(up.x, up.y, usz.x, usz.y);
+  ctx.rects["map/axis-v"] = ImVec4(vp.x, vp.y, vsz.x, vsz.y);
 }
 
 void LatentMapPanel::drawOverlays(PanelContext& ctx, ImDrawList* dl, const MapRect& r) {
@@ -318,7 +320,12 @@ void LatentMapPanel::drawMap(PanelContext& ctx, ImVec2 size) {
   if (!hasPoints) {
     const char* msg = "No map yet: load a model and encode a data set (Model panel).";
     if (ctx.engine && (ctx.engine->loading() || ctx.engine->encoding())) msg = "Encoding the data set...";
-    dl->AddText(ImVec2(p0.x + 20, p0.y + 20), IM_COL32(200, 200, 200, 255), msg);
+    // Centred and wrapped: in a corner it ran into the axis title at a large UI scale (QA Q23).
+    float wrap = std::max(ImGui::GetFontSize() * 8, size.x * 0.7f);
+    ImVec2 tsz = ImGui::CalcTextSize(msg, nullptr, false, wrap);
+    ImVec2 at(p0.x + std::max(0.f, (size.x - tsz.x) * 0.5f), p0.y + std::max(0.f, (size.y - tsz.y) * 0.5f));
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), at, IM_COL32(200, 200, 200, 255), msg, nullptr, wrap);
+    ctx.rects["map/empty-hint"] = ImVec4(at.x, at.y, tsz.x, tsz.y);
   }
 
   // Input. Left press/drag moves the decode cursor; a short click also selects/picks a point.

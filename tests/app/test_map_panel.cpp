@@ -6,6 +6,8 @@
 #include <imgui.h>
 
 #include <cmath>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "app/cursor_decoder.h"
@@ -28,6 +30,7 @@ struct Harness {
   std::vector<std::vector<float>> decodes;
   std::vector<int64_t> recons;
   ImVec4 mapRect{0, 0, 0, 0};
+  std::map<std::string, ImVec4> rects;  // the last frame's
   bool first = true;
 
   explicit Harness(ImVec2 window = ImVec2(1200, 800), float scale = 1.f) {
@@ -58,6 +61,7 @@ struct Harness {
     first = false;
     ImGui::Render();
     if (ctx.rects.count("map")) mapRect = ctx.rects["map"];
+    rects = ctx.rects;
     decoder.update(state, [&](std::vector<float> z) { decodes.push_back(std::move(z)); });
     decoder.updateSelection(state, [&](int64_t i) { recons.push_back(i); });
   }
@@ -201,5 +205,27 @@ TEST_CASE("at 2x in a narrow window every toolbar control stays inside the windo
     }
     // The map still gets the rest of the window below the toolbar.
     CHECK(h.mapRect.w > 200);
+  }
+}
+
+TEST_CASE("before any map, the hint sits inside the plot and clear of the axis titles at every scale") {
+  auto overlap = [](ImVec4 a, ImVec4 b) {
+    return a.x < b.x + b.z && b.x < a.x + a.z && a.y < b.y + b.w && b.y < a.y + a.w;
+  };
+  for (float scale : {1.f, 1.75f, 2.5f}) {
+    CAPTURE(scale);
+    Harness h(ImVec2(900, 700), scale);
+    h.points = MapPoints{};  // nothing encoded yet
+    h.frame(ImVec2(-100, -100), false);
+    h.frame(ImVec2(-100, -100), false);
+    REQUIRE(h.rects.count("map/empty-hint"));
+    REQUIRE(h.rects.count("map/axis-v"));
+    ImVec4 hint = h.rects["map/empty-hint"], m = h.mapRect;
+    CHECK(hint.z > 0);
+    CHECK(hint.x >= m.x);
+    CHECK(hint.x + hint.z <= m.x + m.z);
+    CHECK(hint.y + hint.w <= m.y + m.w);
+    CHECK_FALSE(overlap(hint, h.rects["map/axis-v"]));  // it ran into "PC2" at 1.75 (QA Q23)
+    CHECK_FALSE(overlap(hint, h.rects["map/axis-u"]));
   }
 }
