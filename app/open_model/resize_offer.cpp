@@ -34,14 +34,14 @@ void ResizeOffer::update(EngineClient& engine, const std::string& dataSpec) {
 void ResizeOffer::update(FeatureJobs& jobs, bool failed, const std::string& modelDir, const ImageShape& model,
                          const std::string& dataSpec) {
   if (!failed) {
-    m_shown = false;
+    m_shown = m_dismissed = false;
     m_key.clear();
     return;
   }
   std::string key = modelDir + "\n" + dataSpec;
   if (key == m_key) return;  // asked already, or dismissed
   m_key = key;
-  m_shown = false;
+  m_shown = m_dismissed = false;
   jobs.run(
       Worker::Background, m_slot,
       [dataSpec](JobContext&) {
@@ -122,7 +122,9 @@ std::optional<std::string> ResizeOffer::drawInline() {
                         m_accept.c_str(), m_accept.c_str());
     ImGui::SameLine();
   }
-  if (ImGui::Button("Dismiss")) m_shown = false;
+  if (ImGui::Button("Dismiss")) m_shown = false, m_dismissed = true;
+  m_dismissRect = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectSize().x,
+                         ImGui::GetItemRectSize().y);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Leave the data as it is; pick another data set in the Model panel");
   ImGui::PopID();
   if (accepted) m_shown = false;

@@ -39,11 +39,18 @@ class ResizeOffer {
 
   // What the offer says and would open (tests).
   bool shown() const { return m_shown; }
+  // Dismissed for the current model and data: reopen() shows it again (a panel's way back).
+  bool dismissed() const { return m_dismissed; }
+  void reopen() {
+    if (m_dismissed) m_shown = true;
+    m_dismissed = false;
+  }
   bool offered() const { return m_advice.offered; }
   const std::string& acceptSpec() const { return m_accept; }
   std::string buttonLabel() const;
   std::string text() const;
   ImVec4 acceptRect() const { return m_acceptRect; }  // x, y, w, h of the button; w 0 when not drawn
+  ImVec4 dismissRect() const { return m_dismissRect; }
 
  private:
   std::string m_slot;
@@ -51,8 +58,8 @@ class ResizeOffer {
   std::string m_spec, m_accept;
   ImageShape m_data, m_model;
   ResizeAdvice m_advice;
-  ImVec4 m_acceptRect{0, 0, 0, 0};
-  bool m_shown = false, m_useBase = false;
+  ImVec4 m_acceptRect{0, 0, 0, 0}, m_dismissRect{0, 0, 0, 0};
+  bool m_shown = false, m_useBase = false, m_dismissed = false;
 };
 
 }  // namespace latentlab

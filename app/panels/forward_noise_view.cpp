@@ -70,7 +70,14 @@ void ForwardNoiseView::draw(PanelContext& ctx) {
     return;
   }
   if (!n.error.empty()) {
-    ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", n.error.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.45f, 0.4f, 1));
+    ImGui::TextWrapped("%s", n.error.c_str());
+    ImGui::PopStyleColor();
+    if (m_resize.dismissed()) {  // the way back after Dismiss
+      if (ImGui::Button(m_resize.offered() ? "Resize the data..." : "Why not resized?")) m_resize.reopen();
+      ctx.rects["noise/resize-again"] = ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y,
+                                               ImGui::GetItemRectSize().x, ImGui::GetItemRectSize().y);
+    }
     return;
   }
   double a = info->alphaBars.empty() ? 1.0 : info->alphaBars[size_t(m_t)];

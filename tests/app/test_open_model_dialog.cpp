@@ -238,6 +238,19 @@ TEST_CASE("Forward noising of a pixel diffusion model on data of another shape: 
   REQUIRE(model);
   app->headlessFrame();
   CHECK(model->dataField() == data + "@3x16x16");
+  // The data unresized again: refused again, offered again; Dismiss leaves the refusal with a
+  // button that brings the offer back.
+  app->state().dataSpec = data;
+  REQUIRE(test::framesUntil(*app, [&] { return app->settled() && offer.shown(); }));
+  app->headlessFrame();
+  click(*app, offer.dismissRect());
+  CHECK(!offer.shown());
+  CHECK(offer.dismissed());
+  REQUIRE(test::framesUntil(*app, [&] { return app->rects().count("noise/resize-again") == 1; }));
+  click(*app, app->rects().at("noise/resize-again"));
+  CHECK(offer.shown());
+  CHECK(!offer.dismissed());
+  CHECK(offer.buttonLabel() == "Resize the data to 3x16x16");
   CHECK(!app->frameFailed());
 }
 
