@@ -4,6 +4,8 @@
 
 #include <atomic>
 
+#include "engine/kernels/keep_freed_memory.h"
+
 namespace latentlab {
 
 namespace {
@@ -15,13 +17,17 @@ torch::Tensor guidedChunk(Denoiser& denoiser, const torch::Tensor& xt, double t,
                           double guidance) {
   const int64_t n = xt.size(0);
   auto opts = torch::TensorOptions().dtype(xt.dtype()).device(xt.device());
-  auto nullClass = torch::full_like(classes, denoiser.numClasses());
-  auto out = denoiser.forward(torch::cat({xt, xt}), torch::full({2 * n}, t, opts), torch::cat({classes, nullClass}));
+  auto out = denoiser.forwardGuided(xt, torch::full({n}, t, opts), classes);
   auto cond = out.slice(0, 0, n), uncond = out.slice(0, n, 2 * n);
   return uncond + guidance * (cond - uncond);
 }
 
 }  // namespace
+
+torch::Tensor Denoiser::forwardGuided(const torch::Tensor& xt, const torch::Tensor& t, const torch::Tensor& classes) {
+  auto nullClass = torch::full_like(classes, numClasses());
+  return forward(torch::cat({xt, xt}), torch::cat({t, t}), torch::cat({classes, nullClass}));
+}
 
 int64_t denoiserChunkElements() { return g_chunkElements.load(); }
 void setDenoiserChunkElements(int64_t elements) { g_chunkElements = std::max<int64_t>(0, elements); }
@@ -34,6 +40,7 @@ int64_t denoiserChunkRows(const torch::Tensor& xt) {
 
 torch::Tensor guidedModelOutput(Denoiser& denoiser, const torch::Tensor& xt, double t, const torch::Tensor& classes,
                                 double guidance) {
+  if (xt.device().is_cpu()) keepFreedMemoryInProcess();
   const int64_t n = xt.size(0);
   auto opts = torch::TensorOptions().dtype(xt.dtype()).device(xt.device());
   // Guidance changes nothing when every row is already the null class: save the 2x batch.

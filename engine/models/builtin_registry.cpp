@@ -1,5 +1,7 @@
 #include "engine/models/builtin_registry.h"
 
+#include <type_traits>
+
 #include "engine/models/builtin_denoiser.h"
 #include "engine/models/conv_classifier.h"
 #include "engine/models/conv_vae.h"
@@ -23,6 +25,11 @@ class ModuleDenoiser : public BuiltinDenoiser {
   explicit ModuleDenoiser(const Config& cfg) : m_model(cfg) {}
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& c) override {
     return m_model->forward(x, t, c);
+  }
+  torch::Tensor forwardGuided(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& c) override {
+    // The UNet shares its class-independent start between the guided halves (engine/models/unet.h).
+    if constexpr (std::is_same_v<Net, UNet>) return m_model->forwardGuided(x, t, c);
+    return BuiltinDenoiser::forwardGuided(x, t, c);
   }
   int numClasses() const override { return m_model->config().numClasses; }
   torch::nn::Module& module() override { return *m_model; }

@@ -105,15 +105,28 @@ torch::Tensor ChannelsLastConvs::operator()(torch::nn::Conv2dImpl& conv, const t
                        pair(o.dilation()), o.groups());
 }
 
+namespace {
+
+torch::Tensor convWith(ChannelsLastConvs* cl, nn::Conv2dImpl& m, const torch::Tensor& in) {
+  return cl ? (*cl)(m, in) : m.forward(in);
+}
+
+}  // namespace
+
+torch::Tensor ResBlockImpl::firstConv(const torch::Tensor& x, ChannelsLastConvs* cl) {
+  return convWith(cl, *m_conv1, normSilu(m_norm1, x));
+}
+
+torch::Tensor ResBlockImpl::finish(const torch::Tensor& x, torch::Tensor h, const torch::Tensor& emb,
+                                   ChannelsLastConvs* cl) {
+  h = convWith(cl, *m_conv2, normSilu(m_norm2, h, m_emb(emb), true));
+  return h.add_(m_skip ? convWith(cl, *m_skip, x) : x);
+}
+
 torch::Tensor ResBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& emb, ChannelsLastConvs* cl) {
-  if (groupNormSiluApplies(x, m_norm1->weight, m_norm1->bias, emb)) {
-    // Inference: norm + SiLU fused, the embedding added inside the second norm, the
-    // conv output reused in place (engine/kernels/group_norm_silu.h). Same numbers.
-    auto conv = [cl](nn::Conv2dImpl& m, const torch::Tensor& in) { return cl ? (*cl)(m, in) : m.forward(in); };
-    auto h = conv(*m_conv1, normSilu(m_norm1, x));
-    h = conv(*m_conv2, normSilu(m_norm2, h, m_emb(emb), true));
-    return h.add_(m_skip ? conv(*m_skip, x) : x);
-  }
+  // Inference: norm + SiLU fused, the embedding added inside the second norm, the
+  // conv output reused in place (engine/kernels/group_norm_silu.h). Same numbers.
+  if (groupNormSiluApplies(x, m_norm1->weight, m_norm1->bias, emb)) return finish(x, firstConv(x, cl), emb, cl);
   auto h = m_conv1(torch::silu(m_norm1(x)));
   h = h + m_emb(emb).unsqueeze(-1).unsqueeze(-1);
   h = m_conv2(torch::silu(m_norm2(h)));
@@ -164,25 +177,45 @@ UNetImpl::UNetImpl(const UNetConfig& cfg) : m_cfg(cfg) {
   m_convOut = register_module("conv_out", nn::Conv2d(nn::Conv2dOptions(ch[0], cfg.imageChannels, 3).padding(1)));
 }
 
-torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& classes) {
-  const int levels = int(m_cfg.channels.size());
-  auto emb = m_timeMlp->forward(timestepEmbedding(t, m_cfg.channels[0]).to(x.dtype()));
+torch::Tensor UNetImpl::embedding(const torch::Tensor& t, const torch::Tensor& classes, int64_t rows,
+                                 const torch::Tensor& like) {
+  auto emb = m_timeMlp->forward(timestepEmbedding(t, m_cfg.channels[0]).to(like.dtype()));
   if (m_classEmb) {
     auto c = classes.defined() ? classes.to(torch::kLong)
-                               : torch::full({x.size(0)}, m_cfg.numClasses, torch::TensorOptions(torch::kLong).device(x.device()));
+                               : torch::full({rows}, m_cfg.numClasses, torch::TensorOptions(torch::kLong).device(like.device()));
     emb = emb + m_classEmb(c);
   }
-  emb = torch::silu(emb);
+  return torch::silu(emb);
+}
+
+torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& classes) {
+  auto emb = embedding(t, classes, x.size(0), x);
   ChannelsLastConvs* cl = useChannelsLast(x) ? m_clConvs.get() : nullptr;
-  auto conv = [cl](nn::Conv2dImpl& m, const torch::Tensor& in) { return cl ? (*cl)(m, in) : m.forward(in); };
-  auto h = conv(*m_convIn, cl ? x.contiguous(at::MemoryFormat::ChannelsLast) : x);
+  return trunk(convWith(cl, *m_convIn, cl ? x.contiguous(at::MemoryFormat::ChannelsLast) : x), {}, emb, cl);
+}
+
+torch::Tensor UNetImpl::forwardGuided(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& classes) {
+  auto c = classes.defined() ? classes.to(torch::kLong)
+                             : torch::full({x.size(0)}, m_cfg.numClasses, torch::TensorOptions(torch::kLong).device(x.device()));
+  auto t2 = torch::cat({t, t}), c2 = torch::cat({c, torch::full_like(c, m_cfg.numClasses)});
+  ChannelsLastConvs* cl = useChannelsLast(x) ? m_clConvs.get() : nullptr;
+  if (!cl) return forward(torch::cat({x, x}), t2, c2);  // training, CUDA, doubles: LibTorch as it is
+  auto emb = embedding(t2, c2, 2 * x.size(0), x);
+  auto h = convWith(cl, *m_convIn, x.contiguous(at::MemoryFormat::ChannelsLast));
+  auto first = m_down[0]->as<ResBlock>()->firstConv(h, cl);
+  // (cat keeps channels-last.) The copies cost far less than the convolution they replace.
+  return trunk(torch::cat({h, h}), torch::cat({first, first}), emb, cl);
+}
+
+torch::Tensor UNetImpl::trunk(torch::Tensor h, const torch::Tensor& first, const torch::Tensor& emb,
+                              ChannelsLastConvs* cl) {
+  const int levels = int(m_cfg.channels.size());
   std::vector<torch::Tensor> skips;
   for (int l = 0; l < levels; ++l) {
-    h = m_down[size_t(l)]->as<ResBlock>()->forward(h, emb, cl);
+    auto block = m_down[size_t(l)]->as<ResBlock>();
+    h = l == 0 && first.defined() ? block->finish(h, first, emb, cl) : block->forward(h, emb, cl);
     skips.push_back(h);
-    if (l + 1 < levels) {
-      h = conv(*m_downsample[size_t(l)]->as<nn::Conv2d>(), h);
-    }
+    if (l + 1 < levels) h = convWith(cl, *m_downsample[size_t(l)]->as<nn::Conv2d>(), h);
   }
   h = m_mid1->forward(h, emb, cl);
   // Attention at the lowest resolution is small (7 x 7 positions): channels-first there.
@@ -192,11 +225,11 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, 
     // (LibTorch's cat keeps channels-last and ran as fast as a hand-written copy loop.)
     h = m_up[size_t(l)]->as<ResBlock>()->forward(torch::cat({h, skips[size_t(l)]}, 1), emb, cl);
     if (l > 0) {
-      h = conv(*m_upsample[size_t(l - 1)]->as<nn::Conv2d>(), h);
+      h = convWith(cl, *m_upsample[size_t(l - 1)]->as<nn::Conv2d>(), h);
       h = torch::upsample_nearest2d(h, {h.size(2) * 2, h.size(3) * 2});
     }
   }
-  return conv(*m_convOut, normSilu(m_normOut, h, {}, true)).contiguous();
+  return convWith(cl, *m_convOut, normSilu(m_normOut, h, {}, true)).contiguous();
 }
 
 bool UNetImpl::useChannelsLast(const torch::Tensor& x) const {

@@ -58,6 +58,10 @@ class ResBlockImpl : public torch::nn::Module {
   ResBlockImpl(int in, int out, int embDim);
   // cl: run the convolutions channels-last (x is channels-last), inference only.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& emb, ChannelsLastConvs* cl = nullptr);
+  // The fused inference path in its two parts: conv1(silu(norm1(x))), which does not see the
+  // embedding (so the guided halves can share it), then the rest. forward() = both.
+  torch::Tensor firstConv(const torch::Tensor& x, ChannelsLastConvs* cl);
+  torch::Tensor finish(const torch::Tensor& x, torch::Tensor h, const torch::Tensor& emb, ChannelsLastConvs* cl);
 
  private:
   torch::nn::GroupNorm m_norm1{nullptr}, m_norm2{nullptr};
@@ -82,10 +86,18 @@ class UNetImpl : public torch::nn::Module {
   explicit UNetImpl(const UNetConfig& cfg);
   // x: N x C x H x W, t: N float timesteps, classes: N int64 (undefined = null class).
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& classes);
+  // Classifier-free guidance's two halves (Denoiser::forwardGuided): x, t, classes have n rows;
+  // the result has 2n, rows [n, 2n) for the null class. On the channels-last inference path
+  // the start that the class does not reach (conv_in and the first block's norm1 + conv1) is
+  // computed once for both halves; elsewhere it is forward() on the doubled batch.
+  torch::Tensor forwardGuided(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& classes);
   const UNetConfig& config() const { return m_cfg; }
 
  private:
   bool useChannelsLast(const torch::Tensor& x) const;
+  torch::Tensor embedding(const torch::Tensor& t, const torch::Tensor& classes, int64_t rows, const torch::Tensor& like);
+  // Everything after conv_in: h its output; first, when defined, the first block's conv1 output.
+  torch::Tensor trunk(torch::Tensor h, const torch::Tensor& first, const torch::Tensor& emb, ChannelsLastConvs* cl);
 
   UNetConfig m_cfg;
   torch::nn::Sequential m_timeMlp{nullptr};
