@@ -60,10 +60,34 @@ torch::Tensor ConvVaeImpl::decode(const torch::Tensor& z) {
   // the memory system's speed where addmm ran at less than half (engine/kernels/small_linear.h).
   auto h = torch::silu(smallLinear(z, m_decFc1->weight, m_decFc1->bias));
   h = torch::silu(smallLinear(h, m_decFc2->weight, m_decFc2->bias));
-  h = h.view({z.size(0), m_cfg.channels2, m_cfg.imageHeight / 4, m_cfg.imageWidth / 4});
+  const int64_t h4 = m_cfg.imageHeight / 4, w4 = m_cfg.imageWidth / 4;
+  if (smallConvsApply(h)) {
+    // One latent: the three small convolutions as hand-written kernels on H x W x C
+    // activations (LibTorch's im2col / col2im paths cost about 40 % of this decode; bench/README.md).
+    // Strides and paddings as constructed above.
+    using Act = SmallConvActivation;
+    auto& cache = *m_smallConvs;
+    auto x = h.view({m_cfg.channels2, h4 * w4}).t().contiguous().view({h4, w4, m_cfg.channels2});
+    x = smallConvHwc(cache.get(m_dec1->weight, m_dec1->bias, true, 2, 1), x, Act::Silu);
+    x = smallConvHwc(cache.get(m_dec2->weight, m_dec2->bias, false, 1, 1), x, Act::Silu);
+    x = smallConvHwc(cache.get(m_dec3->weight, m_dec3->bias, true, 2, 1), x, Act::Sigmoid);
+    return x.permute({2, 0, 1}).unsqueeze(0).contiguous();
+  }
+  h = h.view({z.size(0), m_cfg.channels2, h4, w4});
   h = torch::silu(m_dec1(h));
   h = torch::silu(m_dec2(h));
   return torch::sigmoid(m_dec3(h));
+}
+
+bool ConvVaeImpl::smallConvsApply(const torch::Tensor& h) const {
+  if (h.dim() != 2 || h.size(0) != 1 || !h.device().is_cpu() || h.scalar_type() != torch::kFloat) return false;
+  bool wantsGrad = h.requires_grad();
+  for (const auto* m : std::initializer_list<const torch::nn::Module*>{m_dec1.get(), m_dec2.get(), m_dec3.get()})
+    for (const auto& p : m->parameters()) {
+      if (!p.device().is_cpu() || p.scalar_type() != torch::kFloat) return false;
+      wantsGrad |= p.requires_grad();
+    }
+  return !(wantsGrad && torch::GradMode::is_enabled());  // training needs autograd's graph
 }
 
 VaeOutput ConvVaeImpl::forward(const torch::Tensor& x) {

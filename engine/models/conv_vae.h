@@ -6,7 +6,10 @@
 #pragma once
 #include <torch/nn.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
+
+#include "engine/kernels/small_conv.h"
 
 namespace latentlab {
 
@@ -39,6 +42,9 @@ class ConvVaeImpl : public torch::nn::Module {
   torch::nn::Linear m_decFc1{nullptr}, m_decFc2{nullptr};
   torch::nn::ConvTranspose2d m_dec1{nullptr}, m_dec3{nullptr};
   torch::nn::Conv2d m_dec2{nullptr};
+  // Packed weights of the three decoder convolutions for one latent (engine/kernels/small_conv.h).
+  std::shared_ptr<SmallConvCache> m_smallConvs = std::make_shared<SmallConvCache>();
+  bool smallConvsApply(const torch::Tensor& h) const;
 };
 TORCH_MODULE(ConvVae);
 
