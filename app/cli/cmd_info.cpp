@@ -46,8 +46,7 @@ nlohmann::json networkParameters(const ModelBundle& b) {
     if (b.manifest.prior) n["prior"] = count(*b.manifest.prior);
   }
   if (family == ModelFamily::Gan)
-    n["generator"] = isModelFile(b.dir) ? TorchScriptModule::load(b.dir)->parameterCount()
-                                        : countParameters(*loadGanBundle(b.dir)->generator);
+    n["generator"] = loadGanBundle(b.dir)->parameterCount();
   return n;
 }
 

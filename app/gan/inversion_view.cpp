@@ -1,6 +1,7 @@
 #include "app/gan/inversion_view.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 #include "app/engine_client.h"
@@ -38,13 +39,22 @@ void InversionView::start(PanelContext& ctx, const ModelInfo& info) {
   const int choice = classChoice;
   const int64_t index = item;
   const std::string spec = realDataSpec(ctx.state.dataSpec), dir = info.dir, device = ctx.state.device;
+  const std::array<int, 3> shape{info.channels, info.height, info.width};
   ctx.jobs->run(
       Worker::Background, "gan/invert",
-      [live = m_live, o, choice, index, spec, dir, device](JobContext& jc) -> std::any {
+      [live = m_live, o, choice, index, spec, dir, device, shape](JobContext& jc) -> std::any {
         jc.setProgress(0, "reading " + spec);
         DatasetOptions dopts;
         dopts.limit = index + 1;
         Dataset d = openDataset(spec, dopts);
+        // Data of another shape than the generator's (Fashion-MNIST beside a user's 3 x 32 x 32
+        // generator): the same images resized, as the Data field's @CxHxW would give them.
+        if ((d.channels != shape[0] || d.height != shape[1] || d.width != shape[2]) && spec.find('@') == std::string::npos) {
+          const std::string resized = spec + "@" + std::to_string(shape[0]) + "x" + std::to_string(shape[1]) + "x" +
+                                      std::to_string(shape[2]);
+          jc.setProgress(0, "reading " + resized + " (resized to the generator's images)");
+          d = openDataset(resized, dopts);
+        }
         if (index < 0 || index >= d.count)
           throw BadInput(spec + ": there is no image #" + std::to_string(index) + " (it has " + std::to_string(d.count) + ")");
         auto inv = GanInverter::load(dir, device);

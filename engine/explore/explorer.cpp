@@ -70,7 +70,7 @@ std::shared_ptr<ExploreModel> ExploreModel::load(const std::string& dir, const s
     info.hasEncoder = false;
     info.conditional = impl.gan->numClasses();
     info.truncation = impl.gan->truncation;
-    for (const auto& p : impl.gan->generator->parameters()) info.parameterCount += p.numel();
+    info.parameterCount = impl.gan->parameterCount();
   } else if (isVqFolder(dir)) {
     // A VQ model's latent: the grid of code vectors its decoder reads (engine/tokens/vq_latent.h).
     impl.bundle = loadVqLatentBundle(dir, device);
@@ -90,8 +90,9 @@ std::shared_ptr<ExploreModel> ExploreModel::load(const std::string& dir, const s
     info.bufferValueCount = impl.bundle->autoencoder->bufferValueCount();
   }
   const Manifest& mf = *mfp;
-  impl.rangeLo = mf.image.rangeLo;
-  impl.rangeHi = mf.image.rangeHi;
+  // GanBundle::generate maps a generator's image.range to [0, 1] itself.
+  impl.rangeLo = impl.gan ? 0.f : mf.image.rangeLo;
+  impl.rangeHi = impl.gan ? 1.f : mf.image.rangeHi;
   info.dir = dir;
   info.name = mf.name;
   info.kind = mf.kind;

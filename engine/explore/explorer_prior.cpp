@@ -91,8 +91,10 @@ WeightMatrix ExploreModel::firstLinearWeight() const {
   const int d = m_info.latentDim;
   if (m_impl->gan) {
     // fc takes cat(z, class embedding): the latent is its first latentDim input columns.
-    for (const auto& p : m_impl->gan->generator->named_parameters())
-      if (p.key() == "fc.weight") w = p.value().detach().slice(1, 0, d);
+    // A TorchScript generator (no built-in) has no known first layer: the message below.
+    if (m_impl->gan->generator)
+      for (const auto& p : m_impl->gan->generator->named_parameters())
+        if (p.key() == "fc.weight") w = p.value().detach().slice(1, 0, d);
   } else if (auto* vae = dynamic_cast<ConvVaeAutoencoder*>(m_impl->bundle->autoencoder.get())) {
     for (const auto& p : vae->module()->named_parameters())
       if (p.key() == "dec_fc1.weight") w = p.value().detach();

@@ -24,7 +24,7 @@ std::shared_ptr<GanInverter> GanInverter::load(const std::string& dir, const std
   c10::InferenceMode withGrad(false);
   std::shared_ptr<GanInverter> inv(new GanInverter());
   inv->m->gan = loadGanBundle(dir, pickDevice(device));
-  for (auto& p : inv->m->gan->generator->parameters()) p.requires_grad_(false);
+  inv->m->gan->freezeWeights();
   return inv;
 }
 
@@ -37,15 +37,15 @@ GanInversionResult GanInverter::invert(const Image& target, const GanInversionOp
                                        const CancelToken& cancel) {
   c10::InferenceMode withGrad(false);
   GanBundle& g = *m->gan;
-  const GanConfig& cfg = g.generator->config();
-  if (target.width != cfg.imageWidth || target.height != cfg.imageHeight || target.channels != cfg.imageChannels)
+  const ImageSpec& im = g.manifest.image;
+  if (target.width != im.width || target.height != im.height || target.channels != im.channels)
     throw BadInput("inversion: the image is " + std::to_string(target.channels) + " x " + std::to_string(target.height) +
-                   " x " + std::to_string(target.width) + ", the generator makes " + std::to_string(cfg.imageChannels) +
-                   " x " + std::to_string(cfg.imageHeight) + " x " + std::to_string(cfg.imageWidth));
+                   " x " + std::to_string(target.width) + ", the generator makes " + std::to_string(im.channels) +
+                   " x " + std::to_string(im.height) + " x " + std::to_string(im.width));
   if (o.steps < 0 || o.steps > 100000 || o.searchSteps < 1 || o.reportEvery < 1)
     throw BadInput("inversion: steps must be in 0..100000, search steps and report interval >= 1");
   if (!(o.learningRate > 0) || !(o.priorWeight >= 0)) throw BadInput("inversion: learning rate > 0 and prior weight >= 0");
-  const int nc = cfg.numClasses;
+  const int nc = g.numClasses();
   if (o.classIndex >= nc || o.classIndex < -1 || (nc == 0 && o.classIndex > 0))
     throw BadInput("inversion: class " + std::to_string(o.classIndex) + " is not one of the generator's " +
                    std::to_string(nc) + " classes");
@@ -70,7 +70,12 @@ GanInversionResult GanInverter::invert(const Image& target, const GanInversionOp
     auto cls = classTensor(c);
     for (int i = 0;; ++i) {
       cancel.throwIfCancelled();
-      auto img = g.generator->forward(z, cls);
+      auto img = g.forward(z, cls);
+      // A TorchScript module may cut the graph (detach, integer ops, no_grad inside): say
+      // so instead of LibTorch's "element 0 of tensors does not require grad".
+      if (!img.requires_grad())
+        throw BadInput(g.dir + ": inversion needs gradients through the generator, but its output does not depend "
+                       "differentiably on z (the module detaches or rounds it); generation still works");
       auto mse = (img - x).pow(2).mean();
       const double mseValue = mse.item<double>();
       curve.push_back(mseValue);
@@ -94,7 +99,7 @@ GanInversionResult GanInverter::invert(const Image& target, const GanInversionOp
   };
 
   // Every class starts from the mean latent (z = 0), so the search compares classes fairly.
-  auto z0 = torch::zeros({1, int64_t(cfg.latentDim)}, torch::TensorOptions(torch::kFloat)).to(g.device);
+  auto z0 = torch::zeros({1, int64_t(g.latentDim())}, torch::TensorOptions(torch::kFloat)).to(g.device);
   int best = candidates[0];
   torch::Tensor start = z0;
   if (search) {
@@ -111,7 +116,7 @@ GanInversionResult GanInverter::invert(const Image& target, const GanInversionOp
   r.mse = r.mseCurve.back();
   {
     torch::NoGradGuard ng;
-    r.image = tensorToImages(g.generator->forward(z, classTensor(best)).to(torch::kCPU))[0];
+    r.image = tensorToImages(g.forward(z, classTensor(best)).to(torch::kCPU))[0];
   }
   auto zc = z.to(torch::kCPU).contiguous();
   r.z.assign(zc.data_ptr<float>(), zc.data_ptr<float>() + zc.numel());

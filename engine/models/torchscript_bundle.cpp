@@ -33,6 +33,15 @@ std::shared_ptr<Denoiser> loadTorchScriptDenoiser(const std::string& path, const
   return std::make_shared<TorchScriptDenoiser>(module, manifest.numClasses);
 }
 
+std::shared_ptr<TorchScriptGenerator> loadTorchScriptGenerator(const std::string& path, const Manifest& manifest,
+                                                               torch::Device device, const std::string& where,
+                                                               std::shared_ptr<TorchScriptModule> loaded) {
+  auto module = loaded ? loaded : TorchScriptModule::load(path);
+  probeGenerator(module, manifest.image, manifest.latentShape, manifest.numClasses, where);
+  module->to(device);
+  return std::make_shared<TorchScriptGenerator>(module, manifest.numClasses);
+}
+
 std::shared_ptr<ModelBundle> loadModelFile(const std::string& path, torch::Device device, const ModelOpenOptions& opts) {
   ModelFileManifest f = readModelFile(path, opts);
   auto b = std::make_shared<ModelBundle>();
@@ -58,7 +67,9 @@ std::shared_ptr<ModelBundle> loadModelFile(const std::string& path, torch::Devic
       throw BadInput(where + ": a latent-diffusion file needs \"autoencoder\": the path of its VAE (.pt file or folder)");
     b->denoiser = loadTorchScriptDenoiser(path, m, device, where, module);
   } else if (m.kind == "gan") {
-    probeGenerator(module, m.image, m.latentShape, m.numClasses, where);
+    // Checked here too so `info` and the probe refuse a bad generator; the GAN views,
+    // render and eval run it through loadGanBundle (engine/models/gan_bundle.h).
+    loadTorchScriptGenerator(path, m, device, where, module);
   } else {
     throw BadInput(where + ": kind \"" + m.kind + "\" cannot be opened from a TorchScript file");
   }

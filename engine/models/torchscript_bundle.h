@@ -16,6 +16,7 @@
 namespace latentlab {
 
 class TorchScriptModule;
+class TorchScriptGenerator;
 
 // `manifest.latentShape` is filled in from the probe when `findLatent`.
 std::shared_ptr<Autoencoder> loadTorchScriptAutoencoder(const std::string& path, Manifest& manifest,
@@ -25,6 +26,11 @@ std::shared_ptr<Autoencoder> loadTorchScriptAutoencoder(const std::string& path,
 std::shared_ptr<Denoiser> loadTorchScriptDenoiser(const std::string& path, const Manifest& manifest,
                                                   torch::Device device, const std::string& where,
                                                   std::shared_ptr<TorchScriptModule> loaded = nullptr);
+
+// kind "gan": forward(z[, class]) probed against image, latent.shape and conditioning.
+std::shared_ptr<TorchScriptGenerator> loadTorchScriptGenerator(const std::string& path, const Manifest& manifest,
+                                                               torch::Device device, const std::string& where,
+                                                               std::shared_ptr<TorchScriptModule> loaded = nullptr);
 
 // A model given as one TorchScript file (bundle->dir is the file's path).
 std::shared_ptr<ModelBundle> loadModelFile(const std::string& path, torch::Device device,

@@ -150,6 +150,10 @@ int64_t TorchScriptModule::bufferValueCount() const {
 
 void TorchScriptModule::to(torch::Device device) { m_module.to(device); }
 
+void TorchScriptModule::setParametersRequireGrad(bool on) {
+  for (auto p : m_module.parameters(true)) p.requires_grad_(on);
+}
+
 // ------------------------------------------------------------------ adapters
 
 TorchScriptAutoencoder::TorchScriptAutoencoder(std::shared_ptr<TorchScriptModule> m) : m_module(std::move(m)) {}
@@ -201,7 +205,7 @@ torch::Tensor TorchScriptGenerator::forward(const torch::Tensor& z, const torch:
   std::vector<c10::IValue> in{z};
   if (m_takesClass)
     in.emplace_back(classes.defined() ? classes.to(z.device(), torch::kLong)
-                                      : nullClasses(z.size(0), m_numClasses, z.device()));
+                                      : torch::zeros({z.size(0)}, torch::TensorOptions(torch::kLong).device(z.device())));
   return requireFloatTensor(m_module->call("forward", std::move(in)), "forward's output", m_module->path());
 }
 
@@ -285,16 +289,29 @@ void probeGenerator(const std::shared_ptr<TorchScriptModule>& m, const ImageSpec
   if (n != 1 && n != 2)
     throw BadInput(where + ": forward takes " + std::to_string(n) + " arguments, expected forward(z) or forward(z, class)");
   if (n == 2 && numClasses == 0) throw BadInput(where + ": forward takes a class but conditioning.num_classes is not set");
+  if (n == 1 && numClasses > 0)
+    throw BadInput(where + ": conditioning.num_classes is " + std::to_string(numClasses) +
+                   " but forward takes no class: expected forward(z, class)");
   torch::NoGradGuard ng;
   std::vector<int64_t> zs{2};
   zs.insert(zs.end(), latentShape.begin(), latentShape.end());
   TorchScriptGenerator g(m, numClasses);
-  auto y = g.forward(torch::zeros(zs), numClasses ? torch::zeros({2}, torch::kLong) : torch::Tensor());
+  // Classes 0 and the last: an embedding sized one short fails here, not in the seed grid.
+  auto classes = numClasses ? torch::tensor({int64_t(0), int64_t(numClasses - 1)}) : torch::Tensor();
+  auto y = g.forward(torch::zeros(zs), classes);
   std::vector<int64_t> want{2, image.channels, image.height, image.width};
   if (y.sizes() != c10::IntArrayRef(want))
     throw BadInput(where + ": forward of z " + shapeText(zs) + " returned shape " + shapeText(y.sizes()) +
                    ", expected " + shapeText(want) + " (N x channels x height x width of image)");
   requireFinite(y, "forward's output", where);
+  const float lo = y.min().item<float>(), hi = y.max().item<float>();
+  const float span = image.rangeHi - image.rangeLo;
+  if (lo < image.rangeLo - span || hi > image.rangeHi + span) {
+    std::ostringstream os;
+    os << where << ": forward's output spans [" << lo << ", " << hi << "], far outside image.range [" << image.rangeLo
+       << ", " << image.rangeHi << "]; set image.range to the model's value range";
+    throw BadInput(os.str());
+  }
 }
 
 }  // namespace latentlab

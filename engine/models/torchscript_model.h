@@ -34,6 +34,8 @@ class TorchScriptModule {
   int64_t parameterCount() const;
   int64_t bufferValueCount() const;  // values in buffers, recursively (see Autoencoder)
   void to(torch::Device device);
+  // requires_grad of every parameter (off: a caller differentiates with respect to inputs only).
+  void setParametersRequireGrad(bool on);
 
  private:
   std::string m_path;
@@ -76,13 +78,16 @@ class TorchScriptDenoiser : public Denoiser {
 };
 
 // A GAN generator: forward(z) or forward(z, class) -> images N x C x H x W in image.range.
+// A conditional module given no classes gets class 0 (a generator has no "null" class).
 class TorchScriptGenerator {
  public:
   TorchScriptGenerator(std::shared_ptr<TorchScriptModule> m, int numClasses);
   torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& classes);
   int numClasses() const { return m_numClasses; }
+  bool takesClass() const { return m_takesClass; }
   int64_t parameterCount() const { return m_module->parameterCount(); }
   void to(torch::Device device) { m_module->to(device); }
+  TorchScriptModule& module() { return *m_module; }
 
  private:
   std::shared_ptr<TorchScriptModule> m_module;
@@ -101,6 +106,8 @@ AutoencoderProbe probeAutoencoder(const std::shared_ptr<TorchScriptModule>& m, c
                                   const std::vector<int64_t>& latentShape, const std::string& where);
 void probeDenoiser(const std::shared_ptr<TorchScriptModule>& m, const std::vector<int64_t>& sampleShape,
                    int numClasses, const std::string& where);
+// Also checks that forward takes a class exactly when conditioning.num_classes is set, and
+// (loosely, as for decode) that the output lies near image.range.
 void probeGenerator(const std::shared_ptr<TorchScriptModule>& m, const ImageSpec& image,
                     const std::vector<int64_t>& latentShape, int numClasses, const std::string& where);
 

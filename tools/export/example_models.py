@@ -16,6 +16,12 @@ Good models (untrained, seeded; each written with tools/export/latentlab_export.
   denoiser_v.pt     pixel v-prediction denoiser, 3x16x16, unconditional
   ldm.pt            latent denoiser in vae.pt's 8-d latent (latent-diffusion pair)
   generator.pt      GAN generator z(16) + class -> 3x32x32
+  gen_shapes.pt     GAN generator z(16) + class (disc, square, ring, cross) -> 3x32x32 shapes whose
+                    colour and place follow z; metadata inside        + gen_shapes_*.npy
+  gen_blobs/        unconditional GAN generator, folder form (model.json + generator.pt): latent
+                    2x4x3 -> 1x64x48 (non-square) grey blobs in [-1, 1] + gen_blobs_*.npy
+Bad generators (gan, gen_bad): gen_wrong_arity.pt, gen_wrong_shape.pt, gen_int_output.pt,
+  gen_nan_output.pt, gen_no_class.pt, gen_detached.pt (runs, but cuts the gradient to z)
 Bad files: random.pt, empty.pt, truncated.pt, bomb.pt, traversal.pt, pickle.pt,
   state_dict.pt, from_file.pt, writes_file.pt, nan_weights.pt, wrong_shape.pt, int_output.pt,
   no_decode.pt, wrong_arity.pt, nan_output.pt, wrong_range.pt
@@ -109,6 +115,59 @@ class TinyGenerator(nn.Module):
 
     def forward(self, z, c):
         return torch.sigmoid(self.fc(z + self.emb(c))).reshape(z.shape[0], self.c, self.h, self.w)
+
+
+SHAPE_NAMES = ["disc", "square", "ring", "cross"]
+
+
+class ShapesGenerator(nn.Module):
+    """z + class -> a shape (the class) on a dark ground; z sets its colour and place.
+
+    Small and untrained, but its images read at a glance, so a seed grid, a truncation slider
+    and an inversion can be judged by eye; every step is differentiable in z."""
+
+    def __init__(self, z=16, h=32, w=32):
+        super().__init__()
+        self.h, self.w = h, w
+        self.k = len(SHAPE_NAMES)
+        self.to_params = nn.Linear(z, 8)  # shape colour (3), ground colour (3), x and y offset
+        self.emb = nn.Embedding(len(SHAPE_NAMES), 8)
+        yy, xx = torch.meshgrid(torch.linspace(-1, 1, h), torch.linspace(-1, 1, w), indexing="ij")
+        self.register_buffer("yy", yy.clone())
+        self.register_buffer("xx", xx.clone())
+
+    def forward(self, z, c):
+        p = 2.0 * self.to_params(z) + 0.5 * self.emb(c)
+        fg = torch.sigmoid(2.0 * p[:, 0:3]).unsqueeze(-1).unsqueeze(-1)
+        bg = 0.3 * torch.sigmoid(p[:, 3:6]).unsqueeze(-1).unsqueeze(-1)
+        dx = self.xx.unsqueeze(0) - 0.4 * torch.tanh(p[:, 6]).view(-1, 1, 1)
+        dy = self.yy.unsqueeze(0) - 0.4 * torch.tanh(p[:, 7]).view(-1, 1, 1)
+        r = torch.sqrt(dx * dx + dy * dy + 1e-6)
+        ax, ay = dx.abs(), dy.abs()
+        d = torch.stack([r - 0.45,
+                         torch.maximum(ax, ay) - 0.4,
+                         (r - 0.4).abs() - 0.1,
+                         torch.minimum(torch.maximum(ax - 0.12, ay - 0.5), torch.maximum(ay - 0.12, ax - 0.5))], 1)
+        sdf = (d * F.one_hot(c, self.k).to(d.dtype).view(-1, self.k, 1, 1)).sum(1)
+        mask = torch.sigmoid(-16.0 * sdf).unsqueeze(1)
+        return bg + (fg - bg) * mask
+
+
+class BlobsGenerator(nn.Module):
+    """An unconditional generator of smooth grey blobs: latent 2x4x3 -> 1x64x48 in [-1, 1]."""
+
+    def __init__(self):
+        super().__init__()
+        self.mix = nn.Conv2d(2, 8, 1)
+        self.smooth = nn.Conv2d(8, 8, 3, padding=1)
+        self.out = nn.Conv2d(8, 1, 3, padding=1)
+
+    def forward(self, z):
+        h = torch.tanh(self.mix(z))
+        h = F.interpolate(h, size=(16, 12), mode="bilinear", align_corners=False)
+        h = torch.tanh(self.smooth(h))
+        h = F.interpolate(h, size=(64, 48), mode="bilinear", align_corners=False)
+        return torch.tanh(5.0 * self.out(h))
 
 
 def seeded(cls, *args, **kwargs):
@@ -236,6 +295,38 @@ def make_generator(out):
         save_npy(out, "generator_z.npy", z)
         np.save(os.path.join(out, "generator_c.npy"), c.numpy().astype(np.int64))
         save_npy(out, "generator_out.npy", m(z, c))
+
+
+def generator_reference(out, stem, model, latent, num_classes):
+    """z (3 seeded latents), classes and PyTorch's images (in the model's range) for the parity tests."""
+    g = torch.Generator().manual_seed(11)
+    z = torch.randn((3,) + tuple(latent), generator=g)
+    args = (z, torch.arange(3) % num_classes) if num_classes else (z,)
+    with torch.no_grad():
+        save_npy(out, stem + "_z.npy", z)
+        if num_classes:
+            np.save(os.path.join(out, stem + "_c.npy"), args[1].numpy().astype(np.int64))
+        save_npy(out, stem + "_out.npy", model(*args))
+
+
+def make_gen_shapes(out):
+    m = seeded(ShapesGenerator)
+    lx.export_generator(m, os.path.join(out, "gen_shapes.pt"), (16,), (3, 32, 32), num_classes=len(SHAPE_NAMES),
+                        classes=SHAPE_NAMES, truncation=0.8, name="tiny shapes generator")
+    generator_reference(out, "gen_shapes", m, (16,), len(SHAPE_NAMES))
+
+
+def make_gen_blobs(out):
+    m = seeded(BlobsGenerator)
+    d = os.path.join(out, "gen_blobs")
+    os.makedirs(d, exist_ok=True)
+    torch.jit.save(torch.jit.script(lx._GeneratorAdapter(m)), os.path.join(d, "generator.pt"))
+    manifest = {"format": "latentlab-model/1", "name": "tiny blobs generator (folder)", "kind": "gan",
+                "image": {"channels": 1, "height": 64, "width": 48, "range": [-1, 1]},
+                "latent": {"shape": [2, 4, 3], "prior": "normal"}, "generator": {"torchscript": "generator.pt"}}
+    with open(os.path.join(d, "model.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+    generator_reference(out, "gen_blobs", m, (2, 4, 3), 0)
 
 
 # ----------------------------------------------------------------------------- bad files
@@ -381,9 +472,70 @@ def make_bad(out):
     bad_vae(out, "hogs", Hogs)
 
 
+class _WrappedGen(nn.Module):
+    """gen_shapes' network inside (TorchScript has no super()); subclasses spoil forward."""
+
+    def __init__(self):
+        super().__init__()
+        self.inner = ShapesGenerator()
+
+    def forward(self, z, c):
+        return self.inner(z, c)
+
+
+class GenWrongArity(_WrappedGen):
+    def forward(self, z, c, scale: float):
+        return self.inner(z, c) * scale
+
+
+class GenWrongShape(_WrappedGen):
+    def forward(self, z, c):
+        return self.inner(z, c)[:, :, :16, :16]
+
+
+class GenIntOutput(_WrappedGen):
+    def forward(self, z, c):
+        return (self.inner(z, c) * 255).to(torch.uint8)
+
+
+class GenNanOutput(_WrappedGen):
+    def forward(self, z, c):
+        return self.inner(z, c) / 0.0 * 0.0
+
+
+class GenNoClass(_WrappedGen):
+    def forward(self, z):
+        return self.inner(z, torch.zeros(z.shape[0], dtype=torch.long))
+
+
+class GenDetached(_WrappedGen):
+    def forward(self, z, c):
+        return self.inner(z.detach(), c)
+
+
+def bad_generator(out, name, cls):
+    """Scripted directly (latentlab_export.py would refuse most of these) with gen_shapes' metadata."""
+    scripted = torch.jit.script(seeded(cls))
+    meta = {"format": "latentlab-model/1", "name": name, "kind": "gan", "classes": SHAPE_NAMES,
+            "image": {"channels": 3, "height": 32, "width": 32, "range": [0, 1]},
+            "latent": {"shape": [16]}, "conditioning": {"num_classes": len(SHAPE_NAMES)},
+            "generator": {"torchscript": name + ".pt"}}
+    torch.jit.save(scripted, os.path.join(out, name + ".pt"), _extra_files={"latentlab.json": json.dumps(meta)})
+
+
+def make_gen_bad(out):
+    bad_generator(out, "gen_wrong_arity", GenWrongArity)
+    bad_generator(out, "gen_wrong_shape", GenWrongShape)
+    bad_generator(out, "gen_int_output", GenIntOutput)
+    bad_generator(out, "gen_nan_output", GenNanOutput)
+    bad_generator(out, "gen_no_class", GenNoClass)
+    bad_generator(out, "gen_detached", GenDetached)
+
+
 MAKERS = {"vae": make_vae, "vae_folder": make_vae_folder, "vae_wide": make_vae_wide, "vae_tall": make_vae_tall,
           "bare": make_bare, "denoiser": make_denoiser, "denoiser_v": make_denoiser_v, "ldm": make_ldm,
-          "generator": make_generator, "bad": make_bad}
+          "generator": make_generator, "gen_shapes": make_gen_shapes, "gen_blobs": make_gen_blobs,
+          "gen_bad": make_gen_bad, "bad": make_bad}
 
 
 def main(argv):

@@ -1,0 +1,92 @@
+// The GAN views of the window on a user's TorchScript generator (issue 11), headless: the
+// Seed grid shows PyTorch's images of the same module for the seeds around the centre, at the
+// model's recommended psi, in the chosen class, and the map's cursor decodes the plane point's
+// z as PyTorch does. The generator (gen_shapes.pt: 3 x 32 x 32, four shape classes) is exported
+// at test time by Debian's python3-torch; references from tools/reference/torchscript_generate.py.
+#include <doctest/doctest.h>
+
+#include <torch/torch.h>
+
+#include "app/gan/seed_grid_panel.h"
+#include "app/gan/seed_space.h"
+#include "app_test_support.h"
+#include "engine/data/image_tensor.h"
+#include "engine/data/npy.h"
+#include "engine/data/npy_tensor.h"
+#include "gui_app_harness.h"
+
+using namespace latentlab;
+
+namespace {
+
+const std::string& generatorFile() {
+  static const std::string path = [] {
+    std::string d = test::tempDir("gan_ts_views");
+    auto r = test::runCommand(std::string(PYTHON_WITH_TORCH) + " " + test::sourcePath("tools/export/example_models.py") +
+                              " " + d + " gen_shapes");
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    return d + "/gen_shapes.pt";
+  }();
+  return path;
+}
+
+// PyTorch's 8-bit images of the generator for `args` (torchscript_generate.py's options).
+std::vector<Image> pytorchImages(const std::string& args) {
+  std::string out = test::tempDir("gan_ts_views_ref") + "/ref.npy";
+  auto r = test::runCommand(std::string(PYTHON_WITH_TORCH) + " " +
+                            test::sourcePath("tools/reference/torchscript_generate.py") + " " + generatorFile() + " " +
+                            out + " " + args);
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  return tensorToImages(npyToTensor(readNpy(out)));
+}
+
+struct Headless {
+  Headless() { test::startHeadlessImGui(ImVec2(1600, 1000)); }
+  ~Headless() { ImGui::DestroyContext(); }
+};
+
+}  // namespace
+
+TEST_CASE("the Seed grid and the map show a TorchScript generator's images") {
+  Headless imgui;
+  auto app = test::makeHeadlessApp(generatorFile(), "fashion-mnist:test@3x32x32");
+  auto* panel = dynamic_cast<SeedGridPanel*>(app->panel("seeds"));
+  REQUIRE(panel);
+  auto settled = [&] { return panel->images().size() == size_t(panel->k() * panel->k()) && !panel->pending(); };
+  REQUIRE(test::framesUntil(*app, settled));
+  CHECK(app->modelKind() == ModelKind::Gan);
+  CHECK(panel->psi() == doctest::Approx(0.8));  // latentlab.json's truncation
+  const int k = panel->k(), mid = k / 2;
+  auto cell = [&](int r, int c) { return panel->images()[size_t(r * k + c)]; };
+  // Centre seed 0, right neighbour seed 1, the cell below seed 100 (seed space: x + 100 y).
+  auto ref = pytorchImages("--seeds 0,1,100 --psi 0.8 --class 0");
+  CHECK(test::maxPixelDiff(cell(mid, mid), ref[0]) <= 1);
+  CHECK(test::maxPixelDiff(cell(mid, mid + 1), ref[1]) <= 1);
+  CHECK(test::maxPixelDiff(cell(mid + 1, mid), ref[2]) <= 1);
+  CHECK(test::maxPixelDiff(cell(mid, mid), cell(mid, mid + 1)) > 40);  // another seed, another picture
+
+  // The class: the window's decode class (what the class combo writes) redraws the grid.
+  app->state().decodeClass = 2;
+  REQUIRE(test::framesUntil(*app, [&] { return settled() && panel->classId() == 2; }));
+  REQUIRE(test::framesUntil(*app, settled));
+  CHECK(test::maxPixelDiff(cell(mid, mid), pytorchImages("--seeds 0 --psi 0.8 --class 2")[0]) <= 1);
+
+  // The map of its samples: a drag decodes the plane point's z with that class.
+  REQUIRE(test::framesUntil(*app, [&] {
+    return app->engine().latents() && app->engine().points().count() > 0 && app->rects().count("map");
+  }));
+  ImVec4 m = app->rects().at("map");
+  ImVec2 a(m.x + m.z * 0.5f, m.y + m.w * 0.5f), b(a.x + 30, a.y - 20);
+  test::mouseFrame(*app, a);
+  test::mouseFrame(*app, a, true);
+  test::mouseFrame(*app, b, true);
+  test::mouseFrame(*app, b, true);
+  test::mouseFrame(*app, b);
+  const AppState& s = app->state();
+  std::vector<float> z = s.plane.toLatent(s.cursorU, s.cursorV);
+  REQUIRE(test::framesUntil(*app, [&] { return app->engine().cursorLatent == z; }));
+  std::string zPath = test::tempDir("gan_ts_views_z") + "/z.npy";
+  writeTensorNpy(zPath, torch::from_blob(z.data(), {1, int64_t(z.size())}, torch::kFloat).clone());
+  CHECK(test::maxPixelDiff(app->engine().cursorImage,
+                           pytorchImages("--z " + zPath + " --class " + std::to_string(s.decodeClass))[0]) <= 1);
+}

@@ -1,0 +1,77 @@
+// `project` (inversion) and `eval` on a user's TorchScript generator (issue 11): inversion
+// differentiates through the module and finds the class of PyTorch's own images; a module
+// that cuts the gradient to z exits 3 saying so; eval measures a generator with a classifier
+// of its image shape, its truncation reaching the module, and refuses another shape.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "cli_cases.h"
+#include "gan_torchscript_fixtures.h"
+
+namespace t = latentlab::test;
+using json = nlohmann::json;
+using latentlab::npyToTensor;
+using latentlab::readNpy;
+
+namespace {
+const std::string& fixtures() {
+  static const std::string dir = t::ganFixtures("gen_shapes gen_blobs gen_bad generator");
+  return dir;
+}
+std::string fx(const std::string& name) { return fixtures() + "/" + name; }
+}  // namespace
+
+TEST_CASE("project inverts through a TorchScript generator; one that cuts the gradient says so") {
+  std::string d = t::tempDir("own_model_gan_project");
+  // Two of PyTorch's own shapes (a disc and a ring) as the data: the generator can make them.
+  auto ok = t::runLatentlab("project --model " + fx("gen_shapes.pt") + " --data npy:" + fx("gen_shapes_out.npy") +
+                            " --items 0,2 --steps 40 --search-steps 10 --lr 0.1 --threads 1 -o " + d +
+                            "/z.npy --classes " + d + "/c.npy");
+  REQUIRE_MESSAGE(ok.exitCode == 0, ok.err);
+  auto classes = npyToTensor(readNpy(d + "/c.npy"));
+  CHECK(classes[0].item<int64_t>() == 0);
+  CHECK(classes[1].item<int64_t>() == 2);
+  CHECK((npyToTensor(readNpy(d + "/z.npy")).sizes() == torch::IntArrayRef({2, 16})));
+  auto cut = t::runLatentlab("project --model " + fx("gen_detached.pt") + " --data npy:" + fx("gen_shapes_out.npy") +
+                             " --items 0 --steps 5 --threads 1 -o " + d + "/z2.npy");
+  CHECK(cut.exitCode == 3);
+  CHECK(t::lineCount(cut.err) == 1);
+  CHECK(cut.err.find("inversion needs gradients through the generator") != std::string::npos);
+}
+
+TEST_CASE("eval measures a TorchScript generator with a classifier of its image shape") {
+  std::string d = t::tempDir("own_model_gan_eval");
+  const std::string data = " --data fashion-mnist:test@3x32x32 --reference fashion-mnist:train@3x32x32 --limit 60";
+  auto tr = t::runLatentlab(
+      "train classifier --data fashion-mnist:train@3x32x32 --test-data fashion-mnist:test@3x32x32 --limit 200 "
+      "--test-limit 60 --epochs 1 --batch 50 --features 16 --threads 1 --seed 3 -o " +
+      d + "/classifier");
+  REQUIRE_MESSAGE(tr.exitCode == 0, tr.err);
+  // generator.pt: 3 x 32 x 32, ten classes, like the classifier.
+  const std::string args = "eval --model " + fx("generator.pt") + " --classifier " + d + "/classifier" + data +
+                           " --count 20 --batch 10 --truncation 1,0 --seed 4 --threads 1 --json";
+  auto r = t::runLatentlab(args);
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  auto j = json::parse(r.out);
+  CHECK(j["kind"] == "gan");
+  CHECK(j["samples"] == 20);
+  REQUIRE(j["truncations"].size() == 2);
+  for (const auto& row : j["truncations"]) {
+    CHECK(std::isfinite(row["fd_samples"].get<double>()));
+    CHECK(row["per_class_accuracy"].size() == 10);
+  }
+  // psi 0: every sample of a class is the same image (z = 0), so each class is judged all
+  // right or all wrong: the truncation reached the TorchScript module.
+  for (const auto& c : j["truncations"][1]["per_class_accuracy"]) {
+    double a = c["accuracy"].get<double>();
+    CHECK((a == 0.0 || a == 1.0));
+  }
+  // A generator of another image shape than the classifier's: one line, exit 3.
+  auto shape = t::runLatentlab("eval --model " + fx("gen_blobs") + " --classifier " + d + "/classifier" + data +
+                               " --count 10 --threads 1");
+  CHECK(shape.exitCode == 3);
+  CHECK(t::lineCount(shape.err) == 1);
+  CHECK_MESSAGE(shape.err.find("1 x 64 x 48") != std::string::npos, shape.err);
+}
