@@ -1,6 +1,7 @@
 // Classifier-free guidance (Ho & Salimans 2022): out = uncond + g (cond - uncond), where
 // uncond is the model's output for the null class (index num_classes). One batched call
-// evaluates both halves. g = 1, an unconditional model or no classes: a single plain call.
+// evaluates both halves (Denoiser::forwardGuided: the UNet computes the layers the class does
+// not reach once for both). g = 1, an unconditional model or no classes: a single plain call.
 // On the CPU a large batch is cut into micro-batches of a bounded size (bench/README.md,
 // "Batched sampling"): one huge batch runs out of cache and its activations are fresh
 // memory every layer, so it was slower per image than batch 1, and its memory grew with the
