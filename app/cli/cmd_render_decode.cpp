@@ -15,6 +15,7 @@ void addRenderDecode(CLI::App& cmd, Action& action) {
     int cols = 10;
     ImageOutputs out;
     EngineOptions engine;
+    bool noSnap = false;
   };
   auto o = std::make_shared<Options>();
   auto* c = &cmd;
@@ -24,10 +25,12 @@ void addRenderDecode(CLI::App& cmd, Action& action) {
   c->add_option("--labels", o->labels, "int64 .npy of N class ids, one per row (conditional models)");
   c->add_option("--cols", o->cols, "Images per row")->capture_default_str()->check(CLI::Range(1, 100));
   addImageOutputs(c, o->out, false);
+  addSnapOption(c, o->noSnap);
   addEngineOptions(c, o->engine);
   c->callback([&action, o] {
     action = [o] {
       auto model = loadFaceForCli(o->model, o->engine);
+      applySnapOption(*model, o->noSnap);
       const ModelInfo& info = model->info();
       NpyArray a = readNpy(o->latents);
       if (a.dtype != NpyDtype::Float32) throw BadInput(o->latents + ": latents must be float32");

@@ -28,6 +28,7 @@ struct InterpOptions {
   double psi = -1, guidance = -1;
   ImageOutputs out;
   EngineOptions engine;
+  bool noSnap = false;
 };
 
 std::pair<uint64_t, uint64_t> parseSeeds(const std::string& s) {
@@ -75,6 +76,7 @@ int latentInterp(const InterpOptions& o) {
   if (o.seeds.empty() && (o.from.empty() || o.to.empty()))
     throw UsageError("render interp needs --from and --to (or --seeds A,B)");
   auto model = loadFaceForCli(o.model, o.engine);
+  applySnapOption(*model, o.noSnap);
   FaceContext ctx(model, o.data, o.psi);
   std::vector<std::string> specs;
   if (!o.seeds.empty()) {
@@ -145,6 +147,7 @@ void addRenderInterp(CLI::App& cmd, Action& action) {
   c->add_option("--sampler", o->sampler, "Diffusion: sampler (default: the model's)");
   c->add_option("--guidance", o->guidance, "Diffusion: guidance scale (default: the model's)")->check(CLI::Range(0.0, 100.0));
   addImageOutputs(c, o->out, true);
+  addSnapOption(c, o->noSnap);
   addEngineOptions(c, o->engine);
   c->callback([&action, o] {
     action = [o] {

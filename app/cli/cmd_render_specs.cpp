@@ -85,6 +85,19 @@ std::shared_ptr<ExploreModel> loadFaceForCli(const std::string& dir, const Engin
   return ExploreModel::load(dir, o.device);
 }
 
+void addSnapOption(CLI::App* c, bool& noSnap) {
+  c->add_flag("--no-snap", noSnap,
+              "VQ models: decode the code vectors as they are, instead of snapping each cell to its nearest code first");
+}
+
+void applySnapOption(ExploreModel& m, bool noSnap) {
+  if (m.info().codebookSize <= 0) {
+    if (noSnap) throw BadInput("--no-snap: " + m.info().dir + " has no codebook to snap to (only VQ models do)");
+    return;
+  }
+  m.setSnapToCodebook(!noSnap);
+}
+
 const Dataset& FaceContext::data() {
   if (!m_data) m_data = std::make_shared<Dataset>(openDataset(m_dataSpec));
   return *m_data;
@@ -176,6 +189,9 @@ LatentPoint parseBaseSpec(const std::string& spec, FaceContext& ctx) {
     return p;
   }
   if (spec == "prior") {
+    if (ctx.info().codebookSize > 0)
+      throw BadInput("--base prior: a VQ model's prior is a transformer over token grids, which has no mean latent; "
+                     "use data-mean (the default), class:NAME, item:I or prior:SEED (a grid it draws)");
     p.z.assign(size_t(ctx.info().latentDim), 0.f);
     p.label = "prior mean";
     return p;

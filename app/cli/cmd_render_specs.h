@@ -18,6 +18,11 @@ namespace latentlab::cli {
 // --device is checked here (UsageError, exit 2) before the model is opened.
 std::shared_ptr<ExploreModel> loadFaceForCli(const std::string& dir, const EngineOptions& o);
 
+// --no-snap: a VQ model's latents are decoded as the code vectors they are instead of each
+// cell snapped to its nearest code first (the default). BadInput on a model without a codebook.
+void addSnapOption(CLI::App* c, bool& noSnap);
+void applySnapOption(ExploreModel& m, bool noSnap);
+
 // The model with what specs may need, made on first use.
 class FaceContext {
  public:
@@ -52,7 +57,8 @@ struct LatentPoint {
 // item:I (or a bare I), class-mean:NAME, prior:SEED, FILE.npy[#ROW] (shape [dim], [1, dim]
 // or [N, dim]; a row of the last).
 LatentPoint parseLatentSpec(const std::string& spec, FaceContext& ctx);
-// data-mean, prior (the prior's mean, 0), class:NAME (its mean), or any latent spec.
+// data-mean, prior (the prior's mean, 0; BadInput for a VQ model, whose prior over token
+// grids has no mean latent), class:NAME (its mean), or any latent spec.
 LatentPoint parseBaseSpec(const std::string& spec, FaceContext& ctx);
 // A class by name or index for --class; "" = -1. BadInput naming the model's classes.
 int parseClassName(const std::string& name, const std::vector<std::string>& classes, const std::string& what);

@@ -24,11 +24,13 @@ struct TraverseOptions {
   double psi = -1;
   ImageOutputs out;
   EngineOptions engine;
+  bool noSnap = false;
 };
 
 int traverseCommand(const TraverseOptions& o) {
   if (o.directions.empty() && o.dims.empty()) throw UsageError("render traverse needs --direction NAME or --dim N");
   auto model = loadFaceForCli(o.model, o.engine);
+  applySnapOption(*model, o.noSnap);
   const ModelInfo& info = model->info();
   for (int64_t d : o.dims)
     if (d < 0 || d >= info.latentDim)
@@ -97,6 +99,7 @@ void addRenderTraverse(CLI::App& cmd, Action& action) {
   c->add_option("--class", o->cls, "Class (name or index) to decode with (conditional models)");
   c->add_option("--truncation", o->psi, "psi of a model without encoder's prior samples")->check(CLI::Range(0.0, 1.0));
   addImageOutputs(c, o->out, false);
+  addSnapOption(c, o->noSnap);
   addEngineOptions(c, o->engine);
   c->callback([&action, o] { action = [o] { return traverseCommand(*o); }; });
 }
