@@ -42,7 +42,7 @@ void InversionView::start(PanelContext& ctx, const ModelInfo& info) {
   const std::array<int, 3> shape{info.channels, info.height, info.width};
   ctx.jobs->run(
       Worker::Background, "gan/invert",
-      [live = m_live, o, choice, index, spec, dir, device, shape](JobContext& jc) -> std::any {
+      [live = m_live, o, choice, index, spec, dir, device, shape, modelClasses = info.classes](JobContext& jc) -> std::any {
         jc.setProgress(0, "reading " + spec);
         DatasetOptions dopts;
         dopts.limit = index + 1;
@@ -60,6 +60,10 @@ void InversionView::start(PanelContext& ctx, const ModelInfo& info) {
         auto inv = GanInverter::load(dir, device);
         GanInversionOptions opts = o;
         opts.classIndex = choice >= -1 ? choice : int(d.label(index));
+        // Another data set's label (a Fashion-MNIST pullover beside a generator of shapes)
+        // names none of the generator's classes: search them instead.
+        if (choice == -2 && !d.classNames.empty() && !modelClasses.empty() && d.classNames != modelClasses)
+          opts.classIndex = -1;
         if (opts.classIndex >= inv->numClasses()) opts.classIndex = -1;  // a label the generator does not know: search
         if (inv->numClasses() == 0) opts.classIndex = -1;
         {

@@ -79,7 +79,9 @@ void SeedGridPanel::drawContent(PanelContext& ctx) {
       drawGrid(ctx, *info);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Invert an image")) {
+    const ImGuiTabItemFlags invertFlags = m_selectInversion ? ImGuiTabItemFlags_SetSelected : 0;
+    m_selectInversion = false;
+    if (ImGui::BeginTabItem("Invert an image", nullptr, invertFlags)) {
       m_inversion.draw(ctx, *info);
       ImGui::EndTabItem();
     }

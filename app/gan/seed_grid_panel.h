@@ -32,6 +32,9 @@ class SeedGridPanel : public Panel {
   const std::vector<std::vector<float>>& latents() const { return m_latents; }  // after psi, row-major cells
   uint64_t imagesVersion() const { return m_version; }
   bool pending() const { return m_pending; }
+  // For tests: the "Invert an image" tab is shown from the next frame, and its view.
+  void showInversionTab() { m_selectInversion = true; }
+  InversionView& inversion() { return m_inversion; }
 
  protected:
   void drawContent(PanelContext& ctx) override;
@@ -48,6 +51,7 @@ class SeedGridPanel : public Panel {
   int m_class = 0;
   int m_k = 5;
   int m_tab = 0;
+  bool m_selectInversion = false;
   std::string m_modelDir;   // psi and class are reset when another model is opened
   std::vector<Image> m_images;
   std::vector<std::vector<float>> m_latents;

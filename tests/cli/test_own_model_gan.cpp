@@ -1,8 +1,8 @@
 // The CLI on a user's TorchScript GAN generator (issue 11): `info`, and `render sample`,
 // `render decode` and `render interp` giving PyTorch's images of the same module to 1e-4, for
 // the single-file class-conditional fixture (gen_shapes.pt) and the folder-form unconditional
-// one (gen_blobs: 2x4x3 latent, range [-1, 1], 1 x 64 x 48); the bad generators exit 3 with
-// one line naming the file and the fault. `project` and `eval`: test_own_model_gan_tools.cpp.
+// one (gen_blobs: 2x4x3 latent, range [-1, 1], 1 x 64 x 48). `project`, `eval` and the bad
+// generators: test_own_model_gan_tools.cpp (two files so that each runs in a few seconds).
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -15,7 +15,7 @@ using json = nlohmann::json;
 
 namespace {
 const std::string& fixtures() {
-  static const std::string dir = t::ganFixtures("gen_shapes gen_blobs gen_bad");
+  static const std::string dir = t::ganFixtures("gen_shapes gen_blobs");
   return dir;
 }
 std::string fx(const std::string& name) { return fixtures() + "/" + name; }
@@ -62,30 +62,4 @@ TEST_CASE("render sample, decode and interp on TorchScript generators match PyTo
     REQUIRE_MESSAGE(r.exitCode == 0, r.err);
     CHECK(t::maxAbsDiff(latentlab::npyToTensor(latentlab::readNpy(npy)), refs.get(i)) < 1e-4f);
   }
-}
-
-TEST_CASE("bad TorchScript generators: exit 3 and one line naming the file and the fault") {
-  struct Case {
-    const char* file;
-    const char* message;
-  };
-  const Case cases[] = {
-      {"gen_wrong_arity.pt", "forward takes 3 arguments, expected forward(z) or forward(z, class)"},
-      {"gen_wrong_shape.pt", "returned shape [2, 3, 16, 16], expected [2, 3, 32, 32]"},
-      {"gen_int_output.pt", "forward's output has dtype Byte, expected a float tensor"},
-      {"gen_nan_output.pt", "forward's output holds NaN or Inf"},
-      {"gen_no_class.pt", "conditioning.num_classes is 4 but forward takes no class"},
-  };
-  std::string d = t::tempDir("own_model_gan_bad");
-  auto check = [](const t::RunResult& r, const Case& c) {
-    CHECK(r.exitCode == 3);
-    CHECK(t::lineCount(r.err) == 1);
-    CHECK_MESSAGE(r.err.find(c.message) != std::string::npos, r.err);
-    CHECK(r.err.find(c.file) != std::string::npos);
-  };
-  for (const Case& c : cases) {
-    CAPTURE(c.file);
-    check(t::runLatentlab("render sample --model " + fx(c.file) + " --count 2 --threads 1 -o " + d + "/x.png"), c);
-  }
-  check(t::runLatentlab("info --model " + fx(cases[1].file)), cases[1]);  // through the probe's child process
 }

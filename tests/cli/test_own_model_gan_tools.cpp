@@ -1,7 +1,9 @@
 // `project` (inversion) and `eval` on a user's TorchScript generator (issue 11): inversion
 // differentiates through the module and finds the class of PyTorch's own images; a module
 // that cuts the gradient to z exits 3 saying so; eval measures a generator with a classifier
-// of its image shape, its truncation reaching the module, and refuses another shape.
+// of its image shape, its truncation reaching the module, and refuses another shape; the bad
+// generators (wrong arity, output shape, dtype, NaN, class without conditioning) exit 3 with
+// one line naming the file and the fault, from `render sample` and from `info` (the probe).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -74,4 +76,30 @@ TEST_CASE("eval measures a TorchScript generator with a classifier of its image 
   CHECK(shape.exitCode == 3);
   CHECK(t::lineCount(shape.err) == 1);
   CHECK_MESSAGE(shape.err.find("1 x 64 x 48") != std::string::npos, shape.err);
+}
+
+TEST_CASE("bad TorchScript generators: exit 3 and one line naming the file and the fault") {
+  struct Case {
+    const char* file;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"gen_wrong_arity.pt", "forward takes 3 arguments, expected forward(z) or forward(z, class)"},
+      {"gen_wrong_shape.pt", "returned shape [2, 3, 16, 16], expected [2, 3, 32, 32]"},
+      {"gen_int_output.pt", "forward's output has dtype Byte, expected a float tensor"},
+      {"gen_nan_output.pt", "forward's output holds NaN or Inf"},
+      {"gen_no_class.pt", "conditioning.num_classes is 4 but forward takes no class"},
+  };
+  std::string d = t::tempDir("own_model_gan_bad");
+  auto check = [](const t::RunResult& r, const Case& c) {
+    CHECK(r.exitCode == 3);
+    CHECK(t::lineCount(r.err) == 1);
+    CHECK_MESSAGE(r.err.find(c.message) != std::string::npos, r.err);
+    CHECK(r.err.find(c.file) != std::string::npos);
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.file);
+    check(t::runLatentlab("render sample --model " + fx(c.file) + " --count 2 --threads 1 -o " + d + "/x.png"), c);
+  }
+  check(t::runLatentlab("info --model " + fx(cases[1].file)), cases[1]);  // through the probe's child process
 }

@@ -15,6 +15,7 @@
 #include "engine/latent/gan_inversion.h"
 #include "engine/models/gan_bundle.h"
 #include "engine/util/errors.h"
+#include "gan_torchscript_fixtures.h"
 #include "test_support.h"
 
 using namespace latentlab;
@@ -23,31 +24,12 @@ namespace t = latentlab::test;
 namespace {
 
 const std::string& fixtures() {
-  static const std::string dir = [] {
-    std::string d = t::tempDir("gan_torchscript_fixtures");
-    auto r = t::runCommand(std::string(PYTHON_WITH_TORCH) + " " + t::sourcePath("tools/export/example_models.py") +
-                           " " + d + " gen_shapes gen_blobs gen_bad");
-    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
-    return d;
-  }();
+  static const std::string dir = t::ganFixtures("gen_shapes gen_blobs gen_bad");
   return dir;
 }
 std::string fx(const std::string& name) { return fixtures() + "/" + name; }
 torch::Tensor refNpy(const std::string& path) { return npyToTensor(readNpy(path)); }
-
-// PyTorch's images in [0, 1] of `model` for the latents in zNpy (scaled by psi).
-torch::Tensor pytorchImages(const std::string& model, const std::string& args) {
-  std::string out = t::tempDir("gan_ts_ref") + "/ref.npy";
-  auto r = t::runCommand(std::string(PYTHON_WITH_TORCH) + " " + t::sourcePath("tools/reference/torchscript_generate.py") +
-                         " " + model + " " + out + " " + args);
-  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
-  return refNpy(out);
-}
-
-float maxDiff(const torch::Tensor& a, const torch::Tensor& b) {
-  REQUIRE((a.sizes() == b.sizes()));
-  return (a.to(torch::kFloat) - b.to(torch::kFloat)).abs().max().item<float>();
-}
+float maxDiff(const torch::Tensor& a, const torch::Tensor& b) { return t::maxAbsDiff(a, b); }
 
 std::string loadError(const std::string& path) {
   try {
@@ -74,14 +56,15 @@ TEST_CASE("a class-conditional TorchScript generator in one .pt file: images, cl
   auto c = refNpy(fx("gen_shapes_c.npy"));
   // The reference written by the exporter, and the module re-run by PyTorch with psi.
   CHECK(maxDiff(g->generate(z, c, 1.0), refNpy(fx("gen_shapes_out.npy"))) < 1e-4f);
-  CHECK(maxDiff(g->generate(z, c, 0.5),
-                pytorchImages(fx("gen_shapes.pt"), "--z " + fx("gen_shapes_z.npy") + " --labels " +
-                                                        fx("gen_shapes_c.npy") + " --psi 0.5")) < 1e-4f);
+  t::PytorchImages refs;
+  refs.add(fx("gen_shapes.pt") + " --z " + fx("gen_shapes_z.npy") + " --labels " + fx("gen_shapes_c.npy") + " --psi 0.5");
+  refs.add(fx("gen_shapes.pt") + " --count 6 --seed 42 --psi 0.7 --cycle-classes");
+  refs.run();
+  CHECK(maxDiff(g->generate(z, c, 0.5), refs.get(0)) < 1e-4f);
   // The seeding rule: sampleLatents(n, seed) is torch.randn(n, D) from manual_seed(seed).
   auto zs = g->sampleLatents(6, 42);
   auto cs = torch::arange(6, torch::kLong).remainder(4);
-  CHECK(maxDiff(g->generate(zs, cs, 0.7), pytorchImages(fx("gen_shapes.pt"), "--count 6 --seed 42 --psi 0.7 --cycle-classes")) <
-        1e-4f);
+  CHECK(maxDiff(g->generate(zs, cs, 0.7), refs.get(1)) < 1e-4f);
   // The class matters: the same z as a disc and as a cross differ.
   auto a = g->generate(zs.slice(0, 0, 1), torch::zeros({1}, torch::kLong), 1.0);
   auto b = g->generate(zs.slice(0, 0, 1), torch::full({1}, int64_t(3), torch::kLong), 1.0);
@@ -112,16 +95,20 @@ TEST_CASE("the latent face (window, render) decodes a TorchScript generator like
   CHECK(info.latentDim == 16);
   CHECK((info.height == 32 && info.width == 32 && info.channels == 3));
   CHECK(info.parameterCount == 168);
+  t::PytorchImages refs;
+  refs.add(fx("gen_shapes.pt") + " --count 5 --seed 3 --psi 0.7 --cycle-classes");
+  refs.add(fx("gen_blobs") + " --count 2 --seed 9");
+  refs.run();
   auto z = face->priorSample(5, 3, 0.7);
   auto values = face->decodeValues(z, 5, {0, 1, 2, 3, 0});
   auto ours = torch::from_blob(values.data(), {5, 3, 32, 32}, torch::kFloat).clone();
-  CHECK(maxDiff(ours, pytorchImages(fx("gen_shapes.pt"), "--count 5 --seed 3 --psi 0.7 --cycle-classes")) < 1e-4f);
+  CHECK(maxDiff(ours, refs.get(0)) < 1e-4f);
 
   auto blobs = ExploreModel::load(fx("gen_blobs"), "cpu");
   auto zb = blobs->priorSample(2, 9, 1.0);
   auto vb = blobs->decodeValues(zb, 2, {-1, -1});
   auto oursB = torch::from_blob(vb.data(), {2, 1, 64, 48}, torch::kFloat).clone();
-  CHECK(maxDiff(oursB, pytorchImages(fx("gen_blobs"), "--count 2 --seed 9")) < 1e-4f);
+  CHECK(maxDiff(oursB, refs.get(1)) < 1e-4f);
   // SeFa needs a built-in's first linear layer: a TorchScript generator says so.
   CHECK_THROWS_WITH_AS(face->firstLinearWeight(), doctest::Contains("SeFa needs one"), BadInput);
 }

@@ -1,4 +1,4 @@
-// Shared by the CLI tests of TorchScript generators: the fixtures (exported at test time by
+// Shared by the engine and CLI tests of TorchScript generators: the fixtures (exported at test time by
 // Debian's python3-torch with tools/export/example_models.py) and PyTorch's reference images
 // of the same modules (tools/reference/torchscript_generate.py), all asked for first and made
 // in one python start, since each start costs about a second.
