@@ -7,9 +7,10 @@ bool CursorDecoder::update(const AppState& s, const std::function<void(std::vect
   // A nonlinear map has no plane: the map panel's inverse blend is the cursor's latent.
   auto z = s.plane.origin.empty() ? s.mapLatent : s.plane.toLatent(s.cursorU, s.cursorV);
   if (z.empty()) return false;
-  if (z == m_last && s.decodeClass == m_lastClass) return false;
+  if (z == m_last && s.decodeClass == m_lastClass && s.snapToCodebook == m_lastSnap) return false;
   m_last = z;
   m_lastClass = s.decodeClass;
+  m_lastSnap = s.snapToCodebook;
   ++m_sent;
   send(std::move(z));
   return true;

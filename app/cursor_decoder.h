@@ -11,7 +11,8 @@ namespace latentlab {
 
 class CursorDecoder {
  public:
-  // Calls send(latent) when the cursor's latent (or the class it is drawn as) differs from
+  // Calls send(latent) when the cursor's latent (or the class it is drawn as, or whether a VQ
+  // model snaps it to its codebook) differs from
   // the last one sent.
   bool update(const AppState& s, const std::function<void(std::vector<float>)>& send);
   // Calls send(index) when the selection changed.
@@ -25,6 +26,7 @@ class CursorDecoder {
  private:
   std::vector<float> m_last;
   int m_lastClass = -1;  // AppState::decodeClass sent with m_last
+  bool m_lastSnap = true;  // AppState::snapToCodebook then (a VQ model decodes it differently)
   int64_t m_lastSelected = -2;
   uint64_t m_sent = 0;
 };

@@ -136,8 +136,11 @@ void EngineClient::loadModel(const std::string& dir, const std::string& device) 
       ProbeOutcome p = runModelProbe(dir);
       if (p.ran && !p.ok) throw BadInput(p.message);
     }
-    if (modelFamily(kind) == ModelFamily::Tokens) {  // no latent map: the Tokens view (app/tokens/)
+    if (modelFamily(kind) == ModelFamily::Tokens) {
+      // The Tokens view (app/tokens/), and its code vectors as the latent the map, paths and
+      // sliders steer (engine/tokens/vq_latent.h).
       l.tokens = TokenModel::open(dir, device);
+      l.model = ExploreModel::load(dir, device);
       return l;
     }
     if (isDiffusionKind(kind)) l.diffusion = DiffusionSampler::load(dir, device);

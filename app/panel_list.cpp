@@ -34,7 +34,11 @@ std::vector<PanelEntry> makePanels() {
   // Order matters within a column: earlier entries sit higher (Side) or further left (Footer).
   list.push_back({std::make_unique<LatentMapPanel>(), [](K k) {
                     // A pixel diffusion model has no encoder, so no latent space to map.
-                    return k == K::PixelDiffusion || k == K::Tokens ? kHidden : place(R::Main, 1, 30, 20);
+                    if (k == K::PixelDiffusion) return kHidden;
+                    // A token model's code vectors: above the Tokens view when opened from View.
+                    Placement p = place(R::Main, k == K::Tokens ? 0.9f : 1.f, 30, k == K::Tokens ? 14 : 20);
+                    p.startsOpen = k != K::Tokens;
+                    return p;
                   }});
   list.push_back({std::make_unique<LessonPanel>(), [](K k) {
                     // Opened by a lesson. Under the map, so the side column stays whole for the
@@ -50,9 +54,11 @@ std::vector<PanelEntry> makePanels() {
                     return k == K::LatentDiffusion ? place(R::Side, 0.62f, 24, 18) : kHidden;
                   }});
   list.push_back({std::make_unique<ImagePanel>(), [](K k) {
-                    if (k == K::PixelDiffusion || k == K::Tokens) return kHidden;
+                    if (k == K::PixelDiffusion) return kHidden;
                     // Beside a latent diffusion run it shows the VAE's decode under the map cursor.
-                    return place(R::Side, k == K::LatentDiffusion ? 0.38f : 0.42f, 14, 10);
+                    Placement p = place(R::Side, k == K::LatentDiffusion ? 0.38f : 0.42f, 14, 10);
+                    p.startsOpen = k != K::Tokens;  // a token model: opened with the map, from View
+                    return p;
                   }});
   list.push_back({std::make_unique<ManifoldPanel>(), [](K k) {
                     if (k == K::Gan) {  // a GAN's map plane is random directions of z: less to see
@@ -69,7 +75,7 @@ std::vector<PanelEntry> makePanels() {
                     // own controls no room. Open/closed is decided once at start (kind None).
                     Placement p = place(R::Side, 0.40f, 22, 11);
                     p.startsOpen = false;
-                    if (k == K::None || k == K::PixelDiffusion || k == K::Tokens) p.role = R::Hidden;
+                    if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
                     return p;
                   }});
   list.push_back({std::make_unique<DirectionsPanel>(), [](K k) {
@@ -77,7 +83,7 @@ std::vector<PanelEntry> makePanels() {
                     // interpolation there is no room for it at 1024 x 700.
                     Placement p = place(R::Side, 0.50f, 24, 12);
                     p.startsOpen = false;
-                    if (k == K::None || k == K::PixelDiffusion || k == K::Tokens) p.role = R::Hidden;
+                    if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
                     return p;
                   }});
   list.push_back({std::make_unique<SeedGridPanel>(), [](K k) {
@@ -120,7 +126,7 @@ std::vector<PanelEntry> makePanels() {
   list.push_back({std::make_unique<InspectorPanel>(), [](K k) {
                     Placement p = place(R::Side, 0.50f, 24, 14);
                     p.startsOpen = false;  // like Directions: opened from View when wanted
-                    if (k == K::None || k == K::PixelDiffusion || k == K::Tokens) p.role = R::Hidden;
+                    if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
                     return p;
                   }});
   list.push_back({std::make_unique<ModelPanel>(), [](K) { return place(R::Footer, 0.55f, 20, 12); }});

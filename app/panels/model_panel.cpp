@@ -33,8 +33,9 @@ const char* ModelPanel::notes() const {
   if (modelFamily(m_kind) == ModelFamily::Tokens)
     return "The model is a VQ-VAE with a transformer: the VQ-VAE turns a picture into a 7 x 7 grid of tokens, each "
            "one of 128 learned codes, and back; the transformer writes new grids one token at a time, like a "
-           "language model writes words. It has no continuous latent and so no map: the Tokens view shows the "
-           "writing, the Codebook the codes.";
+           "language model writes words. The Tokens view shows the writing, the Codebook the codes. What the "
+           "decoder reads is the grid of the tokens' code vectors (7 x 7 x 32 numbers): that is the latent the "
+           "map, Interpolation and Directions steer (open them from View).";
   return "The model is a trained autoencoder: an encoder squeezes each picture into a few numbers "
          "(its latent) and a decoder turns numbers back into a picture. Here you pick the model and "
          "the pictures to place on the map; encoding all of them takes a few seconds.";

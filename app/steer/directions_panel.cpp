@@ -12,6 +12,7 @@
 #include "app/perf_stats.h"
 #include "app/steer/steer_latent.h"
 #include "app/steer/steer_map_overlay.h"
+#include "app/steer/vq_tokens_view.h"
 #include "app/widgets/image_fit.h"
 #include "engine/explore/explorer.h"
 
@@ -362,23 +363,29 @@ void DirectionsPanel::exportGrid(PanelContext& ctx) {
 void DirectionsPanel::decode(PanelContext& ctx) {
   Latent z = steeredLatentOf(ctx.state);
   bool edited = m_set.anyMoved() || !ctx.state.steerEdit.empty();
-  if (!edited || z.empty() || z == m_asked || !ctx.jobs) return;
+  bool snap = ctx.state.snapToCodebook;
+  if (!edited || z.empty() || (z == m_asked && snap == m_askedSnap) || !ctx.jobs) return;
   auto model = ctx.jobs->exploreModel();
   if (!model || model->info().latentDim != int(z.size())) return;
   m_asked = z;
+  m_askedSnap = snap;
+  Latent start = editedLatentOf(ctx.state);  // a VQ model: its tokens are what the sliders changed
   m_askedAt = nowMs();
   int cls = ctx.state.decodeClass;
   m_bench.submitted(nowMs() / 1000.0);
   struct Decoded {
     Image image;
+    TokenChange tokens;
     double startMs = 0, endMs = 0;  // on the worker (the slider bench's stages)
   };
   ctx.jobs->run(Worker::Interactive, "steer/slider",
-                [model, z, cls](JobContext&) {
+                [model, z, start, cls](JobContext&) {
                   Decoded d;
                   d.startMs = nowMs();
                   d.image = model->decode(z, cls);
                   d.endMs = nowMs();
+                  if (model->info().codebookSize > 0 && start.size() == z.size())
+                    d.tokens = {model->tokensOf(start), model->tokensOf(z)};
                   return std::any(std::move(d));
                 },
                 [this, z](FeatureOutcome& o) {
@@ -387,6 +394,7 @@ void DirectionsPanel::decode(PanelContext& ctx) {
                     m_bench.worked(d->startMs / 1000.0, d->endMs / 1000.0);
                     m_bench.delivered(now / 1000.0);
                     m_image = std::move(d->image);
+                    m_tokens = std::move(d->tokens);
                     m_decoded = z;
                     ++m_version;
                     m_latencyMs = now - m_askedAt;
@@ -447,11 +455,25 @@ void DirectionsPanel::drawContent(PanelContext& ctx) {
   ImGui::Dummy(ImVec2(side, side));
   if (tex) ImGui::GetWindowDrawList()->AddImage(tex, ImVec2(p.x + off.x, p.y + off.y), ImVec2(p.x + off.x + fit.x, p.y + off.y + fit.y));
   ctx.rects["directions/image"] = ImVec4(p.x + off.x, p.y + off.y, fit.x, fit.y);
+  const ModelInfo* vq = vqModelInfo(ctx);
+  if (vq && edited && vq->latentShape.size() == 3)  // the tokens the move changed, outlined
+    drawTokenCells(m_tokens, int(vq->latentShape[0]), int(vq->latentShape[1]), ImVec2(p.x + off.x, p.y + off.y), fit,
+                   "the start");
   if (edited) ImGui::TextDisabled("moved, %.1f ms", m_latencyMs);
   else ImGui::TextDisabled("at the cursor");
+  if (vq && edited) {
+    // Under the picture, as wide as it: "12 of 49 tokens changed".
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
+    ImGui::TextDisabled("%d of %zu tokens changed (outlined)", m_tokens.changed(), m_tokens.after.size());
+    ImGui::PopTextWrapPos();
+  }
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginChild("##sliders", ImVec2(0, 0), false);
+  if (vqModelInfo(ctx)) {
+    FlowRow snapRow;
+    drawSnapToggle(ctx, snapRow);
+  }
   drawSliders(ctx);
   drawFiles(ctx);
   ImGui::EndChild();

@@ -15,6 +15,7 @@
 #include "app/panels/panel.h"
 #include "app/steer/direction_set.h"
 #include "app/steer/slider_bench.h"
+#include "app/steer/vq_tokens_view.h"
 
 namespace latentlab {
 
@@ -28,9 +29,13 @@ class DirectionsPanel : public Panel {
 
   DirectionSet& set() { return m_set; }
   const std::vector<Direction>& pca() const { return m_pca; }
+  // Why the loaded model has no SeFa directions ("" while computing or when it has them).
+  const std::string& sefaUnavailable() const { return m_sefaError; }
   const Image& image() const { return m_image; }
   uint64_t imageVersion() const { return m_version; }
   const std::vector<float>& decodedLatent() const { return m_decoded; }
+  // A VQ model: the tokens of the latent before the sliders and of the moved one.
+  const TokenChange& tokenChange() const { return m_tokens; }
   const std::string& status() const { return m_status; }
 
  protected:
@@ -62,7 +67,9 @@ class DirectionsPanel : public Panel {
   bool m_busy = false;
 
   std::vector<float> m_asked, m_decoded;
+  bool m_askedSnap = true;
   Image m_image;
+  TokenChange m_tokens;
   uint64_t m_version = 0;
   double m_askedAt = 0, m_latencyMs = 0;
 

@@ -112,15 +112,19 @@ void InspectorPanel::drawHistogram(PanelContext& ctx, float height) {
   for (size_t b = 0; b < h.size(); ++b)
     dl->AddRectFilled(ImVec2(p.x + bw * float(b), yOf(density[b])), ImVec2(p.x + bw * float(b + 1) - 1, base),
                       IM_COL32(110, 180, 255, 200));
+  // A VQ model's prior is over token grids, not N(0, 1) per number: no curve to compare with.
+  bool normal = !(ctx.engine && ctx.engine->model() && ctx.engine->model()->prior != "normal");
   ImVec2 prev;
-  for (int i = 0; i <= 64; ++i) {
+  for (int i = 0; normal && i <= 64; ++i) {
     double v = -m_range + 2.0 * m_range * i / 64.0;
     ImVec2 q(p.x + w * float(i) / 64.f, yOf(std::exp(-0.5 * v * v) / std::sqrt(2 * M_PI)));
     if (i > 0) dl->AddLine(prev, q, IM_COL32(255, 200, 90, 255), 1.5f);
     prev = q;
   }
   char label[96];
-  if (size_t(m_histDim) < m_kl.size())
+  if (!normal)
+    std::snprintf(label, sizeof label, "z%d over the data", m_histDim);
+  else if (size_t(m_histDim) < m_kl.size())
     std::snprintf(label, sizeof label, "z%d over the data (KL %.2f nats); line: prior N(0, 1)", m_histDim,
                   m_kl[size_t(m_histDim)]);
   else
@@ -145,8 +149,9 @@ void InspectorPanel::drawChart(PanelContext& ctx, const std::vector<float>& z, f
   float bw = w / float(dim);
   auto yOf = [&](float v) { return mid - std::clamp(v, -m_range, m_range) * scale; };
   dl->AddRectFilled(p, ImVec2(p.x + w, p.y + chartH), IM_COL32(22, 24, 30, 255));
-  // The prior's +-2 sigma band (N(0, 1) per dimension).
-  dl->AddRectFilled(ImVec2(p.x, yOf(2)), ImVec2(p.x + w, yOf(-2)), IM_COL32(60, 70, 95, 140));
+  // The prior's +-2 sigma band (N(0, 1) per dimension; a VQ model's prior over tokens has none).
+  if (!(ctx.engine && ctx.engine->model() && ctx.engine->model()->prior != "normal"))
+    dl->AddRectFilled(ImVec2(p.x, yOf(2)), ImVec2(p.x + w, yOf(-2)), IM_COL32(60, 70, 95, 140));
   dl->AddLine(ImVec2(p.x, mid), ImVec2(p.x + w, mid), IM_COL32(140, 145, 160, 255));
   ImVec2 mouse = ImGui::GetIO().MousePos;
   int under = hovered || active ? std::clamp(int((mouse.x - p.x) / bw), 0, dim - 1) : -1;

@@ -11,6 +11,7 @@
 #include "app/panels/param_help.h"
 #include "app/steer/steer_latent.h"
 #include "app/steer/steer_map_overlay.h"
+#include "app/steer/vq_tokens_view.h"
 #include "app/widgets/image_fit.h"
 #include "engine/export/gif_writer.h"
 #include "engine/explore/explorer.h"
@@ -21,6 +22,7 @@ namespace {
 struct InterpResult {
   std::vector<Latent> path;
   std::vector<Image> images;
+  std::vector<int> tokens;  // a VQ model: each frame's nearest codes, frames x cells
 };
 const ImU32 kPathColor = IM_COL32(255, 120, 200, 255);
 std::string letter(size_t i) { return i < 26 ? std::string(1, char('A' + i)) : "P" + std::to_string(i); }
@@ -81,7 +83,11 @@ void InterpolationPanel::request(PanelContext& ctx) {
   std::vector<bool> modes;
   for (auto& e : m_points) modes.push_back(e.slerp);
   auto model = ctx.jobs->exploreModel();
-  if (pts == m_asked && modes == m_askedModes && m_steps == m_askedSteps && model.get() == m_askedModel) return;
+  bool snap = ctx.state.snapToCodebook;
+  if (pts == m_asked && modes == m_askedModes && m_steps == m_askedSteps && model.get() == m_askedModel &&
+      snap == m_askedSnap)
+    return;
+  m_askedSnap = snap;
   m_asked = pts;
   m_askedModes = modes;
   m_askedSteps = m_steps;
@@ -97,6 +103,7 @@ void InterpolationPanel::request(PanelContext& ctx) {
         std::vector<float> flat;
         for (auto& z : r.path) flat.insert(flat.end(), z.begin(), z.end());
         r.images = model->decodeBatch(flat, int(r.path.size()), cls);
+        if (model->info().codebookSize > 0) r.tokens = model->tokensOf(flat, int(r.path.size()));
         return std::any(std::move(r));
       },
       [this](FeatureOutcome& o) {
@@ -106,6 +113,7 @@ void InterpolationPanel::request(PanelContext& ctx) {
         if (!r) return;
         m_path = std::move(r->path);
         m_images = std::move(r->images);
+        m_tokens = std::move(r->tokens);
         m_atlas = stripPicture(0);
         ++m_version;
         m_frame = std::clamp(m_frame, 0.f, float(std::max<size_t>(1, m_images.size()) - 1));
@@ -247,6 +255,8 @@ void InterpolationPanel::drawStrip(PanelContext& ctx) {
   if (!m_error.empty()) ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", m_error.c_str());
   float fs = ImGui::GetFontSize();
   int n = int(m_images.size());
+  std::string caption = tokenChangeCaption(frameTokens(std::clamp(frame(), 0, n - 1)), "A (outlined)");
+  if (!caption.empty()) ImGui::TextDisabled("%s", caption.c_str());
   // One texture for the whole strip (tiles side by side, no gaps): one upload, one batch.
   ImTextureID tex = ctx.textures.texture("interp-strip", m_atlas, m_version, ctx.state.nearestFilter);
   ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -262,6 +272,9 @@ void InterpolationPanel::drawStrip(PanelContext& ctx) {
   ImVec2 pa(p.x + off.x, p.y + off.y);
   if (tex) dl->AddImage(tex, pa, ImVec2(pa.x + fit.x, pa.y + fit.y), ImVec2(du * cur, 0), ImVec2(du * (cur + 1), 1));
   ctx.rects["interp/preview"] = ImVec4(pa.x, pa.y, fit.x, fit.y);
+  TokenChange change = frameTokens(cur);  // a VQ model: the tokens this frame changed since A
+  if (const ModelInfo* vq = vqModelInfo(ctx); vq && vq->latentShape.size() == 3)
+    drawTokenCells(change, int(vq->latentShape[0]), int(vq->latentShape[1]), pa, fit, "A");
   // The big picture is the shown frame, not one more tile: outlined (just outside it) like
   // the strip's shown tile, and set apart from the strip by a wider gap and a rule.
   dl->AddRect(ImVec2(pa.x - 3, pa.y - 3), ImVec2(pa.x + fit.x + 2, pa.y + fit.y + 2), kPathColor, 0, 0, 1.f);
@@ -299,6 +312,15 @@ void InterpolationPanel::drawStrip(PanelContext& ctx) {
     }
   }
   ctx.rects["interp/strip"] = ImVec4(q.x, q.y, width, tile * float(rows));
+}
+
+TokenChange InterpolationPanel::frameTokens(int i) const {
+  TokenChange t;
+  size_t n = m_images.size(), cells = n ? m_tokens.size() / n : 0;
+  if (cells == 0 || m_tokens.size() != n * cells || i < 0 || size_t(i) >= n) return t;
+  t.before.assign(m_tokens.begin(), m_tokens.begin() + ptrdiff_t(cells));
+  t.after.assign(m_tokens.begin() + ptrdiff_t(size_t(i) * cells), m_tokens.begin() + ptrdiff_t((size_t(i) + 1) * cells));
+  return t;
 }
 
 Image InterpolationPanel::stripPicture(int scale) const {
@@ -392,6 +414,7 @@ void InterpolationPanel::drawContent(PanelContext& ctx) {
     drawSeeds(ctx);
   } else {
     drawEndpoints(ctx, row);
+    drawSnapToggle(ctx, row);  // a VQ model: decode the path snapped to the codebook or as it is
     request(ctx);
     if (m_points.size() < 2) {
       m_path.clear(), m_images.clear(), m_asked.clear(), m_atlas = Image{};

@@ -13,6 +13,7 @@
 #include "app/panels/flow_row.h"
 #include "app/panels/panel.h"
 #include "app/steer/steer_engine.h"
+#include "app/steer/vq_tokens_view.h"
 
 namespace latentlab {
 
@@ -41,6 +42,8 @@ class InterpolationPanel : public Panel {
   bool playing() const { return m_playing; }
   int stepsPerSegment() const { return m_steps; }
   const std::string& lastExport() const { return m_exportMsg; }
+  // A VQ model: frame i's tokens against endpoint A's (frame 0); empty for other models.
+  TokenChange frameTokens(int i) const;
   // The strip (every frame, left to right) as exported.
   Image stripPicture(int scale) const;
   // The animation as an animated GIF at the export scale and the play speed (ping-pong:
@@ -78,10 +81,12 @@ class InterpolationPanel : public Panel {
   std::vector<bool> m_askedModes;
   int m_askedSteps = 0;
   const void* m_askedModel = nullptr;
+  bool m_askedSnap = true;  // AppState::snapToCodebook of the latest request
   bool m_pending = false;
   std::string m_error;
   std::vector<Latent> m_path;
   std::vector<Image> m_images;
+  std::vector<int> m_tokens;  // a VQ model: each frame's tokens (frames x cells), else empty
   Image m_atlas;  // the frames side by side: the strip's one texture
   uint64_t m_version = 0;
 

@@ -8,7 +8,22 @@
 
 namespace latentlab {
 
+// Above this many dimensions the Jacobi sweeps below take minutes (a VQ model's 1568-value
+// grid of code vectors: O(d^3) per sweep); LAPACK's eigh through LibTorch takes about a
+// second (engine/explore/latent_plane_eigh.cpp).
+constexpr int kJacobiMaxDim = 96;
+LatentPlane pcaPlaneByEigh(const LatentSet& set);
+
 namespace {
+// Eigenvectors have an arbitrary sign; fix it so the same data always gives the same map.
+void fixSign(std::vector<float>& v) {
+  size_t big = 0;
+  for (size_t i = 1; i < v.size(); ++i)
+    if (std::abs(v[i]) > std::abs(v[big])) big = i;
+  if (v[big] < 0)
+    for (auto& x : v) x = -x;
+}
+
 double dot(const float* a, const float* b, int n) {
   double s = 0;
   for (int i = 0; i < n; ++i) s += double(a[i]) * b[i];
@@ -92,6 +107,12 @@ LatentPlane pcaPlane(const LatentSet& set) {
     p.mode = "pca";
     return p;
   }
+  if (d > kJacobiMaxDim) {
+    LatentPlane p = pcaPlaneByEigh(set);
+    fixSign(p.axisU);
+    fixSign(p.axisV);
+    return p;
+  }
   std::vector<double> mean(size_t(d), 0.0);
   for (int64_t i = 0; i < set.count; ++i)
     for (int k = 0; k < d; ++k) mean[size_t(k)] += set.row(i)[k];
@@ -119,14 +140,6 @@ LatentPlane pcaPlane(const LatentSet& set) {
     p.axisU[size_t(k)] = float(vectors[size_t(k) * d + order[0]]);
     p.axisV[size_t(k)] = float(vectors[size_t(k) * d + order[1]]);
   }
-  // Eigenvectors have an arbitrary sign; fix it so the same data always gives the same map.
-  auto fixSign = [](std::vector<float>& v) {
-    size_t big = 0;
-    for (size_t i = 1; i < v.size(); ++i)
-      if (std::abs(v[i]) > std::abs(v[big])) big = i;
-    if (v[big] < 0)
-      for (auto& x : v) x = -x;
-  };
   fixSign(p.axisU);
   fixSign(p.axisV);
   return p;

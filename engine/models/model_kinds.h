@@ -32,7 +32,8 @@ inline const std::vector<ModelKindInfo>& modelKinds() {
       {"gan", "a \"generator\" object (builtin dcgan-generator) and latent.shape", true,
        "GAN generator: a map of its samples, the seed grid, inversion and the Train view", ModelFamily::Gan, true},
       {"vq-autoregressive", "an \"autoencoder\" object (builtin vq-vae), latent.shape [rows, cols] and a \"prior\" object (builtin token-transformer)",
-       true, "VQ-VAE tokens sampled one at a time by a transformer prior: the Tokens view", ModelFamily::Tokens, false},
+       true, "VQ-VAE tokens sampled one at a time by a transformer prior: the Tokens view; its grid of code vectors is the latent the map, paths and sliders steer",
+       ModelFamily::Tokens, true},
   };
   return kinds;
 }

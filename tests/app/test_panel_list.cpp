@@ -39,11 +39,12 @@ TEST_CASE("every registered panel has an id, a title, notes and a place for ever
     CAPTURE(int(kind));
     // One main panel; a GAN's Train view sits in the main area too, under its map, and so
     // does the VAE Train view (closed until opened) with an autoencoder or no model.
-    // A token model: its Next token bars sit under its Tokens view. The Lesson panel (closed
-    // until a lesson opens) sits under the map, beside a pixel Diffusion or a Tokens view.
+    // A token model: its Next token bars sit under its Tokens view, and the map of its code
+    // vectors (closed until opened from View) above them. The Lesson panel (closed until a
+    // lesson opens) sits under the map, beside a pixel Diffusion or a Tokens view.
     bool lessonMain = kind != ModelKind::PixelDiffusion && kind != ModelKind::Tokens;
-    CHECK(mains == (kind == ModelKind::Gan || kind == ModelKind::Autoencoder || kind == ModelKind::None ||
-                            kind == ModelKind::Tokens
+    CHECK(mains == (kind == ModelKind::Tokens ? 3
+                    : kind == ModelKind::Gan || kind == ModelKind::Autoencoder || kind == ModelKind::None
                         ? 2
                         : 1) + (lessonMain ? 1 : 0));
     CHECK(shown >= 3);
