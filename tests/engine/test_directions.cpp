@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "engine/data/dataset.h"
 #include "engine/data/image_tensor.h"
 #include "engine/data/npy_tensor.h"
 #include "engine/explore/explorer.h"
@@ -138,6 +139,36 @@ TEST_CASE("a class direction moves one class mean onto the other; decoded endpoi
   for (int c = 0; c < 10; ++c) ownRight += own[c].item<int64_t>() == c;
   CHECK(ownRight >= 7);
   CHECK(good10 >= 4);
+
+  // The ceiling of the ten-way criterion on this data and evaluator: the classes' own pixel
+  // averages (the same 2,000 images, no model at all) are not all their class either — Coat,
+  // Sandal and Shirt (and Dress over 10,000 images) are averages of several shapes. A decoder
+  // that renders a class mean faithfully inherits that, whatever its latent: fashion-vq's class
+  // means of code vectors, decoded as they are or snapped to the codebook, are the same 7 of 10
+  // (measured in PyTorch, session 5). Asserted, so a change of data or evaluator shows here.
+  DatasetOptions o;
+  o.limit = 2000;
+  Dataset data = openDataset("fashion-mnist:test", o);
+  std::vector<std::vector<double>> sum(10);
+  std::vector<int> count(10, 0);
+  for (int64_t i = 0; i < data.count; ++i) {
+    Image im = data.image(i);
+    auto& acc = sum[size_t(data.label(i))];
+    acc.resize(im.pixels.size(), 0.0);
+    for (size_t k = 0; k < im.pixels.size(); ++k) acc[k] += im.pixels[k];
+    ++count[size_t(data.label(i))];
+  }
+  std::vector<Image> pixelMeans;
+  for (int c = 0; c < 10; ++c) {
+    Image m(28, 28, 1);
+    for (size_t k = 0; k < m.pixels.size(); ++k) m.pixels[k] = uint8_t(std::lround(sum[size_t(c)][k] / count[size_t(c)]));
+    pixelMeans.push_back(m);
+  }
+  auto pixelPred = clf->model->forward(imagesToTensor(pixelMeans)).argmax(1);
+  int pixelOwn = 0;
+  for (int c = 0; c < 10; ++c) pixelOwn += pixelPred[c].item<int64_t>() == c;
+  MESSAGE("pixel-space class means classified as their own class: " << pixelOwn << " / 10");
+  CHECK(pixelOwn <= 7);
 }
 
 TEST_CASE("PCA and SeFa directions match numpy (orthonormal, variance shares, eigenvectors of W^T W)") {
