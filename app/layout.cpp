@@ -34,6 +34,23 @@ void stack(std::map<std::string, LayoutRect>& out, const Items& items, float x, 
   for (size_t i = 0; i < items.size(); ++i) out[items[i]->id] = {x, rows[i].first, w, rows[i].second};
 }
 
+// The right column's panels one above the other in [x, x+w) x [y, y+h): each first gets the
+// height its content needs (minHeightEm) and the spare height goes by weight. When the needs
+// do not fit, every panel gets the same fraction of its need: a crowded column (Directions
+// and Interpolation open beside the decoded image and the grid, QA Q19/Q22) shrinks all its
+// panels alike instead of starving the lightly weighted picture panels to thumbnails.
+void stackSides(std::map<std::string, LayoutRect>& out, const Items& items, float x, float y, float w, float h, float fs) {
+  float need = 0, sumWeight = 0;
+  for (auto* p : items) {
+    need += p->placement.minHeightEm * fs;
+    sumWeight += std::max(p->placement.weight, 1e-3f);
+  }
+  float spare = std::max(0.f, h - need);
+  stack(out, items, x, y, w, h, [&](const LayoutItem& p) {
+    return std::max(p.placement.minHeightEm * fs + spare * std::max(p.placement.weight, 1e-3f) / sumWeight, 1e-3f);
+  });
+}
+
 // Items side by side in [x, x+w) x [y, y+h): each gets the width it needs, the spare width
 // goes by weight.
 void row(std::map<std::string, LayoutRect>& out, const Items& items, float x, float y, float w, float h, float fs) {
@@ -103,10 +120,12 @@ std::map<std::string, LayoutRect> computeLayout(const LayoutInput& in) {
   }
   if (!footers.empty() && footW <= colW) {
     // The footer row fits under the side panels (wide windows at 1x). At least 28% of the
-    // height: the read-outs grow with the window rather than the side panels' margins.
-    float h = std::round(std::clamp(std::min(footH, std::max(H - sideNeed, H * 0.2f)), H * 0.28f, H * 0.5f));
+    // height: the read-outs grow with the window rather than the side panels' margins; but
+    // only what the read-outs need when the side panels need the room.
+    float floor = H - sideNeed < H * 0.28f ? std::min(footH, H * 0.28f) : H * 0.28f;
+    float h = std::round(std::clamp(std::min(footH, std::max(H - sideNeed, H * 0.2f)), floor, H * 0.5f));
     stack(out, mains, 0, top, left, H, byWeight);
-    stack(out, sides, colX, top, colW, H - h, byWeight);
+    stackSides(out, sides, colX, top, colW, H - h, fs);
     row(out, footers, colX, top + H - h, colW, h, fs);
     return out;
   }
@@ -116,13 +135,13 @@ std::map<std::string, LayoutRect> computeLayout(const LayoutInput& in) {
     float h = std::round(std::clamp(footH, H * 0.15f, H * 0.4f));
     stack(out, mains, 0, top, left, H - h, byWeight);
     row(out, footers, 0, top + H - h, left, h, fs);
-    stack(out, sides, colX, top, colW, H, byWeight);
+    stackSides(out, sides, colX, top, colW, H, fs);
     return out;
   }
   // Last resort: the footer panels one above the other under the side panels.
   float h = footers.empty() ? 0 : std::round(std::clamp(std::min(footSumH, std::max(H - sideNeed, H * 0.2f)), H * 0.2f, H * 0.5f));
   stack(out, mains, 0, top, left, H, byWeight);
-  stack(out, sides, colX, top, colW, H - h, byWeight);
+  stackSides(out, sides, colX, top, colW, H - h, fs);
   if (!footers.empty()) stack(out, footers, colX, top + H - h, colW, h, byHeight);
   return out;
 }

@@ -56,7 +56,9 @@ std::vector<PanelEntry> makePanels() {
   list.push_back({std::make_unique<ImagePanel>(), [](K k) {
                     if (k == K::PixelDiffusion) return kHidden;
                     // Beside a latent diffusion run it shows the VAE's decode under the map cursor.
-                    Placement p = place(R::Side, k == K::LatentDiffusion ? 0.38f : 0.42f, 14, 10);
+                    // 15 em high at least: a picture of 4x the model's 28 px and its captions
+                    // (a crowded side column squeezed it to a thumbnail, QA Q19).
+                    Placement p = place(R::Side, k == K::LatentDiffusion ? 0.38f : 0.42f, 14, 15);
                     p.startsOpen = k != K::Tokens;  // a token model: opened with the map, from View
                     return p;
                   }});
@@ -66,14 +68,15 @@ std::vector<PanelEntry> makePanels() {
                       p.startsOpen = false;
                       return p;
                     }
-                    return k == K::Autoencoder || k == K::None ? place(R::Side, 0.30f, 14, 8) : kHidden;
+                    return k == K::Autoencoder || k == K::None ? place(R::Side, 0.30f, 14, 11) : kHidden;
                   }});
   list.push_back({std::make_unique<InterpolationPanel>(), [](K k) {
                     // Every model with a latent (a pixel diffusion model has none to walk).
                     // Closed until opened from View, like Directions and the Latent inspector:
                     // beside a latent diffusion run at 2x it left the Diffusion panel and its
                     // own controls no room. Open/closed is decided once at start (kind None).
-                    Placement p = place(R::Side, 0.40f, 22, 11);
+                    // 15 em: endpoints, playback and a row of the strip in view (QA Q22).
+                    Placement p = place(R::Side, 0.40f, 22, 15);
                     p.startsOpen = false;
                     if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
                     return p;
@@ -124,7 +127,8 @@ std::vector<PanelEntry> makePanels() {
                     return k == K::Tokens ? place(R::Side, 1.0f, 36, 12) : kHidden;
                   }});
   list.push_back({std::make_unique<InspectorPanel>(), [](K k) {
-                    Placement p = place(R::Side, 0.50f, 24, 14);
+                    // 18 em: bars, histogram and the nearest-neighbour row all in view.
+                    Placement p = place(R::Side, 0.50f, 24, 18);
                     p.startsOpen = false;  // like Directions: opened from View when wanted
                     if (k == K::None || k == K::PixelDiffusion) p.role = R::Hidden;
                     return p;

@@ -49,13 +49,20 @@ void ImagePanel::drawContent(PanelContext& ctx) {
   bool hasSel = e && !e->selectedOriginal.empty();
   const bool steered = anyNonZero(s.steerEdit) || anyNonZero(s.steerDirections);
   float captions = steered ? fs * 1.3f : 0.f;
-  float bottom = (hasSel ? fs * 2.2f + std::min(avail.x * 0.3f, avail.y * 0.35f) : fs * 1.5f) + captions;
-  float side = std::max(fs * 4, std::min(avail.x, avail.y - bottom));
+  // A wide, short panel (a crowded side column, QA Q19): the selected image and its
+  // reconstruction go beside the decoded image instead of under it, so it keeps the height.
+  // Only when both captions fit beside the decoded image's (at a large UI scale they do not).
+  const float captionW = ImGui::CalcTextSize("u -0.000  v -0.000   decode 00.0 ms").x;
+  const bool beside = hasSel && avail.x >= avail.y * 1.6f &&
+                      avail.x - captionW - fs * 2 >= 2 * ImGui::CalcTextSize("reconstruction").x + fs;
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  float bottom = (hasSel && !beside ? fs * 2.2f + std::min(avail.x * 0.3f, avail.y * 0.35f) : fs * 1.5f) + captions;
+  float side = std::max(fs * 4, std::min(beside ? avail.x * 0.5f : avail.x, avail.y - bottom));
   if (e && !e->cursorImage.empty()) {
     side = fitSize(side, e->cursorImage.width);
     ImVec2 sz = fitImageSize(e->cursorImage, side, side);  // a non-square model keeps its shape
     ImVec2 p = ImGui::GetCursorScreenPos();
-    p.x += std::max(0.f, (avail.x - sz.x) * 0.5f);  // centred
+    if (!beside) p.x += std::max(0.f, (avail.x - sz.x) * 0.5f);  // centred
     ImGui::SetCursorScreenPos(p);
     ImTextureID tex = ctx.textures.texture("cursor", e->cursorImage, e->cursorVersion, s.nearestFilter);
     if (tex) ImGui::Image(tex, sz);
@@ -65,7 +72,7 @@ void ImagePanel::drawContent(PanelContext& ctx) {
     // Two pictures of "the current latent" would otherwise disagree without a word: this one is
     // the map cursor's, the steering panels show it moved.
     if (steered) {
-      ImGui::TextDisabled("Before steering: the moved image is in Directions");
+      ImGui::TextDisabled("%s", beside ? "Before steering" : "Before steering: the moved image is in Directions");
       itemTooltip("decoded-before-steering",
                   "This is the latent under the map cursor. The Directions sliders and the Latent inspector's bars "
                   "move it; the moved latent's picture is in the Directions and Latent inspector panels, and the "
@@ -76,9 +83,16 @@ void ImagePanel::drawContent(PanelContext& ctx) {
     ImGui::TextWrapped("Press on the map to place the cursor; its decoded image appears here.");
   }
   if (hasSel) {
-    ImGui::Separator();
-    float w = fitSize(std::min((ImGui::GetContentRegionAvail().x - fs) * 0.5f, ImGui::GetContentRegionAvail().y - fs * 1.5f),
-                      e->selectedOriginal.width);
+    float w = 0;
+    if (beside) {  // right of the decoded image and its captions, from the top
+      float used = std::max(side, captionW) + fs;
+      ImGui::SetCursorScreenPos(ImVec2(top.x + used, top.y));
+      w = fitSize(std::min((avail.x - used - fs) * 0.5f, avail.y - fs * 1.5f), e->selectedOriginal.width);
+    } else {
+      ImGui::Separator();
+      w = fitSize(std::min((ImGui::GetContentRegionAvail().x - fs) * 0.5f, ImGui::GetContentRegionAvail().y - fs * 1.5f),
+                  e->selectedOriginal.width);
+    }
     ImGui::BeginGroup();
     ImTextureID a = ctx.textures.texture("sel-orig", e->selectedOriginal, e->selectedVersion, s.nearestFilter);
     if (a) ImGui::Image(a, fitImageSize(e->selectedOriginal, w, w));

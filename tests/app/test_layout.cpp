@@ -132,3 +132,50 @@ TEST_CASE("a pixel diffusion model has no map: its Diffusion panel takes the mai
   CHECK(ldm.count("diffusion") == 1);
   CHECK(ldm.count("image") == 1);  // the VAE's decode under the cursor, beside the run
 }
+
+namespace {
+// The autoencoder's default panels plus `extra` (ids), the rest closed.
+LayoutInput withOpen(float w, float h, float scale, ModelKind kind, const std::vector<std::string>& open) {
+  LayoutInput in = input(w, h, scale, kind, 0);
+  for (auto& item : in.items)
+    item.open = item.placement.startsOpen || std::find(open.begin(), open.end(), item.id) != open.end();
+  return in;
+}
+float minHeight(const LayoutInput& in, const std::string& id) {
+  for (auto& item : in.items)
+    if (item.id == id) return item.placement.minHeightEm * in.fontSize;
+  return 0;
+}
+}  // namespace
+
+TEST_CASE("a crowded side column keeps the decoded image and the grid readable (QA Q19/Q22)") {
+  // 1600 x 1000 at 1x with Interpolation and Directions open: every side panel gets at least
+  // the height its content needs (the picture panels were squeezed to a 55 px image before).
+  LayoutInput in = withOpen(1600, 1000, 1, ModelKind::Autoencoder, {"interp", "directions"});
+  auto r = computeLayout(in);
+  for (const char* id : {"image", "manifold", "interp", "directions"}) {
+    CAPTURE(id);
+    REQUIRE(r.count(id));
+    CHECK(r[id].h >= minHeight(in, id) - 1);
+  }
+  CHECK(r["image"].h >= 15 * in.fontSize);  // room for a picture of 4x the model's 28 px and its captions
+  // At 1.75x the needs do not fit: every side panel gets the same share of its need, so the
+  // picture panels shrink no more than the steering panels.
+  LayoutInput big = withOpen(1600, 1000, 1.75f, ModelKind::Autoencoder, {"interp", "directions"});
+  auto b = computeLayout(big);
+  float lo = 1e9f, hi = 0;
+  for (const char* id : {"image", "manifold", "interp", "directions"}) {
+    REQUIRE(b.count(id));
+    float share = b[id].h / minHeight(big, id);
+    lo = std::min(lo, share), hi = std::max(hi, share);
+  }
+  CHECK(hi - lo < 0.02f);
+  CHECK(lo > 0.65f);
+  // A lesson's presenter mode (map and lesson in the main column, Interpolation beside them)
+  // at 1.75x: the Interpolation panel keeps nearly the room it asks for, its strip in view.
+  LayoutInput lesson = withOpen(1600, 1000, 1.75f, ModelKind::Autoencoder, {"lesson", "interp"});
+  auto l = computeLayout(lesson);
+  REQUIRE(l.count("lesson"));
+  CHECK(l["lesson"].x == 0);  // under the map, as before
+  CHECK(l["interp"].h >= 0.9f * minHeight(lesson, "interp"));
+}

@@ -294,3 +294,19 @@ TEST_CASE("a session keeps the directions on their sliders and the interpolation
   CHECK(ip->endpoints()[1].kind == "prior");
   CHECK(ip->endpoints()[1].seed == 5);
 }
+
+TEST_CASE("with Interpolation and Directions open, the decoded image keeps a readable size (QA Q19)") {
+  Headless h;  // 1600 x 1000 at 1x, as in the QA report
+  auto app = readyApp();
+  app->state().selected = 3;  // the data image and its reconstruction are shown too
+  app->panel("interp")->open = true;
+  app->panel("directions")->open = true;
+  REQUIRE(test::framesUntil(*app, [&] { return !app->engine().selectedOriginal.empty() && app->rects().count("decoded"); }));
+  for (int i = 0; i < 3; ++i) app->headlessFrame();
+  REQUIRE(app->rects().count("window:interp"));
+  ImVec4 d = app->rects().at("decoded"), win = app->rects().at("window:image");
+  CHECK(d.w >= 4 * 28);  // was 2x (56 px) with the selection row under it
+  CHECK(d.y + d.w <= win.y + win.w);  // inside its panel
+  REQUIRE(app->rects().count("window:manifold"));
+  CHECK(app->rects().at("window:manifold").w >= 11 * ImGui::GetFontSize() - 1);
+}
