@@ -20,7 +20,10 @@ bool KeyTapLatch::pass(int key, Action action) {
       addOnce(m_pressedSinceFrame, key);
       return true;
     case Action::Release:
-      if (contains(m_pressedSinceFrame, key) || contains(m_due, key)) {
+      // Held back while any press is still unseen, not only this key's: in a chord whose
+      // modifier went down a frame earlier (Ctrl, a frame, then M down, M up, Ctrl up) the
+      // Ctrl release must wait with M's, or the frame sees M without Ctrl.
+      if (!m_pressedSinceFrame.empty() || !m_held.empty() || contains(m_due, key)) {
         addOnce(m_held, key);
         return false;
       }

@@ -2,7 +2,8 @@
 // (io.KeysDown) once per frame. When a press and its release both arrive between two frames —
 // a fast tap while a frame is slow, xdotool, a presenter's clicker — the array is back to "up"
 // before any frame sees it, and the shortcut never fires. The latch holds such a release back
-// until one frame has seen the key down, then delivers it at the start of the next frame.
+// until one frame has seen the key down, then delivers it at the start of the next frame;
+// releases of other keys in the same poll (a chord's modifier) wait with it.
 // No GLFW or ImGui here: the window feeds it events and forwards what it lets through.
 #pragma once
 #include <vector>
