@@ -81,8 +81,8 @@ struct AppState {
   // Not saved: the class a conditional decoder (a GAN) draws the map cursor and the manifold
   // grid as (-1 = the model's default); the Seed grid's class selector sets it.
   int decodeClass = -1;
-  // Not saved: a VQ model's decodes snap each cell of its code-vector latent to the nearest
-  // code first (engine/tokens/vq_latent.h); the steering panels' "Snap to codebook" switch.
+  // A VQ model's decodes snap each cell of its code-vector latent to the nearest code first
+  // (engine/tokens/vq_latent.h); the steering panels' "Snap to codebook" switch.
   bool snapToCodebook = true;
 
   // Not saved: the decode cursor's latent on a map with no exact plane (t-SNE, UMAP: plane

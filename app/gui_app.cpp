@@ -423,6 +423,10 @@ void GuiApp::processRequests(UiRequests& req) {
   // The grid follows the model and the plane by itself (a grid of another model or plane
   // would show pictures that are not on this map); a moved view waits for "Decode grid".
   if (req.decodeGrid || gridWanted()) requestGrid();
+  // A VQ model's "Snap to codebook" (a session may set it with the steering panels closed):
+  // the model follows AppState before any decode is asked for (a switch; it never blocks).
+  if (auto m = m_engine.exploreModel(); m && m->info().codebookSize > 0 && m->snapToCodebook() != m_state.snapToCodebook)
+    m->setSnapToCodebook(m_state.snapToCodebook);
   // Cursor and selection changes become requests only once the map exists.
   if (m_engine.model() && m_engine.latents()) {
     m_decoder.update(m_state, [&](std::vector<float> z) { m_engine.decodeCursor(std::move(z), m_state.decodeClass); });

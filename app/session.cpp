@@ -79,7 +79,8 @@ json sessionToJson(const AppState& s) {
               {"point_size", s.pointSize}};
   j["cursor"] = s.hasCursor ? json{s.cursorU, s.cursorV} : json(nullptr);
   j["selection"] = s.selected;
-  j["image"] = {{"filter", s.nearestFilter ? "nearest" : "bilinear"}};
+  // snap_to_codebook: how a VQ model decodes latents between codes (AppState::snapToCodebook).
+  j["image"] = {{"filter", s.nearestFilter ? "nearest" : "bilinear"}, {"snap_to_codebook", s.snapToCodebook}};
   j["manifold"] = {{"k", s.gridK}, {"overlay", s.gridOverlay}, {"shown", s.gridRequested}};
   json notes = json::object();
   for (auto& [k, v] : s.showNotes) notes[k] = v;
@@ -187,6 +188,7 @@ std::vector<std::string> sessionFromJson(const json& j, AppState& out) {
     r.get(j["image"], "filter", "image.", filter,
           [](const std::string& s) { return s == "nearest" || s == "bilinear"; }, "nearest or bilinear");
     out.nearestFilter = filter == "nearest";
+    r.get(j["image"], "snap_to_codebook", "image.", out.snapToCodebook, [](bool) { return true; }, "true or false");
   }
   if (j.contains("manifold")) {
     r.get(j["manifold"], "k", "manifold.", out.gridK, [](int k) { return k >= 2 && k <= 32; }, "between 2 and 32");

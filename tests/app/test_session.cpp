@@ -24,6 +24,7 @@ TEST_CASE("a session round-trips through a file") {
   s.cursorV = -3.5;
   s.selected = 42;
   s.nearestFilter = false;
+  s.snapToCodebook = false;  // a VQ model's decodes as the vectors are
   s.gridK = 7;
   s.uiScale = 2.f;
   s.showNotes["map"] = true;
@@ -48,6 +49,7 @@ TEST_CASE("a session round-trips through a file") {
   CHECK(r.cursorV == -3.5);
   CHECK(r.selected == 42);
   CHECK_FALSE(r.nearestFilter);
+  CHECK_FALSE(r.snapToCodebook);
   CHECK(r.gridK == 7);
   CHECK(r.uiScale == 2.f);
   CHECK(r.showNotes["map"]);
