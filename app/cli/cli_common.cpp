@@ -75,4 +75,8 @@ void writeGridPng(const std::vector<Image>& images, const GridOptions& grid, con
 
 void applyTrainThreads(int threads) { setEngineThreads(threads > 0 ? threads : defaultEngineThreads()); }
 
+int64_t bufferValues(const ModelBundle& b) {
+  return b.autoencoder ? b.autoencoder->bufferValueCount() : 0;
+}
+
 }  // namespace latentlab::cli

@@ -23,6 +23,10 @@ std::shared_ptr<ModelBundle> loadModelForCli(const std::string& dir, const Engin
 // The bundle must hold an autoencoder (throws BadInput naming the bundle otherwise).
 Autoencoder& requireAutoencoder(ModelBundle& b);
 
+// Values in the bundle's buffers: a TorchScript module may keep all its weights there (a PCA
+// basis), and "parameters 0" alone would read as an empty model (info, probe).
+int64_t bufferValues(const ModelBundle& b);
+
 // Diffusion commands: which of --sampler/--steps/--guidance the user gave; the others come
 // from the bundle's recommended "sampling" (model.json), when it has one.
 struct SamplingGiven {

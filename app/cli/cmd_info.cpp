@@ -96,6 +96,7 @@ void addInfo(CLI::App& cmd, Action& action) {
                           {"latent_shape", m.latentShape},
                           {"classes", m.classes},
                           {"parameters", params},
+                          {"buffer_values", bufferValues(*b)},
                           {"networks", networks},
                           {"device", b->device.str()},
                           {"threads", torch::get_num_threads()},
@@ -119,6 +120,8 @@ void addInfo(CLI::App& cmd, Action& action) {
       std::printf("latent      %s\nclasses     %zu\nparameters  %lld%s\ndevice      %s\nthreads     %d\nblas        %s\n",
                   latent.c_str(), m.classes.size(), (long long)params, perNetwork.c_str(), b->device.str().c_str(),
                   torch::get_num_threads(), blasDescription().c_str());
+      if (int64_t buffers = bufferValues(*b); buffers > 0)
+        std::printf("buffers     %lld values (weights the module keeps in buffers, not parameters)\n", (long long)buffers);
       if (m.training.is_object() && m.training.contains("command"))
         std::printf("trained by  %s\n", m.training["command"].get<std::string>().c_str());
       for (const auto& note : b->notes) std::printf("note        %s\n", note.c_str());

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "app/model_probe.h"
 #include "engine/models/bundle.h"
@@ -65,6 +66,7 @@ nlohmann::json probeHere(const std::string& path, const std::string& image) {
                      {"range", {m.image.rangeLo, m.image.rangeHi}}}},
           {"latent_shape", m.latentShape},
           {"parameters", params},
+          {"buffer_values", bufferValues(*b)},
           {"ms_per_call", msPerCall(*b)},
           {"notes", b->notes}};
 }
@@ -112,6 +114,9 @@ void addProbe(CLI::App& cmd, Action& action) {
                   o->path.c_str(), r["kind"].get<std::string>().c_str(), r["image"]["channels"].get<int>(),
                   r["image"]["height"].get<int>(), r["image"]["width"].get<int>(), latent.c_str(),
                   (long long)r["parameters"].get<int64_t>(), r["ms_per_call"].get<double>());
+      if (r.value("buffer_values", int64_t(0)) > 0)
+        std::printf("buffers     %lld values (weights the module keeps in buffers, not parameters)\n",
+                    (long long)r["buffer_values"].get<int64_t>());
       for (auto& n : r["notes"]) std::printf("note        %s\n", n.get<std::string>().c_str());
       return 0;
     };

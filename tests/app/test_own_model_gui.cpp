@@ -6,6 +6,7 @@
 // no panel reports an error. A bad file is a message and the app stays up. A model whose
 // weights are buffers (a PCA basis) says so in the Model panel instead of "0 parameters".
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 
@@ -182,6 +183,17 @@ TEST_CASE("a TorchScript model whose weights are buffers: the Model panel counts
   CHECK(m->bufferValueCount == buffers);
   CHECK(weightsLine(m->parameterCount, m->bufferValueCount, m->device) ==
         "32,256 weights, all in buffers (not parameters), on cpu");
+  // The CLI says the same: info and probe (its child process) report the buffers' values.
+  for (const char* cmd : {" info --json --model ", " probe --json "}) {
+    CAPTURE(cmd);
+    auto r = test::runCommand(std::string(LATENTLAB_BIN) + cmd + fixtures() + "/pca.pt");
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["parameters"].get<long long>() == params);
+    CHECK(j["buffer_values"].get<long long>() == buffers);
+  }
+  auto text = test::runCommand(std::string(LATENTLAB_BIN) + " info --model " + fixtures() + "/pca.pt");
+  CHECK(text.out.find("buffers     32256 values") != std::string::npos);
   // The exported VAE keeps its weights in parameters and has no buffers.
   app.reset();
   auto vae = test::makeHeadlessApp(fixtures() + "/vae_wide.pt", "npy:" + fixtures() + "/vae_wide_data.npy");
