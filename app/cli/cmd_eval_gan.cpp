@@ -5,7 +5,9 @@
 #include <iostream>
 
 #include "app/cli/eval_inputs.h"
+#include "engine/data/resize.h"
 #include "engine/util/device.h"
+#include "engine/util/errors.h"
 
 namespace latentlab::cli {
 
@@ -14,6 +16,13 @@ int runGanEval(const GanEvalCli& o) {
   torch::Device device = pickDevice(o.engine.device);
   auto gan = loadGanBundle(o.model, device);
   EvalInputs in = openEvalInputs({o.classifier, o.data, o.reference, o.limit, o.referenceCount, o.eval.count}, device);
+  // Data of another shape than a generator whose classifier fits it: point at the resize (when
+  // the classifier does not fit the generator either, evaluateGan says that first).
+  const ImageShape made{gan->manifest.image.channels, gan->manifest.image.height, gan->manifest.image.width};
+  const ImageSpec& judged = in.classifier->manifest.image;
+  if (made == ImageShape{judged.channels, judged.height, judged.width})
+    for (const Dataset* d : {&in.test, &in.reference})
+      if (shapeOf(*d) != made) throw BadInput(dataShapeMismatch(*d, made, o.model));
   GanEval e = evaluateGan(*gan, *in.classifier, in.test, in.reference, o.eval, o.progress);
 
   const Manifest& m = gan->manifest;

@@ -13,6 +13,8 @@
 #include "app/cli/commands.h"
 #include "app/model_probe.h"
 #include "engine/models/bundle.h"
+#include "engine/models/gan_bundle.h"
+#include "engine/models/model_kinds.h"
 #include "engine/util/device.h"
 #include "engine/util/errors.h"
 
@@ -21,7 +23,7 @@ namespace latentlab::cli {
 namespace {
 
 // Milliseconds per call of the model's main use on one input (median of 5).
-double msPerCall(ModelBundle& b) {
+double msPerCall(ModelBundle& b, GanBundle* gan) {
   torch::InferenceMode guard;
   const Manifest& m = b.manifest;
   std::function<void()> call;
@@ -37,6 +39,10 @@ double msPerCall(ModelBundle& b) {
     auto x = torch::zeros(shape);
     auto t = torch::full({1}, 500.f);
     call = [&b, x, t] { b.denoiser->forward(x, t, torch::Tensor()); };
+  } else if (gan) {
+    auto z = torch::zeros({1, int64_t(gan->latentDim())});
+    auto cls = gan->numClasses() > 0 ? torch::zeros({1}, torch::kLong) : torch::Tensor();
+    call = [gan, z, cls] { gan->generate(z, cls, 1.0); };
   } else {
     return -1;
   }
@@ -59,6 +65,10 @@ nlohmann::json probeHere(const std::string& path, const std::string& image) {
   int64_t params = 0;
   if (b->autoencoder) params += b->autoencoder->parameterCount();
   if (b->denoiser) params += b->denoiser->parameterCount();
+  // A generator is not one of the bundle's networks: it loads (and is checked) as a GAN bundle.
+  std::shared_ptr<GanBundle> gan;
+  if (modelFamily(m.kind) == ModelFamily::Gan) gan = loadGanBundle(path, torch::kCPU);
+  if (gan) params += gan->parameterCount();
   return {{"path", path},
           {"kind", m.kind},
           {"name", m.name},
@@ -67,7 +77,7 @@ nlohmann::json probeHere(const std::string& path, const std::string& image) {
           {"latent_shape", m.latentShape},
           {"parameters", params},
           {"buffer_values", bufferValues(*b)},
-          {"ms_per_call", msPerCall(*b)},
+          {"ms_per_call", msPerCall(*b, gan.get())},
           {"notes", b->notes}};
 }
 

@@ -12,7 +12,9 @@
 #include "app/cli/commands.h"
 #include "engine/data/dataset.h"
 #include "engine/data/npy.h"
+#include "engine/data/resize.h"
 #include "engine/latent/gan_inversion.h"
+#include "engine/models/model_file.h"
 #include "engine/util/device.h"
 #include "engine/util/errors.h"
 
@@ -35,7 +37,8 @@ void addProject(CLI::App& cmd, Action& action) {
   c->add_option("-o,--out", o->out, "Output z .npy (float32 N x latent)")->required();
   c->add_option("--classes", o->classesOut, "Also write the class each item was projected with (int64 .npy)");
   c->add_option("--png", o->png, "Also write inputs (top row) over their projections (bottom row)");
-  c->add_option("--class", o->cls, "Project with this class (name or index); default: try every class, keep the best");
+  c->add_option("--class", o->cls,
+                "Project with this class of the generator (name or index); default: try every class, keep the best");
   c->add_option("--steps", o->steps, "Adam steps on z after the class search")->capture_default_str()->check(
       CLI::Range(0, 100000));
   c->add_option("--search-steps", o->searchSteps, "Steps per class while searching")->capture_default_str()->check(
@@ -50,6 +53,13 @@ void addProject(CLI::App& cmd, Action& action) {
       if (o->items.size() > 1000) throw BadInput("--items: at most 1000 items at once (each is an optimisation)");
       setEngineThreads(o->engine.threads > 0 ? o->engine.threads : defaultEngineThreads());
       auto inverter = GanInverter::load(o->model, o->engine.device);
+      // The generator's classes are named by its own manifest; the data's names are only for
+      // the data's labels (Fashion-MNIST beside a generator of shapes names other things).
+      const Manifest gm = readModelManifest(o->model);
+      const int numClasses = inverter->numClasses();
+      auto generatorClass = [&](int c) {
+        return c >= 0 && size_t(c) < gm.classes.size() ? gm.classes[size_t(c)] : std::to_string(c);
+      };
       const int64_t maxItem = *std::max_element(o->items.begin(), o->items.end());
       DatasetOptions dopts;
       dopts.limit = maxItem + 1;
@@ -57,14 +67,20 @@ void addProject(CLI::App& cmd, Action& action) {
       if (maxItem >= d.count)
         throw BadInput(o->data + ": item " + std::to_string(maxItem) + " is past its last item " +
                        std::to_string(d.count - 1));
+      const ImageShape made{gm.image.channels, gm.image.height, gm.image.width};
+      if (shapeOf(d) != made) throw BadInput(dataShapeMismatch(d, made, o->model));
       GanInversionOptions opts;
       opts.steps = o->steps;
       opts.searchSteps = o->searchSteps;
       opts.learningRate = o->learningRate;
       opts.priorWeight = o->priorWeight;
-      opts.classIndex = o->cls.empty() ? -1 : parseClassName(o->cls, d.classNames, "--class");
-      if (opts.classIndex >= 0 && inverter->numClasses() == 0)
+      if (!o->cls.empty() && numClasses == 0)
         throw BadInput("--class: " + o->model + " is unconditional (it takes no class)");
+      opts.classIndex = o->cls.empty() ? -1 : parseClassName(o->cls, gm.classes, "--class");
+      if (opts.classIndex >= numClasses)
+        throw BadInput("--class: " + o->cls + " is not one of this model's " + std::to_string(numClasses) + " classes");
+      // With no --class every class is tried; only then does the final descent start from a search.
+      const bool searched = opts.classIndex < 0 && numClasses > 1;
 
       std::vector<float> zs;
       std::vector<int64_t> classes;
@@ -77,13 +93,15 @@ void addProject(CLI::App& cmd, Action& action) {
         classes.push_back(r.classIndex);
         inputs.push_back(target);
         projections.push_back(r.image);
-        const std::string name = r.classIndex >= 0 && size_t(r.classIndex) < d.classNames.size()
-                                     ? d.classNames[size_t(r.classIndex)]
-                                     : std::to_string(r.classIndex);
+        // The data's label, named by the data (when it has labels), then what the generator chose.
+        std::string dataLabel;
+        if (int64_t l = d.label(item); l >= 0)
+          dataLabel = " (data: " + (size_t(l) < d.classNames.size() ? d.classNames[size_t(l)] : std::to_string(l)) + ")";
+        const std::string chosen = numClasses > 0 ? "class " + generatorClass(r.classIndex) + ", " : "";
         // The final descent starts at z = 0 with a given class, else at the best class's search result.
-        std::printf("item %lld: class %s, pixel MSE %.5f (%.5f %s)\n", (long long)item, name.c_str(), r.mse,
-                    r.mseCurve.empty() ? r.mse : r.mseCurve.front(),
-                    opts.classIndex >= 0 ? "at z = 0" : "after the class search");
+        std::printf("item %lld%s: %spixel MSE %.5f (%.5f %s)\n", (long long)item, dataLabel.c_str(), chosen.c_str(),
+                    r.mse, r.mseCurve.empty() ? r.mse : r.mseCurve.front(),
+                    searched ? "after the class search" : "at z = 0");
         std::fflush(stdout);
       }
       const int64_t n = int64_t(o->items.size()), dim = inverter->latentDim();

@@ -50,6 +50,8 @@ void writeDecoded(ModelBundle& b, const torch::Tensor& latents, const RenderComm
 int renderGanSample(const RenderCommon& r, int count, uint64_t seed, double psi, const std::string& cls, int cols) {
   auto model = loadFaceForCli(r.model, r.engine);
   const ModelInfo& info = model->info();
+  if (!cls.empty() && info.conditional == 0)  // ignoring it would show samples the user did not ask for
+    throw BadInput("--class: " + r.model + " is unconditional (it takes no class)");
   auto z = model->priorSample(count, seed, psi);
   int fixed = parseClassName(cls, info.classes, "--class");
   std::vector<int> classes(size_t(count), fixed);

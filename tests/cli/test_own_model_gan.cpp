@@ -1,8 +1,10 @@
 // The CLI on a user's TorchScript GAN generator (issue 11): `info`, and `render sample`,
 // `render decode` and `render interp` giving PyTorch's images of the same module to 1e-4, for
 // the single-file class-conditional fixture (gen_shapes.pt) and the folder-form unconditional
-// one (gen_blobs: 2x4x3 latent, range [-1, 1], 1 x 64 x 48). `project`, `eval` and the bad
-// generators: test_own_model_gan_tools.cpp (two files so that each runs in a few seconds).
+// one (gen_blobs: 2x4x3 latent, range [-1, 1], 1 x 64 x 48); `probe` counts a generator's
+// parameters and times a call; --class on an unconditional one is refused. `project`, `eval`
+// and the bad generators: test_own_model_gan_tools.cpp (two files so that each runs in a few
+// seconds).
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -62,4 +64,33 @@ TEST_CASE("render sample, decode and interp on TorchScript generators match PyTo
     REQUIRE_MESSAGE(r.exitCode == 0, r.err);
     CHECK(t::maxAbsDiff(latentlab::npyToTensor(latentlab::readNpy(npy)), refs.get(i)) < 1e-4f);
   }
+}
+
+TEST_CASE("probe on TorchScript generators: their parameter count and the time of one call") {
+  struct Case {
+    std::string file;
+    int64_t parameters;
+  };
+  const Case cases[] = {
+      {fx("gen_shapes.pt"), 168},  // Linear(16, 8) + Embedding(4, 8): 16*8 + 8 + 4*8
+      {fx("gen_blobs"), 681},      // Conv 2->8 1x1, 8->8 3x3, 8->1 3x3: 24 + 584 + 73
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.file);
+    auto r = t::runLatentlab("probe " + c.file + " --json");
+    REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    auto j = json::parse(r.out);
+    CHECK(j["kind"] == "gan");
+    CHECK(j["parameters"] == c.parameters);
+    CHECK(j["ms_per_call"].get<double>() > 0);  // -1 meant "no call was timed"
+  }
+}
+
+TEST_CASE("render sample --class on an unconditional generator is refused, not ignored") {
+  std::string d = t::tempDir("own_model_gan_class");
+  auto r = t::runLatentlab("render sample --model " + fx("gen_blobs") + " --class 1 --count 2 --threads 1 -o " + d +
+                           "/x.png");
+  CHECK(r.exitCode == 3);
+  CHECK(t::lineCount(r.err) == 1);
+  CHECK_MESSAGE(r.err.find("is unconditional") != std::string::npos, r.err);
 }

@@ -1,7 +1,9 @@
 // `project` (inversion) and `eval` on a user's TorchScript generator (issue 11): inversion
 // differentiates through the module and finds the class of PyTorch's own images; a module
-// that cuts the gradient to z exits 3 saying so; eval measures a generator with a classifier
-// of its image shape, its truncation reaching the module, and refuses another shape; the bad
+// that cuts the gradient to z exits 3 saying so; project names the generator's classes by the
+// generator and the data's labels by the data, and data of another shape gets the @CxHxW hint;
+// eval measures a generator with a classifier of its image shape, its truncation reaching the
+// module, and refuses another shape (of the classifier, or of the data with the hint); the bad
 // generators (wrong arity, output shape, dtype, NaN, class without conditioning) exit 3 with
 // one line naming the file and the fault, from `render sample` and from `info` (the probe).
 #include <doctest/doctest.h>
@@ -43,6 +45,40 @@ TEST_CASE("project inverts through a TorchScript generator; one that cuts the gr
   CHECK(cut.err.find("inversion needs gradients through the generator") != std::string::npos);
 }
 
+TEST_CASE("project names the generator's classes, the data's labels by the data's, and points at @CxHxW") {
+  std::string d = t::tempDir("own_model_gan_project_names");
+  const std::string shapes = "project --model " + fx("gen_shapes.pt") + " --data fashion-mnist:test@3x32x32 ";
+  // Fashion-MNIST's test item 1 is a Pullover; the generator's class is asked by its own name.
+  auto ring = t::runLatentlab(shapes + "--items 1 --class ring --steps 2 --threads 1 -o " + d + "/z.npy");
+  REQUIRE_MESSAGE(ring.exitCode == 0, ring.err);
+  CHECK_MESSAGE(ring.out.find("item 1 (data: Pullover): class ring,") != std::string::npos, ring.out);
+  // The search's choice is named by the generator: the name at the index written to --classes.
+  auto search = t::runLatentlab(shapes + "--items 2 --steps 1 --search-steps 1 --threads 1 -o " + d +
+                                "/z2.npy --classes " + d + "/c.npy");
+  REQUIRE_MESSAGE(search.exitCode == 0, search.err);
+  const char* names[] = {"disc", "square", "ring", "cross"};
+  const int64_t c = npyToTensor(readNpy(d + "/c.npy"))[0].item<int64_t>();
+  REQUIRE((c >= 0 && c < 4));
+  CHECK_MESSAGE(search.out.find("(data: Trouser): class " + std::string(names[c]) + ",") != std::string::npos,
+                search.out);
+  // A data class name is not a generator class.
+  auto wrong = t::runLatentlab(shapes + "--items 1 --class Trouser --threads 1 -o " + d + "/z3.npy");
+  CHECK(wrong.exitCode == 3);
+  CHECK(t::lineCount(wrong.err) == 1);
+  CHECK_MESSAGE(wrong.err.find("disc, square, ring, cross") != std::string::npos, wrong.err);
+  // Unconditional: no class is named and no search is claimed.
+  const std::string blobs = "project --model " + fx("gen_blobs") + " --items 0 --steps 1 --threads 1 -o " + d + "/z4.npy";
+  auto plain = t::runLatentlab(blobs + " --data fashion-mnist:test@1x64x48");
+  REQUIRE_MESSAGE(plain.exitCode == 0, plain.err);
+  CHECK(plain.out.find("class") == std::string::npos);
+  CHECK(plain.out.find("at z = 0") != std::string::npos);
+  // Data of another shape: one line that says how to resize it.
+  auto shape = t::runLatentlab(blobs + " --data fashion-mnist:test");
+  CHECK(shape.exitCode == 3);
+  CHECK(t::lineCount(shape.err) == 1);
+  CHECK_MESSAGE(shape.err.find("--data fashion-mnist:test@1x64x48") != std::string::npos, shape.err);
+}
+
 TEST_CASE("eval measures a TorchScript generator with a classifier of its image shape") {
   std::string d = t::tempDir("own_model_gan_eval");
   const std::string data = " --data fashion-mnist:test@3x32x32 --reference fashion-mnist:train@3x32x32 --limit 60";
@@ -70,6 +106,13 @@ TEST_CASE("eval measures a TorchScript generator with a classifier of its image 
     double a = c["accuracy"].get<double>();
     CHECK((a == 0.0 || a == 1.0));
   }
+  // Data of another shape than the generator (and its classifier): one line pointing at the resize.
+  auto data28 = t::runLatentlab("eval --model " + fx("generator.pt") + " --classifier " + d +
+                                "/classifier --data fashion-mnist:test --reference fashion-mnist:train@3x32x32 "
+                                "--limit 60 --count 10 --threads 1");
+  CHECK(data28.exitCode == 3);
+  CHECK(t::lineCount(data28.err) == 1);
+  CHECK_MESSAGE(data28.err.find("--data fashion-mnist:test@3x32x32") != std::string::npos, data28.err);
   // A generator of another image shape than the classifier's: one line, exit 3.
   auto shape = t::runLatentlab("eval --model " + fx("gen_blobs") + " --classifier " + d + "/classifier" + data +
                                " --count 10 --threads 1");
