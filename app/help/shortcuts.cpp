@@ -13,7 +13,7 @@ const std::vector<ShortcutInfo>& shortcutTable() {
   static const std::vector<ShortcutInfo> table = {
       {S::OpenSession, GLFW_KEY_O, true, Shift::No, "Ctrl+O", "Open a saved session (model, plane, view, selection).", "Everywhere", true},
       {S::SaveSession, GLFW_KEY_S, true, Shift::No, "Ctrl+S", "Save the session to a JSON file to reopen it later.", "Everywhere", true},
-      {S::OpenModel, GLFW_KEY_M, true, Shift::No, "Ctrl+M", "Open a model folder (one with a model.json).", "Everywhere", true},
+      {S::OpenModel, GLFW_KEY_M, true, Shift::No, "Ctrl+M", "Open a model: a folder with a model.json, or a TorchScript .pt file.", "Everywhere", true},
       {S::Export, GLFW_KEY_E, true, Shift::No, "Ctrl+E", "Export a picture (decoded image, grid, denoising strip or map) as PNG.", "Everywhere", true},
       {S::Quit, GLFW_KEY_Q, true, Shift::No, "Ctrl+Q", "Quit LatentLab.", "Everywhere", true},
       {S::Undo, GLFW_KEY_Z, true, Shift::No, "Ctrl+Z", "Undo the last change of plane, hidden classes, selection or diffusion settings.", "Everywhere", true},

@@ -55,16 +55,29 @@ void ModelPanel::drawBrowser(PanelContext& ctx) {
   }
   ImGui::SameLine();
   if (ImGui::SmallButton("Close")) m_browsing = false;
-  std::vector<std::string> subdirs;
-  for (auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.is_directory(ec) && entry.path().filename().string()[0] != '.')
-      subdirs.push_back(entry.path().filename().string());
+  // Folders to go into, and TorchScript .pt files: a researcher's own checkpoint opens from
+  // here too (a bare one asks its image shape next).
+  std::vector<std::string> subdirs, ptFiles;
+  for (auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name[0] == '.') continue;
+    if (entry.is_directory(ec)) subdirs.push_back(name);
+    else if (entry.path().extension() == ".pt") ptFiles.push_back(name);
+  }
   std::sort(subdirs.begin(), subdirs.end());
+  std::sort(ptFiles.begin(), ptFiles.end());
   ImGui::BeginChild("browser", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 6), true);
   for (auto& name : subdirs) {
     bool model = fs::exists(dir / name / "model.json", ec);
     std::string label = (model ? "[model] " : "") + name;
     if (ImGui::Selectable(label.c_str())) m_browseDir = (dir / name).string();
+  }
+  for (auto& name : ptFiles) {
+    if (ImGui::Selectable(("[.pt] " + name).c_str())) {
+      ctx.requests.loadModel = m_askedDir = (dir / name).string();
+      m_browsing = false;
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open this TorchScript file as the model");
   }
   ImGui::EndChild();
 }

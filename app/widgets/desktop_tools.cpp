@@ -32,9 +32,10 @@ void DesktopTools::openModelDialog(const AppState& state) {
   FileDialogSpec spec;
   spec.id = "open-model";
   spec.mode = FileDialogMode::PickFolder;
-  spec.title = "Open model folder";
+  spec.title = "Open model: a folder with model.json, or a TorchScript .pt file";
   spec.confirm = "Open model";
   spec.marker = "model.json";
+  spec.filter = "*.pt";  // a researcher's own checkpoint (a bare one asks its image shape next)
   spec.recentKind = "models";
   // Start beside the open model, so its siblings (other bundles, other runs) are one click away.
   spec.start = state.modelDir.empty() ? "" : state.modelDir;
@@ -79,7 +80,7 @@ void DesktopTools::fileMenuItems(const AppState& state, const ExportView& view) 
   if (ImGui::MenuItem("Save session...", shortcutKeys(ShortcutId::SaveSession).c_str())) openSessionDialog(true, state);
   recentMenu("Recent sessions", "sessions", m_pending.openSession);
   ImGui::Separator();
-  if (ImGui::MenuItem("Open model folder...", shortcutKeys(ShortcutId::OpenModel).c_str())) openModelDialog(state);
+  if (ImGui::MenuItem("Open model...", shortcutKeys(ShortcutId::OpenModel).c_str())) openModelDialog(state);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("A folder with a model.json (a bundle written by latentlab train)");
   recentMenu("Recent models", "models", m_pending.openModel);
   ImGui::Separator();

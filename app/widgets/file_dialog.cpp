@@ -54,7 +54,9 @@ void FileDialog::open(const FileDialogSpec& spec) {
   m_filterText = spec.filter;
   m_browser.setFilter(spec.filter);
   m_browser.setMarker(spec.marker);
-  m_browser.setFoldersOnly(spec.mode == FileDialogMode::PickFolder);
+  // Picking folders lists no files, unless a filter names files that are answers too (a
+  // model is a folder with model.json or a TorchScript .pt file).
+  m_browser.setFoldersOnly(spec.mode == FileDialogMode::PickFolder && spec.filter.empty());
   // Start where asked; a file to preselect opens its folder. Fall back to the last folder,
   // then the working folder, so a stale path never leaves the dialog empty.
   std::string start = spec.start, pick;
@@ -201,7 +203,11 @@ bool FileDialog::confirmPath(bool button) {
     }
     case FileDialogMode::PickFolder:
       if (!isDir) {
-        m_message = exists ? p + " is a file: pick a folder" : "folder " + p + " does not exist";
+        bool fileAnswer = !m_spec.filter.empty() && matchesFilter(m_spec.filter, fs::path(p).filename().string());
+        if (exists && fileAnswer) return finish(p);
+        if (!exists) m_message = (m_spec.filter.empty() ? "folder " : "folder or file ") + p + " does not exist";
+        else if (m_spec.filter.empty()) m_message = p + " is a file: pick a folder";
+        else m_message = p + " is not a " + m_spec.filter + " file: pick one, or a folder";
         return false;
       }
       if (!m_spec.marker.empty()) {

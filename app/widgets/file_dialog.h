@@ -24,7 +24,8 @@ struct FileDialogSpec {
   FileDialogMode mode = FileDialogMode::Open;
   std::string title = "Open";  // window title
   std::string confirm;         // button label; blank: Open / Save / Choose
-  std::string filter;          // files listed, e.g. "*.json"; blank = all files
+  std::string filter;          // files listed, e.g. "*.json"; blank = all files (PickFolder:
+                               // none; given, such files are answers beside the marked folders)
   std::string marker;          // PickFolder: the folders holding this file are the answers
   std::string extension;       // Save: added when the typed name has none (".json")
   std::string recentKind;      // the recent list shown and updated ("sessions", "models")

@@ -265,6 +265,44 @@ TEST_CASE("pick folder: folders holding model.json are the answers") {
   CHECK(ui.recent.list("models") == std::vector<std::string>{root + "/a"});
 }
 
+TEST_CASE("pick a model: a folder holding model.json or a file the filter names (a TorchScript .pt)") {
+  std::string root = makeTree();
+  test::writeText(root + "/mine.pt", "x");
+  Ui ui(root + "/recent.json");
+  FileDialogSpec spec;
+  spec.mode = FileDialogMode::PickFolder;
+  spec.marker = "model.json";
+  spec.filter = "*.pt";
+  spec.recentKind = "models";
+  spec.start = root;
+  ui.dialog.open(spec);
+  ui.frame();
+  ui.frame();  // rows have their places from the second frame (the modal's first is hidden)
+  // Folders, then only the files the filter names (QA: a .pt could not be opened from here).
+  CHECK(names(ui.dialog.browser()) == std::vector<std::string>{"..", "a", "b", "mine.pt"});
+  int pt = ui.dialog.browser().find("mine.pt");
+  REQUIRE(pt >= 0);
+  CHECK(ui.doubleClick(pt));
+  CHECK(ui.dialog.result() == root + "/mine.pt");
+  CHECK(ui.recent.list("models") == std::vector<std::string>{root + "/mine.pt"});
+
+  // A typed file the filter does not name is refused in the dialog, saying what is wanted.
+  ui.dialog.open(spec);
+  ui.frame();
+  ui.frame();
+  ui.type("/notes.txt");  // the field holds the folder: this names a file in it
+  CHECK_FALSE(ui.press(kEnter));
+  CHECK(ui.dialog.isOpen());
+  CHECK(ui.dialog.message() == root + "/notes.txt is not a *.pt file: pick one, or a folder");
+  // A model folder is still an answer.
+  ui.dialog.open(spec);
+  ui.frame();
+  ui.press(kDown);
+  ui.press(kDown);  // a
+  CHECK(ui.press(kEnter));
+  CHECK(ui.dialog.result() == root + "/a");
+}
+
 TEST_CASE("recent files: round trip, newest first, no duplicates, at most ten") {
   std::string dir = test::tempDir("recent");
   std::string file = dir + "/cfg/latentlab/recent.json";  // folders made on first save
