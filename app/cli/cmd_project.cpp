@@ -93,15 +93,15 @@ void addProject(CLI::App& cmd, Action& action) {
         classes.push_back(r.classIndex);
         inputs.push_back(target);
         projections.push_back(r.image);
-        // The data's label, named by the data (when it has labels), then what the generator chose.
+        // What the generator chose, named by the generator; then the data's label, named by the data.
         std::string dataLabel;
         if (int64_t l = d.label(item); l >= 0)
-          dataLabel = " (data: " + (size_t(l) < d.classNames.size() ? d.classNames[size_t(l)] : std::to_string(l)) + ")";
+          dataLabel = "; data label " + (size_t(l) < d.classNames.size() ? d.classNames[size_t(l)] : std::to_string(l));
         const std::string chosen = numClasses > 0 ? "class " + generatorClass(r.classIndex) + ", " : "";
         // The final descent starts at z = 0 with a given class, else at the best class's search result.
-        std::printf("item %lld%s: %spixel MSE %.5f (%.5f %s)\n", (long long)item, dataLabel.c_str(), chosen.c_str(),
-                    r.mse, r.mseCurve.empty() ? r.mse : r.mseCurve.front(),
-                    searched ? "after the class search" : "at z = 0");
+        std::printf("item %lld: %spixel MSE %.5f (%.5f %s)%s\n", (long long)item, chosen.c_str(), r.mse,
+                    r.mseCurve.empty() ? r.mse : r.mseCurve.front(), searched ? "after the class search" : "at z = 0",
+                    dataLabel.c_str());
         std::fflush(stdout);
       }
       const int64_t n = int64_t(o->items.size()), dim = inverter->latentDim();

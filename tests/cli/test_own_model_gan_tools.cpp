@@ -51,7 +51,8 @@ TEST_CASE("project names the generator's classes, the data's labels by the data'
   // Fashion-MNIST's test item 1 is a Pullover; the generator's class is asked by its own name.
   auto ring = t::runLatentlab(shapes + "--items 1 --class ring --steps 2 --threads 1 -o " + d + "/z.npy");
   REQUIRE_MESSAGE(ring.exitCode == 0, ring.err);
-  CHECK_MESSAGE(ring.out.find("item 1 (data: Pullover): class ring,") != std::string::npos, ring.out);
+  CHECK_MESSAGE(ring.out.find("at z = 0); data label Pullover\n") != std::string::npos, ring.out);
+  CHECK_MESSAGE(ring.out.find("item 1: class ring, pixel MSE") != std::string::npos, ring.out);
   // The search's choice is named by the generator: the name at the index written to --classes.
   auto search = t::runLatentlab(shapes + "--items 2 --steps 1 --search-steps 1 --threads 1 -o " + d +
                                 "/z2.npy --classes " + d + "/c.npy");
@@ -59,8 +60,9 @@ TEST_CASE("project names the generator's classes, the data's labels by the data'
   const char* names[] = {"disc", "square", "ring", "cross"};
   const int64_t c = npyToTensor(readNpy(d + "/c.npy"))[0].item<int64_t>();
   REQUIRE((c >= 0 && c < 4));
-  CHECK_MESSAGE(search.out.find("(data: Trouser): class " + std::string(names[c]) + ",") != std::string::npos,
+  CHECK_MESSAGE(search.out.find("item 2: class " + std::string(names[c]) + ", pixel MSE") != std::string::npos,
                 search.out);
+  CHECK_MESSAGE(search.out.find("after the class search); data label Trouser") != std::string::npos, search.out);
   // A data class name is not a generator class.
   auto wrong = t::runLatentlab(shapes + "--items 1 --class Trouser --threads 1 -o " + d + "/z3.npy");
   CHECK(wrong.exitCode == 3);
@@ -71,7 +73,7 @@ TEST_CASE("project names the generator's classes, the data's labels by the data'
   auto plain = t::runLatentlab(blobs + " --data fashion-mnist:test@1x64x48");
   REQUIRE_MESSAGE(plain.exitCode == 0, plain.err);
   CHECK(plain.out.find("class") == std::string::npos);
-  CHECK(plain.out.find("at z = 0") != std::string::npos);
+  CHECK_MESSAGE(plain.out.find("at z = 0); data label Ankle boot") != std::string::npos, plain.out);
   // Data of another shape: one line that says how to resize it.
   auto shape = t::runLatentlab(blobs + " --data fashion-mnist:test");
   CHECK(shape.exitCode == 3);
