@@ -2,7 +2,8 @@
 // a directions .json file; or --dim N for a latent axis), columns from --range in the
 // direction's sigma units, starting at --base (data-mean, prior, item:I, class:NAME or any
 // latent spec). Default base: the data mean for models with an encoder, the prior's mean
-// otherwise (and for --dim, as before). Any model with a latent (the face).
+// otherwise (and for --dim, as before, except on a VQ model, whose prior has no mean). Any
+// model with a latent (the face).
 #include <cstdio>
 
 #include "app/cli/cli_common.h"
@@ -37,7 +38,10 @@ int traverseCommand(const TraverseOptions& o) {
       throw UsageError("--dim " + std::to_string(d) + ": latent dimension out of range 0.." + std::to_string(info.latentDim - 1));
   FaceContext ctx(model, o.data, o.psi);
   std::string baseSpec = o.base;
-  if (baseSpec.empty()) baseSpec = info.hasEncoder && o.dims.empty() ? "data-mean" : "prior";
+  // A VQ model's prior (a transformer over tokens) has no mean latent: its --dim rows start at
+  // the data mean too, as its --direction rows do.
+  if (baseSpec.empty())
+    baseSpec = info.hasEncoder && (o.dims.empty() || info.codebookSize > 0) ? "data-mean" : "prior";
   LatentPoint base = parseBaseSpec(baseSpec, ctx);
 
   std::vector<Direction> rows;

@@ -70,6 +70,15 @@ TEST_CASE("render traverse on fashion-vq: class and PCA rows from the data mean;
   CHECK(row(a, 2) == row(a, 7));  // 0 sigma: the data mean on both rows
   CHECK(row(a, 0) != row(a, 4));  // the direction changes the picture
   CHECK(row(a, 5) != row(a, 9));
+  // --dim without --base starts at the data mean too (the prior has no mean to start from; QA
+  // saw it refused for a --base the user never gave): the middle column is row 2 above.
+  auto d = t::runLatentlab("render traverse --model " + kVq + " --dim 0" + data +
+                           " --range -3 3 --steps 5 --device cpu -o " + dir + "/d.png --npy " + dir + "/d.npy");
+  REQUIRE_MESSAGE(d.exitCode == 0, d.err);
+  CHECK(d.err.find("data mean") != std::string::npos);
+  auto dimRows = readNpy(dir + "/d.npy");
+  REQUIRE(dimRows.shape == std::vector<int64_t>{5, 1, 28, 28});
+  CHECK(row(dimRows, 2) == row(a, 2));
   t::checkOneLineErrors({
       {"render traverse --model " + kVq + " --direction sefa:0 --base item:0" + data + " -o " + dir + "/x.png", 3,
        "3x3 convolution"},
