@@ -2,6 +2,7 @@
 // runs on. A bare .pt without metadata opens with --image CxHxW; what was assumed is printed.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -117,9 +118,12 @@ void addInfo(CLI::App& cmd, Action& action) {
       for (auto& [name, count] : networks.items())
         perNetwork += (perNetwork.empty() ? " (" : ", ") + name + " " + std::to_string(count.get<int64_t>());
       if (!perNetwork.empty()) perNetwork += m.autoencoderBundle.empty() ? ")" : "; the autoencoder is its own bundle)";
-      std::printf("latent      %s\nclasses     %zu\nparameters  %lld%s\ndevice      %s\nthreads     %d\nblas        %s\n",
-                  latent.c_str(), m.classes.size(), (long long)params, perNetwork.c_str(), b->device.str().c_str(),
-                  torch::get_num_threads(), blasDescription().c_str());
+      // A conditional model without class names still takes its classes, by index.
+      const size_t classCount = std::max(m.classes.size(), size_t(std::max(m.numClasses, 0)));
+      const std::string unnamed = m.classes.empty() && classCount > 0 ? " (unnamed: --class takes their index)" : "";
+      std::printf("latent      %s\nclasses     %zu%s\nparameters  %lld%s\ndevice      %s\nthreads     %d\nblas        %s\n",
+                  latent.c_str(), classCount, unnamed.c_str(), (long long)params, perNetwork.c_str(),
+                  b->device.str().c_str(), torch::get_num_threads(), blasDescription().c_str());
       if (int64_t buffers = bufferValues(*b); buffers > 0)
         std::printf("buffers     %lld values (weights the module keeps in buffers, not parameters)\n", (long long)buffers);
       if (m.training.is_object() && m.training.contains("command"))

@@ -69,7 +69,8 @@ TEST_CASE("project names the generator's classes, the data's labels by the data'
   CHECK(t::lineCount(wrong.err) == 1);
   CHECK_MESSAGE(wrong.err.find("disc, square, ring, cross") != std::string::npos, wrong.err);
   // Unconditional: no class is named and no search is claimed.
-  const std::string blobs = "project --model " + fx("gen_blobs") + " --items 0 --steps 1 --threads 1 -o " + d + "/z4.npy";
+  const std::string blobs =
+      "project --model " + fx("gen_blobs") + " --items 0 --steps 1 --threads 1 -o " + d + "/z4.npy";
   auto plain = t::runLatentlab(blobs + " --data fashion-mnist:test@1x64x48");
   REQUIRE_MESSAGE(plain.exitCode == 0, plain.err);
   CHECK(plain.out.find("class") == std::string::npos);
@@ -121,6 +122,13 @@ TEST_CASE("eval measures a TorchScript generator with a classifier of its image 
   CHECK(shape.exitCode == 3);
   CHECK(t::lineCount(shape.err) == 1);
   CHECK_MESSAGE(shape.err.find("1 x 64 x 48") != std::string::npos, shape.err);
+}
+
+TEST_CASE("info counts the classes of a conditional generator that names none") {
+  // generator.pt's latentlab.json: conditioning.num_classes 10 and no class names.
+  auto r = t::runLatentlab("info --model " + fx("generator.pt"));
+  REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+  CHECK_MESSAGE(r.out.find("classes     10 (unnamed") != std::string::npos, r.out);
 }
 
 TEST_CASE("bad TorchScript generators: exit 3 and one line naming the file and the fault") {
