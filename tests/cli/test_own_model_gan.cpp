@@ -94,3 +94,12 @@ TEST_CASE("render sample --class on an unconditional generator is refused, not i
   CHECK(t::lineCount(r.err) == 1);
   CHECK_MESSAGE(r.err.find("is unconditional") != std::string::npos, r.err);
 }
+
+TEST_CASE("example_models.py --help prints its usage instead of writing fixtures into ./--help") {
+  std::string d = t::tempDir("own_model_gan_help");
+  auto r = t::runCommand("cd " + d + " && " + std::string(PYTHON_WITH_TORCH) + " " +
+                         t::sourcePath("tools/export/example_models.py") + " --help");
+  CHECK(r.exitCode == 0);
+  CHECK(r.out.find("example_models.py OUT_DIR [NAME...]") != std::string::npos);
+  CHECK(t::runCommand("test -e " + d + "/--help").exitCode != 0);
+}

@@ -539,16 +539,21 @@ MAKERS = {"vae": make_vae, "vae_folder": make_vae_folder, "vae_wide": make_vae_w
 
 
 def main(argv):
-    if len(argv) < 2:
+    if len(argv) >= 2 and argv[1] in ("-h", "--help"):
+        print(__doc__)
+        return 0
+    # An option is not a folder name (--help once wrote every fixture into ./--help).
+    if len(argv) < 2 or argv[1].startswith("-"):
         print(__doc__, file=sys.stderr)
         return 2
     out = argv[1]
-    os.makedirs(out, exist_ok=True)
     names = argv[2:] or list(MAKERS)
     for n in names:
         if n not in MAKERS:
             print("unknown fixture %r; choose from %s" % (n, ", ".join(MAKERS)), file=sys.stderr)
             return 2
+    os.makedirs(out, exist_ok=True)
+    for n in names:
         MAKERS[n](out)
     return 0
 
