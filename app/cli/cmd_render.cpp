@@ -86,6 +86,8 @@ void addRenderRecon(CLI::App& cmd, Action& action) {
   c->callback([&action, r, data, count, cols] {
     action = [r, data, count, cols] {
       auto b = loadModelForCli(r->model, r->engine);
+      // A model with no encoder (a GAN) is refused before its data shape is advised on.
+      auto& ae = requireAutoencoder(*b);
       torch::InferenceMode guard;
       DatasetOptions dopts;
       dopts.limit = *count;
@@ -93,7 +95,6 @@ void addRenderRecon(CLI::App& cmd, Action& action) {
       checkDataMatchesModel(*b, d);
       int64_t n = std::min<int64_t>(*count, d.count);
       auto x = modelInput(*b, d, 0, n);
-      auto& ae = requireAutoencoder(*b);
       auto recon01 = modelOutputTo01(*b, ae.decode(ae.encode(x).first));
       auto input01 = modelOutputTo01(*b, x);
       if (!r->npy.empty()) writeTensorNpy(r->npy, recon01);

@@ -86,13 +86,18 @@ TEST_CASE("probe on TorchScript generators: their parameter count and the time o
   }
 }
 
-TEST_CASE("render sample --class on an unconditional generator is refused, not ignored") {
+TEST_CASE("render sample --class on an unconditional generator and render recon on any are refused") {
   std::string d = t::tempDir("own_model_gan_class");
   auto r = t::runLatentlab("render sample --model " + fx("gen_blobs") + " --class 1 --count 2 --threads 1 -o " + d +
                            "/x.png");
   CHECK(r.exitCode == 3);
   CHECK(t::lineCount(r.err) == 1);
   CHECK_MESSAGE(r.err.find("is unconditional") != std::string::npos, r.err);
+  // render recon on a generator: it has no encoder, said before any advice on the data's shape.
+  auto recon = t::runLatentlab("render recon --model " + fx("gen_shapes.pt") + " --count 2 -o " + d + "/r.png");
+  CHECK(recon.exitCode == 3);
+  CHECK(t::lineCount(recon.err) == 1);
+  CHECK_MESSAGE(recon.err.find("has no autoencoder") != std::string::npos, recon.err);
 }
 
 TEST_CASE("example_models.py --help prints its usage instead of writing fixtures into ./--help") {
