@@ -144,14 +144,17 @@ void DirectionsPanel::drawAdd(PanelContext& ctx) {
     if (latents && latents->dataSpec.rfind("prior:", 0) == 0)  // a GAN's map: prior samples by class
       ImGui::TextWrapped(
           "These points are prior samples: their z does not depend on the class they were drawn for (the class "
-          "is the generator's input), so class means differ only by chance. Try SeFa or PCA.");
+          "is the generator's input), so class means differ only by chance. Try %s.",
+          m_sefaError.empty() ? "SeFa or PCA" : "PCA");
   } else if (m_source == 1 || m_source == 2) {
     // Principal directions of the data, or SeFa's of the decoder: a list computed once.
     bool pca = m_source == 1;
     auto& list = pca ? m_pca : m_sefa;
     int& pick = pca ? m_pcaPick : m_sefaPick;
     pick = std::clamp(pick, 0, std::max(0, int(list.size()) - 1));
-    std::string none = pca ? "(computing)" : m_sefaError.empty() ? "(computing)" : "(none: " + m_sefaError + ")";
+    // The reason SeFa is unavailable is a sentence: under the row, wrapped, not clipped in the combo.
+    bool sefaRefused = !pca && !m_sefaError.empty();
+    std::string none = sefaRefused ? "(unavailable: see below)" : "(computing)";
     std::string cur = list.empty() ? none : list[size_t(pick)].label;
     row.next(fs * 13);
     ImGui::SetNextItemWidth(fs * 13);
@@ -169,6 +172,12 @@ void DirectionsPanel::drawAdd(PanelContext& ctx) {
     }
     ImGui::EndDisabled();
     itemHelp("dir-add");
+    if (sefaRefused && list.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("SeFa is unavailable for this model: %s", m_sefaError.c_str());
+      ImGui::PopStyleColor();
+      itemRect("dir-sefa-reason");
+    }
   } else if (m_source == 3) {
     int64_t sel = ctx.state.selected;
     bool canSel = set && sel >= 0 && sel < set->count;

@@ -8,6 +8,7 @@
 // how many tokens the move changed; SeFa is listed as unavailable with its reason; the
 // traversal grid exports.
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 
@@ -117,6 +118,22 @@ TEST_CASE("token model: a Directions slider dragged with the mouse moves the cod
   dirs->open = true;
   REQUIRE(test::framesUntil(*app, [&] { return !dirs->pca().empty() && !dirs->sefaUnavailable().empty(); }));
   CHECK(dirs->sefaUnavailable().find("3x3 convolution") != std::string::npos);  // listed with its reason
+  {
+    // With SeFa picked as the source, the reason is a wrapped line inside the panel (it was
+    // clipped in the combo, QA Q5-10).
+    nlohmann::json st;
+    dirs->saveState(st);
+    st["source"] = 2;
+    std::vector<std::string> warnings;
+    dirs->restoreState(st, warnings);
+    for (int i = 0; i < 3; ++i) app->headlessFrame();
+    REQUIRE(app->rects().count("directions/dir-sefa-reason"));
+    ImVec4 why = app->rects().at("directions/dir-sefa-reason"), win = app->rects().at("window:directions");
+    CHECK(why.x + why.z <= win.x + win.z + 0.5f);  // wrapped inside the panel, not cut
+    CHECK(why.z > 0);
+    st["source"] = 0;
+    dirs->restoreState(st, warnings);
+  }
   dirs->set().add(classDirection(*app->engine().latents(), 7, 9));  // Sneaker -> Ankle boot
   for (int i = 0; i < 3; ++i) app->headlessFrame();
   REQUIRE(app->rects().count("directions/slider0"));
