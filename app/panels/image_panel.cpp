@@ -96,14 +96,20 @@ void ImagePanel::drawContent(PanelContext& ctx) {
     ImGui::BeginGroup();
     ImTextureID a = ctx.textures.texture("sel-orig", e->selectedOriginal, e->selectedVersion, s.nearestFilter);
     if (a) ImGui::Image(a, fitImageSize(e->selectedOriginal, w, w));
-    ImGui::Text("data #%lld", (long long)e->selectedIndex);
+    // A GAN's map dots are prior samples, and it has no encoder: no data item, no reconstruction.
+    const bool samples = e->model() && e->model()->kind == "gan";
+    ImGui::Text(samples ? "sample #%lld" : "data #%lld", (long long)e->selectedIndex);
+    itemRect("selected-caption");
     ImGui::EndGroup();
-    ImGui::SameLine();
-    ImGui::BeginGroup();
-    ImTextureID b = ctx.textures.texture("sel-recon", e->selectedRecon, e->selectedVersion, s.nearestFilter);
-    if (b) ImGui::Image(b, fitImageSize(e->selectedRecon, w, w));
-    ImGui::TextUnformatted("reconstruction");
-    ImGui::EndGroup();
+    if (!samples) {
+      ImGui::SameLine();
+      ImGui::BeginGroup();
+      ImTextureID b = ctx.textures.texture("sel-recon", e->selectedRecon, e->selectedVersion, s.nearestFilter);
+      if (b) ImGui::Image(b, fitImageSize(e->selectedRecon, w, w));
+      ImGui::TextUnformatted("reconstruction");
+      itemRect("reconstruction");
+      ImGui::EndGroup();
+    }
   }
 }
 

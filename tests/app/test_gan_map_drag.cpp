@@ -83,6 +83,10 @@ TEST_CASE("GAN map: a drag decodes the plane point's exact z; a clicked dot show
     const int label = set.labels[size_t(i)];
     CHECK(label >= 0);
     CHECK(test::maxPixelDiff(app->engine().selectedOriginal, generate(*gan, set.latent(i), label)) <= 1);
+    // The Decoded image panel calls it a sample and shows no "reconstruction" (no encoder).
+    app->headlessFrame();
+    CHECK(app->rects().count("image/selected-caption") == 1);
+    CHECK(app->rects().count("image/reconstruction") == 0);
   }
   ImGui::DestroyContext();
 }
