@@ -57,6 +57,12 @@ int traverseCommand(const TraverseOptions& o) {
     req.model = model.get();
     auto colon = spec.find(':');
     const DirectionSource* src = colon == std::string::npos ? nullptr : findDirectionSource(spec.substr(0, colon));
+    // A generator's map is prior samples: their z does not depend on the class they were drawn
+    // for, so a class-mean direction would be noise drawn as if it meant something.
+    if (src && src->name == "class" && !info.hasEncoder)
+      throw BadInput("--direction " + spec + ": " + info.dir + " is a generator, whose class is an input, not a " +
+                     "direction (its latents are prior samples, drawn alike for every class); use --class NAME, " +
+                     "or a pca: or sefa: direction");
     if (src && src->needsLatents) req.latents = &ctx.latents();
     for (auto& d : resolveDirections(spec, req)) {
       if (d.vector.size() != size_t(info.latentDim))

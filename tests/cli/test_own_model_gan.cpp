@@ -86,7 +86,7 @@ TEST_CASE("probe on TorchScript generators: their parameter count and the time o
   }
 }
 
-TEST_CASE("render sample --class on an unconditional generator and render recon on any are refused") {
+TEST_CASE("generators refuse what they cannot do: --class when unconditional, recon, a class direction") {
   std::string d = t::tempDir("own_model_gan_class");
   auto r = t::runLatentlab("render sample --model " + fx("gen_blobs") + " --class 1 --count 2 --threads 1 -o " + d +
                            "/x.png");
@@ -98,6 +98,12 @@ TEST_CASE("render sample --class on an unconditional generator and render recon 
   CHECK(recon.exitCode == 3);
   CHECK(t::lineCount(recon.err) == 1);
   CHECK_MESSAGE(recon.err.find("has no autoencoder") != std::string::npos, recon.err);
+  // A class "direction" of a generator: its prior latents do not depend on the class.
+  auto traverse = t::runLatentlab("render traverse --model " + fx("gen_shapes.pt") +
+                                  " --direction \"class:disc->ring\" --steps 3 -o " + d + "/t.png");
+  CHECK(traverse.exitCode == 3);
+  CHECK(t::lineCount(traverse.err) == 1);
+  CHECK_MESSAGE(traverse.err.find("class is an input, not a direction") != std::string::npos, traverse.err);
 }
 
 TEST_CASE("example_models.py --help prints its usage instead of writing fixtures into ./--help") {
