@@ -77,6 +77,13 @@ std::shared_ptr<ExploreModel> ExploreModel::load(const std::string& dir, const s
     impl.vq = std::dynamic_pointer_cast<VqLatentAutoencoder>(impl.bundle->autoencoder);
     mfp = &impl.bundle->manifest;
     info.parameterCount = impl.bundle->autoencoder->parameterCount();
+    // The model's weights are the VQ-VAE's and its prior's (all `info` counts), though only the
+    // VQ-VAE is the latent face; the codebook's usage statistics are buffers.
+    for (const auto& b : impl.vq->bundle().vq->buffers()) info.bufferValueCount += b.numel();
+    if (const auto& prior = impl.vq->bundle().prior; !prior.is_empty()) {
+      for (const auto& p : prior->parameters()) info.parameterCount += p.numel();
+      for (const auto& b : prior->buffers()) info.bufferValueCount += b.numel();
+    }
     info.codebookSize = impl.vq->bundle().vq->config().codebookSize;
     info.prior = "tokens";
     info.conditional = 0;  // the decoder takes no class (only the prior does)

@@ -13,6 +13,7 @@
 #include "engine/data/image_tensor.h"
 #include "engine/data/npy.h"
 #include "engine/data/npy_tensor.h"
+#include "engine/data/safetensors.h"
 #include "engine/explore/explorer.h"
 #include "engine/latent/latent_path.h"
 #include "engine/util/errors.h"
@@ -45,6 +46,13 @@ TEST_CASE("fashion-vq opens through the latent face as a 7 x 7 x 32 grid of code
   CHECK(i.conditional == 0);
   CHECK(i.prior == "tokens");
   CHECK(m->snapToCodebook());  // the default: decode token grids the model can produce
+  // Its weights are the VQ-VAE's and the prior's, counted here from the files (QA: the Model
+  // panel said 0.45M, the VQ-VAE alone, where `info` says 2.30M).
+  int64_t stored = 0;
+  for (const char* f : {"/vqvae.safetensors", "/prior.safetensors"})
+    for (const auto& [name, tensor] : readSafetensors(kVq + f)) stored += tensor.numel();
+  CHECK(i.parameterCount + i.bufferValueCount == stored);
+  CHECK(i.parameterCount > 2000000);  // the prior's 1.84M are parameters
   // SeFa has no linear layer to use: the reason, not a crash.
   try {
     m->firstLinearWeight();
