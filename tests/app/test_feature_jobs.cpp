@@ -77,7 +77,7 @@ TEST_CASE("a kind the window has no views for says it opens on the command line 
   CHECK(e.modelError.find("opens on the command line only") != std::string::npos);
 }
 
-TEST_CASE("a token model opens as a TokenModel, with no latent face and no data set to encode") {
+TEST_CASE("a token model opens as a TokenModel and, for steering, its code-vector latent face") {
   EngineClient e(1);
   AppState s;
   e.loadModel(test::sourcePath("assets/models/fashion-vq"), "cpu");
@@ -87,6 +87,9 @@ TEST_CASE("a token model opens as a TokenModel, with no latent face and no data 
   CHECK(e.dataError.empty());
   REQUIRE(e.tokenModel() != nullptr);
   CHECK(e.tokenModel()->length() == 49);
-  CHECK(e.exploreModel() == nullptr);
-  CHECK(e.points().count() == 0);
+  // Since the token model is steerable (issue 10), its VQ-VAE is also opened through the latent
+  // face: the 7 x 7 x 32 grid of code vectors, and the data set is encoded for the map.
+  REQUIRE(e.exploreModel() != nullptr);
+  CHECK(e.exploreModel()->info().latentDim == 7 * 7 * 32);
+  CHECK(e.points().count() == 10000);
 }
