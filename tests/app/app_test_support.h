@@ -33,6 +33,14 @@ inline void startHeadlessImGui(ImVec2 size) {
   io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
 }
 
+// An ImGui context for the life of a test case (startHeadlessImGui, then DestroyContext).
+struct HeadlessImGui {
+  explicit HeadlessImGui(ImVec2 size = ImVec2(1600, 1000)) { startHeadlessImGui(size); }
+  ~HeadlessImGui() { ImGui::DestroyContext(); }
+  HeadlessImGui(const HeadlessImGui&) = delete;
+  HeadlessImGui& operator=(const HeadlessImGui&) = delete;
+};
+
 // Polls the client until `done` holds (or about 120 s pass); false on timeout.
 inline bool pollUntil(EngineClient& e, AppState& s, const std::function<bool()>& done) {
   for (int i = 0; i < 24000; ++i) {

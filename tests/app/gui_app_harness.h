@@ -45,6 +45,13 @@ inline void mouseFrame(GuiApp& app, ImVec2 p, bool left = false) {
 }
 
 // The largest per-byte difference of two images; INT_MAX when their sizes differ.
+// A left click at `p`: mouse there, button down for a frame, up again.
+inline void click(GuiApp& app, ImVec2 p) {
+  mouseFrame(app, p);
+  mouseFrame(app, p, true);
+  mouseFrame(app, p);
+}
+
 inline int maxPixelDiff(const Image& a, const Image& b) {
   if (a.pixels.size() != b.pixels.size()) return std::numeric_limits<int>::max();
   int worst = 0;

@@ -25,10 +25,7 @@ using namespace latentlab;
 namespace {
 std::string ganDir() { return test::sourcePath("assets/models/fashion-gan"); }
 
-struct Headless {
-  Headless() { test::startHeadlessImGui(ImVec2(1600, 1000)); }
-  ~Headless() { ImGui::DestroyContext(); }
-};
+using Headless = test::HeadlessImGui;  // a 1600 x 1000 ImGui context for this test
 
 // The generator's image of psi * z for `blend` of seeds, class c: straight from GanBundle.
 Image reference(GanBundle& gan, const std::vector<SeedWeight>& blend, double psi, int c) {

@@ -51,10 +51,7 @@ std::vector<std::vector<Image>> pytorchImages(const std::vector<std::string>& jo
   return out;
 }
 
-struct Headless {
-  Headless() { test::startHeadlessImGui(ImVec2(1600, 1000)); }
-  ~Headless() { ImGui::DestroyContext(); }
-};
+using Headless = test::HeadlessImGui;  // a 1600 x 1000 ImGui context for this test
 
 }  // namespace
 

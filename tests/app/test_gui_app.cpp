@@ -24,10 +24,7 @@ namespace fs = std::filesystem;
 namespace {
 std::string bundled(const std::string& name) { return test::sourcePath("assets/models/" + name); }
 
-struct Headless {
-  Headless() { test::startHeadlessImGui(ImVec2(1600, 1000)); }
-  ~Headless() { ImGui::DestroyContext(); }
-};
+using Headless = test::HeadlessImGui;  // a 1600 x 1000 ImGui context for this test
 
 std::unique_ptr<GuiApp> makeApp(const std::string& model, const std::string& data = test::smallFashion()) {
   return test::makeHeadlessApp(model, data);

@@ -22,10 +22,7 @@ using namespace latentlab;
 
 namespace {
 
-struct Headless {
-  Headless() { test::startHeadlessImGui(ImVec2(1600, 1000)); }
-  ~Headless() { ImGui::DestroyContext(); }
-};
+using Headless = test::HeadlessImGui;  // a 1600 x 1000 ImGui context for this test
 
 const std::string& fixtures() {
   static const std::string dir = [] {

@@ -27,16 +27,9 @@
 using namespace latentlab;
 
 namespace {
-struct Headless {
-  Headless() { test::startHeadlessImGui(ImVec2(1600, 1000)); }
-  ~Headless() { ImGui::DestroyContext(); }
-};
+using Headless = test::HeadlessImGui;  // a 1600 x 1000 ImGui context for this test
 
-void click(GuiApp& app, ImVec2 p) {
-  test::mouseFrame(app, p);
-  test::mouseFrame(app, p, true);
-  test::mouseFrame(app, p);
-}
+using test::click;
 
 std::unique_ptr<GuiApp> readyVq() {
   auto app = test::makeHeadlessApp(test::sourcePath("assets/models/fashion-vq"), test::smallFashion(300), 2);

@@ -30,10 +30,7 @@ using namespace latentlab;
 namespace {
 std::string vqDir() { return test::sourcePath("assets/models/fashion-vq"); }
 
-struct Headless {
-  Headless() { test::startHeadlessImGui(ImVec2(1600, 1000)); }
-  ~Headless() { ImGui::DestroyContext(); }
-};
+using Headless = test::HeadlessImGui;  // a 1600 x 1000 ImGui context for this test
 
 void mouse(GuiApp& app, ImVec2 p, bool down, bool ctrl = false) {
   ImGuiIO& io = ImGui::GetIO();
