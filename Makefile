@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 FUZZ_SECONDS ?= 120
 PKGS  := cmake g++ ninja-build ccache pkg-config zlib1g-dev \
-         libtorch-dev libopenblas0-openmp \
+         libtorch-dev libopenblas0-openmp libdnnl-dev \
          libimgui-dev libglfw3-dev libepoxy-dev libstb-dev libgif-dev libhnswlib-dev libzip-dev \
          nlohmann-json3-dev libcli11-dev doctest-dev \
          xvfb xauth xdotool libgl1-mesa-dri fonts-dejavu-core \

@@ -15,17 +15,15 @@
 #include "engine/diffusion/guidance.h"
 #include "engine/explore/diffusion_sampling.h"
 #include "engine/kernels/group_norm_silu.h"
+#include "engine/kernels/peak_flops.h"
 #include "engine/models/unet.h"
+#include "engine/models/unet_profile.h"
 
 namespace latentlab::cli {
 
 namespace {
 
-double threadCpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
-}
+double threadCpuMs() { return threadCpuMilliseconds(); }
 
 struct StepInputs {
   torch::Tensor x, classes;
@@ -113,6 +111,63 @@ nlohmann::json batchScan(DiffusionModel& model, const std::vector<int>& batches,
   return scan;
 }
 
+// Where a guided step's time goes at each batch size (default cut and layout): the UNet's
+// convolutions, fused group norms and attention, in this thread's CPU time per image, from
+// rounds run with engine/models/unet_profile switched on (medians), against the core's
+// measured float32 peak. `ratio_bound_convs_only` is what the scan's ratio would be if
+// everything but the convolutions cost nothing: the floor that batching alone cannot go
+// under without cheaper convolutions. Empty for a denoiser without a UNet.
+nlohmann::json stepProfile(DiffusionModel& model, const std::vector<int>& batches, double batch1Ms, double peakGflops) {
+  std::vector<StepInputs> inputs;
+  for (int b : batches) inputs.push_back(stepInputs(model, b));
+  struct Sums {
+    std::vector<double> total, conv, norm, attention, macs;
+  };
+  std::vector<Sums> sums(batches.size());
+  setUNetProfiling(true);
+  takeUNetProfile();
+  for (int r = 0; r < 3; ++r)
+    for (size_t k = 0; k < batches.size(); ++k) {
+      const int calls = std::max(1, 64 / batches[k]);
+      const double t0 = threadCpuMs();
+      for (int c = 0; c < calls; ++c) guidedModelOutput(model.denoiser(), inputs[k].x, 500.0, inputs[k].classes, 3.0);
+      const double per = double(calls) * batches[k];
+      const auto p = takeUNetProfile();
+      sums[k].total.push_back((threadCpuMs() - t0) / per);
+      sums[k].conv.push_back(p.convMs / per);
+      sums[k].norm.push_back(p.normMs / per);
+      sums[k].attention.push_back(p.attentionMs / per);
+      sums[k].macs.push_back(p.convMultiplyAdds / per);
+    }
+  setUNetProfiling(false);
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t k = 0; k < batches.size(); ++k) {
+    const double total = percentile(sums[k].total, 0.5), conv = percentile(sums[k].conv, 0.5),
+                 norm = percentile(sums[k].norm, 0.5), attention = percentile(sums[k].attention, 0.5),
+                 macs = percentile(sums[k].macs, 0.5);
+    if (macs <= 0) return nlohmann::json::array();
+    const double gflops = 2 * macs / (conv * 1e6);
+    out.push_back({{"batch", batches[k]},
+                   {"cpu_ms_per_image", total},
+                   {"conv_cpu_ms_per_image", conv},
+                   {"norm_cpu_ms_per_image", norm},
+                   {"attention_cpu_ms_per_image", attention},
+                   {"other_cpu_ms_per_image", std::max(0.0, total - conv - norm - attention)},
+                   {"conv_multiply_adds_per_image", macs},
+                   {"conv_gflops", gflops},
+                   {"conv_share_of_peak", gflops / peakGflops},
+                   {"ratio_bound_convs_only", conv / batch1Ms}});
+  }
+  return out;
+}
+
+// The core's float32 peak, measured (engine/kernels/peak_flops.h): median of five runs.
+double machinePeakGflops() {
+  std::vector<double> g;
+  for (int i = 0; i < 5; ++i) g.push_back(measurePeakFlops(1 << 24).gflops);
+  return percentile(g, 0.5);
+}
+
 // The UNet's hand-written group norm + SiLU against the LibTorch operators it replaces (the
 // embedding add, group_norm, silu), on a channels-last activation of 16 rows x 64 x 28 x 28
 // (the widest one in a micro-batch), interleaved, medians in thread CPU time: the bench line
@@ -179,7 +234,15 @@ int benchDiffusion(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
   }
   j["ddim50_guided_every_step_shown_ms_p50"] = percentile(live, 0.5);
   if (b->manifest.kind == "diffusion") j["kernels_channels_last"] = kernelLines();
-  if (!o.batches.empty()) j["batch_scan"] = batchScan(model, o.batches, o.chunkElements, o.unetLayouts, o.batches.back() >= 256 ? 3 : 5);
+  j["machine_peak_gflops"] = machinePeakGflops();
+  if (!o.batches.empty()) {
+    j["batch_scan"] = batchScan(model, o.batches, o.chunkElements, o.unetLayouts, o.batches.back() >= 256 ? 3 : 5);
+    double batch1 = 0;  // the scan's reference: its first batch size, default cut and layout
+    for (auto& s : j["batch_scan"])
+      if (s["ratio_to_first"].get<double>() == 1.0 && s["batch"] == o.batches[0]) batch1 = s["guided_step_cpu_ms_per_image_p50"];
+    auto profile = stepProfile(model, o.batches, batch1, j["machine_peak_gflops"]);
+    if (!profile.empty()) j["step_profile"] = profile;
+  }
 
   if (o.python) {
     auto py = runPythonReference(o, b->manifest.kind);
@@ -205,6 +268,17 @@ int benchDiffusion(std::shared_ptr<ModelBundle> b, const BenchOptions& o) {
                   s["batch"].get<int>(), (long long)s["chunk_elements"].get<int64_t>(),
                   s["unet_layout"].get<std::string>().c_str(),
                   s["guided_step_cpu_ms_per_image_p50"].get<double>(), s["ratio_to_first"].get<double>(), o.batches[0]);
+  if (j.contains("step_profile")) {
+    std::printf("the core's float32 peak (FMA loop, measured): %.0f GFLOP/s\n", j["machine_peak_gflops"].get<double>());
+    for (auto& p : j["step_profile"])
+      std::printf("batch %4d, CPU ms per image: %.3f = convolutions %.3f (%.0f M multiply-adds, %.0f GFLOP/s, %.0f %% of "
+                  "peak) + group norms %.3f + attention %.3f + the rest %.3f; ratio with free non-convolutions: %.2fx\n",
+                  p["batch"].get<int>(), p["cpu_ms_per_image"].get<double>(), p["conv_cpu_ms_per_image"].get<double>(),
+                  p["conv_multiply_adds_per_image"].get<double>() / 1e6, p["conv_gflops"].get<double>(),
+                  100 * p["conv_share_of_peak"].get<double>(), p["norm_cpu_ms_per_image"].get<double>(),
+                  p["attention_cpu_ms_per_image"].get<double>(), p["other_cpu_ms_per_image"].get<double>(),
+                  p["ratio_bound_convs_only"].get<double>());
+  }
   for (auto& [k, v] : j.items())
     if (k.size() > 13 && k.compare(k.size() - 13, 13, "_python_ratio") == 0)
       std::printf("%s: %.2f\n", k.c_str(), v.get<double>());

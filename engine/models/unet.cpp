@@ -7,6 +7,7 @@
 
 #include "engine/kernels/group_norm_silu.h"
 #include "engine/models/timestep_embedding.h"
+#include "engine/models/unet_profile.h"
 #include "engine/util/errors.h"
 
 namespace latentlab {
@@ -71,6 +72,7 @@ namespace {
 
 torch::Tensor normSilu(torch::nn::GroupNorm& norm, const torch::Tensor& x, const torch::Tensor& bias = {},
                        bool inPlace = false) {
+  UNetProfileScope profile(UNetProfileScope::Norm);
   return groupNormSilu(x, norm->options.num_groups(), norm->weight, norm->bias, norm->options.eps(), bias, inPlace);
 }
 
@@ -87,6 +89,12 @@ UNetLayout unetInferenceLayout() { return g_layout.load(); }
 
 torch::Tensor ChannelsLastConvs::operator()(torch::nn::Conv2dImpl& conv, const torch::Tensor& x) {
   const auto& w = conv.weight;
+  const auto& o = conv.options;
+  const auto stride = *o.stride(), dilation = *o.dilation();
+  const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
+  if (padding && stride[0] == stride[1] && (**padding)[0] == (**padding)[1] && dilation[0] == 1 && dilation[1] == 1 &&
+      o.groups() == 1 && onednnConvApplies(x, w, conv.bias))
+    return m_onednn.run(x, w, conv.bias, stride[0], (**padding)[0]);
   const int64_t version = w.is_inference() ? 0 : int64_t(w._version());
   torch::Tensor copy;
   {
@@ -99,7 +107,6 @@ torch::Tensor ChannelsLastConvs::operator()(torch::nn::Conv2dImpl& conv, const t
     }
     copy = e.copy;
   }
-  const auto& o = conv.options;
   auto pair = [](const torch::ExpandingArray<2>& a) { return std::vector<int64_t>{a->at(0), a->at(1)}; };
   return torch::conv2d(x, copy, conv.bias, pair(o.stride()), pair(c10::get<torch::ExpandingArray<2>>(o.padding())),
                        pair(o.dilation()), o.groups());
@@ -108,7 +115,12 @@ torch::Tensor ChannelsLastConvs::operator()(torch::nn::Conv2dImpl& conv, const t
 namespace {
 
 torch::Tensor convWith(ChannelsLastConvs* cl, nn::Conv2dImpl& m, const torch::Tensor& in) {
-  return cl ? (*cl)(m, in) : m.forward(in);
+  UNetProfileScope profile(UNetProfileScope::Conv);
+  auto y = cl ? (*cl)(m, in) : m.forward(in);
+  const auto& o = m.options;
+  profile.addMultiplyAdds(double(y.numel()) * double(o.in_channels() / o.groups()) * double(o.kernel_size()->at(0)) *
+                          double(o.kernel_size()->at(1)));
+  return y;
 }
 
 }  // namespace
@@ -219,7 +231,10 @@ torch::Tensor UNetImpl::trunk(torch::Tensor h, const torch::Tensor& first, const
   }
   h = m_mid1->forward(h, emb, cl);
   // Attention at the lowest resolution is small (7 x 7 positions): channels-first there.
-  if (m_attn) h = cl ? m_attn(h.contiguous()).contiguous(at::MemoryFormat::ChannelsLast) : m_attn(h);
+  if (m_attn) {
+    UNetProfileScope profile(UNetProfileScope::Attention);
+    h = cl ? m_attn(h.contiguous()).contiguous(at::MemoryFormat::ChannelsLast) : m_attn(h);
+  }
   h = m_mid2->forward(h, emb, cl);
   for (int l = levels - 1; l >= 0; --l) {
     // (LibTorch's cat keeps channels-last and ran as fast as a hand-written copy loop.)

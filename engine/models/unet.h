@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/kernels/onednn_conv.h"
+
 namespace latentlab {
 
 struct UNetConfig {
@@ -38,13 +40,16 @@ enum class UNetLayout { Auto, ChannelsFirst, ChannelsLast };
 void setUNetInferenceLayout(UNetLayout layout);  // process-wide; not to be changed mid-call
 UNetLayout unetInferenceLayout();
 
-// Channels-last copies of convolution weights for that path: made once, remade when the
-// weight changes (trained in between) or moves. Thread-safe.
+// The convolutions of that path: oneDNN called directly with weights packed once where it
+// is built in (engine/kernels/onednn_conv.h), else LibTorch's conv2d on channels-last copies
+// of the weights. Both are made once and remade when the weight changes (trained in
+// between) or moves. Thread-safe.
 class ChannelsLastConvs {
  public:
   torch::Tensor operator()(torch::nn::Conv2dImpl& conv, const torch::Tensor& x);
 
  private:
+  OnednnConvCache m_onednn;
   struct Entry {
     torch::Tensor source, copy;
     int64_t version = 0;

@@ -82,6 +82,8 @@ TEST_CASE("bench --json of a latent diffusion model: step and sampling times") {
   CHECK(j.at("batch_scan")[3].at("batch") == 4);
   CHECK(j.at("batch_scan")[3].at("chunk_elements") == 32);
   CHECK(j.at("kind") == "latent-diffusion");
+  checkTiming(j, "machine_peak_gflops");
+  CHECK(!j.contains("step_profile"));  // no UNet: nothing to break down
   CHECK(j.at("device") == "cpu");
   CHECK(j.at("threads") == 1);
 }
@@ -99,6 +101,47 @@ TEST_CASE("bench --json of a pixel diffusion model: the UNet's kernel line and t
   CHECK(j.at("batch_scan")[0].at("unet_layout") == "auto");
   CHECK(j.at("batch_scan")[3].at("unet_layout") == "first");
   CHECK(j.at("batch_scan")[0].at("ratio_to_first").get<double>() == doctest::Approx(1.0));
+  // Where the time goes (engine/models/unet_profile.h), against the core's measured peak.
+  checkTiming(j, "machine_peak_gflops");
+  REQUIRE(j.at("step_profile").size() == 2);
+  // A guided image's convolutions, counted from the architecture (config channels [32, 64, 64],
+  // 28 x 28 x 1; one residual block per level, a skip 1 x 1 where channels change, a
+  // stride-2 convolution between levels, a convolution before each 2x upsampling): two passes,
+  // less conv_in and the first block's first convolution, which the halves share. The
+  // attention's 1 x 1 projections are counted as attention, not here.
+  struct Conv {
+    double hw, cin, cout, k;
+  };
+  const std::vector<Conv> pass = {
+      {784, 1, 32, 3},                                      // conv_in
+      {784, 32, 32, 3},  {784, 32, 32, 3},                  // down 0
+      {196, 32, 32, 3},                                     // downsample 0 (output 14 x 14)
+      {196, 32, 64, 3},  {196, 64, 64, 3},  {196, 32, 64, 1},  // down 1
+      {49, 64, 64, 3},                                      // downsample 1
+      {49, 64, 64, 3},   {49, 64, 64, 3},                   // down 2
+      {49, 64, 64, 3},   {49, 64, 64, 3},   {49, 64, 64, 3},   {49, 64, 64, 3},  // mid 1, mid 2
+      {49, 128, 64, 3},  {49, 64, 64, 3},   {49, 128, 64, 1},  // up 2
+      {49, 64, 64, 3},                                      // before upsampling to 14
+      {196, 128, 64, 3}, {196, 64, 64, 3},  {196, 128, 64, 1},  // up 1
+      {196, 64, 32, 3},                                     // before upsampling to 28
+      {784, 64, 32, 3},  {784, 32, 32, 3},  {784, 64, 32, 1},  // up 0
+      {784, 32, 1, 3},                                      // conv_out
+  };
+  auto macs = [](const Conv& c) { return c.hw * c.cin * c.cout * c.k * c.k; };
+  double onePass = 0;
+  for (const auto& c : pass) onePass += macs(c);
+  const double guided = 2 * onePass - macs(pass[0]) - macs(pass[1]);
+  for (auto& p : j.at("step_profile")) {
+    for (const char* key : {"cpu_ms_per_image", "conv_cpu_ms_per_image", "norm_cpu_ms_per_image",
+                            "attention_cpu_ms_per_image", "conv_gflops", "conv_share_of_peak", "ratio_bound_convs_only"})
+      checkTiming(p, key);
+    CHECK(p.at("conv_multiply_adds_per_image").get<double>() == guided);
+    CHECK(p.at("other_cpu_ms_per_image").get<double>() >= 0);
+    CHECK(p.at("conv_cpu_ms_per_image").get<double>() < p.at("cpu_ms_per_image").get<double>());
+    CHECK(p.at("conv_gflops").get<double>() ==
+          doctest::Approx(2 * guided / (p.at("conv_cpu_ms_per_image").get<double>() * 1e6)).epsilon(1e-9));
+  }
+  CHECK(j.at("step_profile")[1].at("batch") == 2);
 }
 
 TEST_CASE("bench with a bad model is an error, not a crash") {
