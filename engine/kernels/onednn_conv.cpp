@@ -128,7 +128,7 @@ torch::Tensor OnednnConvCache::run(const torch::Tensor& x, const torch::Tensor& 
   const auto key = std::make_tuple(x.size(0), x.size(2), x.size(3), stride, padding);
   std::shared_ptr<Prepared> p;
   torch::Tensor keepBias;
-  {
+  try {
     std::lock_guard<std::mutex> lock(m_impl->mutex);
     auto& layer = m_impl->layers[weight.unsafeGetTensorImpl()];
     const bool sameBias = bias.defined() ? layer.bias.defined() && layer.bias.is_same(bias) : !layer.bias.defined();
@@ -147,13 +147,20 @@ torch::Tensor OnednnConvCache::run(const torch::Tensor& x, const torch::Tensor& 
         layer.shapes.erase(layer.order.front());
         layer.order.pop_front();
       }
-      it = layer.shapes.emplace(key, prepare(weight.detach(), layer.packedBias, x.size(0), x.size(2), x.size(3), stride,
-                                             padding)).first;
+      std::shared_ptr<Prepared> made;  // stays empty for a shape oneDNN has no kernel for on this machine
+      try {
+        made = prepare(weight.detach(), layer.packedBias, x.size(0), x.size(2), x.size(3), stride, padding);
+      } catch (const dnnl::error&) {
+      }
+      it = layer.shapes.emplace(key, made).first;
       layer.order.push_back(key);
     }
     p = it->second;
     keepBias = layer.packedBias;  // alive while this call runs, whatever another thread repacks
+  } catch (const dnnl::error&) {
+    p.reset();  // (the CPU engine itself could not be made)
   }
+  if (!p) return torch::conv2d(x, weight, bias, stride, padding);  // LibTorch: the same result
   auto y = torch::empty({x.size(0), weight.size(0), p->outH, p->outW},
                         torch::TensorOptions(torch::kFloat).memory_format(at::MemoryFormat::ChannelsLast));
   auto scratch = torch::empty({int64_t(p->scratchBytes)}, torch::kUInt8);

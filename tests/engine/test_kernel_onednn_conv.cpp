@@ -3,7 +3,8 @@
 // shape of fashion-ddpm's UNet (3 x 3, 1 x 1, stride 2, one output channel) plus odd ones (odd
 // channel counts and image sizes, a 5 x 5 kernel, padding 0 and 2, no bias), at 1, 2, 7 and
 // 16 rows; to 1e-5. Then what the cache must get right: a weight changed in place or
-// replaced reaches the next call, shapes past the cache's size still compute, two threads at
+// replaced reaches the next call, shapes past the cache's size still compute, a shape without a
+// kernel gets LibTorch's answer, two threads at
 // once get their own results, and what it must not take (autograd, channels-first, doubles)
 // is refused by onednnConvApplies. Without oneDNN in the build it checks only the refusal.
 #include <doctest/doctest.h>
@@ -81,6 +82,14 @@ TEST_CASE("the oneDNN cache follows weight changes, many shapes and concurrent c
     auto xn = channelsLast(torch::randn({n, 8, 6 + n % 3, 7}));
     CHECK(maxDiff(cache.run(xn, w2, b, 1, 1), torch::conv2d(xn, w2, b, 1, 1)) < 1e-5);
   }
+  // A shape with no kernel (here: a 5 x 5 kernel on a 2 x 2 image, nothing to compute) gets
+  // LibTorch's answer, here its error, not a crash or garbage; the layer keeps working after.
+  auto tiny = channelsLast(torch::randn({1, 8, 2, 2}));
+  auto w5 = torch::randn({16, 8, 5, 5});
+  CHECK_THROWS_AS(cache.run(tiny, w5, b, 1, 0), c10::Error);
+  CHECK_THROWS_AS(cache.run(tiny, w5, b, 1, 0), c10::Error);  // remembered as LibTorch's, same answer
+  auto big = channelsLast(torch::randn({1, 8, 6, 6}));
+  CHECK(maxDiff(cache.run(big, w5, b, 1, 0), torch::conv2d(big, w5, b, 1, std::vector<int64_t>{0, 0})) < 1e-5);
   // Two threads on the same layer and shape: each gets its own input's result.
   auto xa = channelsLast(torch::randn({4, 8, 12, 12})), xb = channelsLast(torch::randn({4, 8, 12, 12}));
   torch::Tensor ya, yb;
