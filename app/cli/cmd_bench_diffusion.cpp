@@ -6,7 +6,6 @@
 #include <torch/torch.h>
 
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 
 #include "app/cli/cmd_bench.h"
@@ -22,8 +21,6 @@
 namespace latentlab::cli {
 
 namespace {
-
-double threadCpuMs() { return threadCpuMilliseconds(); }
 
 struct StepInputs {
   torch::Tensor x, classes;
@@ -87,9 +84,9 @@ nlohmann::json batchScan(DiffusionModel& model, const std::vector<int>& batches,
       setUNetInferenceLayout(layoutNamed(variants[vi].layout));
       for (size_t k = 0; k < batches.size(); ++k) {
         const int calls = std::max(1, 64 / batches[k]);
-        const double t0 = threadCpuMs();
+        const double t0 = threadCpuMilliseconds();
         for (int c = 0; c < calls; ++c) guidedModelOutput(model.denoiser(), inputs[k].x, 500.0, inputs[k].classes, 3.0);
-        perImage[vi * batches.size() + k].push_back((threadCpuMs() - t0) / calls / batches[k]);
+        perImage[vi * batches.size() + k].push_back((threadCpuMilliseconds() - t0) / calls / batches[k]);
       }
     }
   setDenoiserChunkElements(defaultChunk);
@@ -129,11 +126,11 @@ nlohmann::json stepProfile(DiffusionModel& model, const std::vector<int>& batche
   for (int r = 0; r < 3; ++r)
     for (size_t k = 0; k < batches.size(); ++k) {
       const int calls = std::max(1, 64 / batches[k]);
-      const double t0 = threadCpuMs();
+      const double t0 = threadCpuMilliseconds();
       for (int c = 0; c < calls; ++c) guidedModelOutput(model.denoiser(), inputs[k].x, 500.0, inputs[k].classes, 3.0);
       const double per = double(calls) * batches[k];
       const auto p = takeUNetProfile();
-      sums[k].total.push_back((threadCpuMs() - t0) / per);
+      sums[k].total.push_back((threadCpuMilliseconds() - t0) / per);
       sums[k].conv.push_back(p.convMs / per);
       sums[k].norm.push_back(p.normMs / per);
       sums[k].attention.push_back(p.attentionMs / per);
@@ -177,9 +174,9 @@ nlohmann::json kernelLines() {
   auto gamma = torch::randn({64}), beta = torch::randn({64}), bias = torch::randn({16, 64});
   std::vector<double> ours, theirs;
   auto timed = [](std::vector<double>& into, auto&& fn) {
-    const double t0 = threadCpuMs();
+    const double t0 = threadCpuMilliseconds();
     for (int i = 0; i < 10; ++i) fn();
-    into.push_back((threadCpuMs() - t0) / 10);
+    into.push_back((threadCpuMilliseconds() - t0) / 10);
   };
   for (int r = 0; r < 15; ++r) {
     timed(ours, [&] { groupNormSilu(x, 8, gamma, beta, 1e-5, bias); });
